@@ -1,0 +1,162 @@
+//! The reference encoder/decoder: what are the bytes?
+//!
+//! One file per spec structure, each reading and writing its fields side by
+//! side in wire order:
+//!
+//! | structure | file | spec |
+//! |---|---|---|
+//! | ROP input / output buffer | [`rop_buffer`] | MS-OXCROPS 2.2.1 |
+//! | RopRegisterNotification request / response | [`register_notification`] | MS-OXCROPS 2.2.14.1, MS-OXCNOTIF 2.2.1.2.1 |
+//! | RopNotify response | [`notify`] | MS-OXCROPS 2.2.14.2, MS-OXCNOTIF 2.2.1.4.1 |
+//! | NotificationData | [`notification_data`] | MS-OXCNOTIF 2.2.1.4.1.2 |
+//! | RopPending response | [`pending`] | MS-OXCROPS 2.2.14.3 |
+//! | RopRelease request | [`release`] | MS-OXCROPS 2.2.15.3 |
+//! | RopBufferTooSmall response | [`buffer_too_small`] | MS-OXCROPS 2.2.15.1 |
+//!
+//! ## Contract
+//!
+//! * **Decoding never panics**, whatever the bytes, and never allocates
+//!   more than the input could hold: every count is checked against the
+//!   bytes that remain before anything is reserved. The fuzz targets and
+//!   the property tests hold the decoder to this.
+//! * **Lossless.** Every input the decoder accepts re-encodes to exactly
+//!   the bytes it consumed: unknown type values, unknown flag bits, raw
+//!   boolean bytes, nonzero Reserved, TagCount 0xFFFF and an unterminated
+//!   MessageClass all survive.
+//! * **Canonical form.** The encoder writes exactly the fields the value
+//!   holds; it never invents or normalises one. A value whose fields
+//!   disagree with its presence rules is refused with an [`EncodeError`]
+//!   naming the field and the rule, so presence bits and present fields
+//!   cannot disagree in encoded output. Derived lengths (RopSize,
+//!   TableRowDataSize) are computed from the data; when a value states them,
+//!   they are checked.
+//! * **Framing errors vs findings.** Bytes that cannot be split into fields
+//!   give one [`Error`] (kind, field path, byte offset) and no value. Spec
+//!   violations that do not prevent framing are [`Finding`]s returned beside
+//!   the value, each with its requirement ID, level, field and offset.
+
+pub mod buffer_too_small;
+pub mod codec;
+pub mod dissect;
+pub mod notification_data;
+pub mod notify;
+pub mod pending;
+pub mod register_notification;
+pub mod release;
+pub mod rop_buffer;
+pub mod structure;
+pub mod value;
+
+pub use codec::{Decoded, EncodeError, Error, ErrorKind, Finding, Id8, Level, Reader, Span};
+pub use structure::Structure;
+
+use serde_json::Value;
+
+/// Which reading of the RopRegisterNotification request to use (fact sheet
+/// §3.3). It affects that request and ROP input buffers that hold it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum Layout {
+    /// The current spec: NotificationTypes is 2 bytes, Reserved is present
+    /// only when Extended (0x0400) is set (MS-OXCNOTIF_R133, R49002;
+    /// MS-OXCROPS_R20005, R20005001).
+    #[default]
+    Spec,
+    /// The legacy reading found in older MS-OXCROPS text, Microsoft's test
+    /// client and an open-source server: NotificationTypes is 1 byte and a
+    /// Reserved byte always follows.
+    Legacy,
+}
+
+impl Layout {
+    /// `spec` or `legacy`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Layout::Spec => "spec",
+            Layout::Legacy => "legacy",
+        }
+    }
+
+    /// Parses `spec` or `legacy`.
+    pub fn from_name(s: &str) -> Option<Self> {
+        match s {
+            "spec" => Some(Layout::Spec),
+            "legacy" => Some(Layout::Legacy),
+            _ => None,
+        }
+    }
+}
+
+/// One spec structure: read, write, and the external value form.
+pub trait WireStructure: Sized {
+    /// The structure's spec name.
+    const NAME: &'static str;
+    /// Reads the structure at the reader's position.
+    fn read(r: &mut Reader, layout: Layout) -> Result<Self, Error>;
+    /// Appends the encoded structure, or refuses a value that breaks its rules.
+    fn write(&self, out: &mut Vec<u8>, layout: Layout) -> Result<(), EncodeError>;
+    /// The external value form (spec field names, wire order).
+    fn to_value(&self, layout: Layout) -> Value;
+    /// Reads the external value form, refusing what breaks the rules.
+    fn from_value(v: &Value, layout: Layout) -> Result<Self, EncodeError>;
+}
+
+/// Decodes `bytes` as one `T`, which must take all of them.
+pub fn decode<T: WireStructure>(bytes: &[u8], layout: Layout) -> Result<Decoded<T>, Error> {
+    let mut r = Reader::new(bytes);
+    let value = read_all::<T>(&mut r, layout)?;
+    let (findings, _) = r.finish();
+    Ok(Decoded { value, findings, consumed: bytes.len() })
+}
+
+/// Reads a `T` and checks that no bytes follow it.
+pub(crate) fn read_all<T: WireStructure>(r: &mut Reader, layout: Layout) -> Result<T, Error> {
+    let value = T::read(r, layout)?;
+    if r.remaining() > 0 {
+        return Err(r.error(T::NAME, ErrorKind::TrailingBytes { count: r.remaining() }));
+    }
+    Ok(value)
+}
+
+/// Encodes `value`.
+pub fn encode<T: WireStructure>(value: &T, layout: Layout) -> Result<Vec<u8>, EncodeError> {
+    let mut out = Vec::new();
+    value.write(&mut out, layout)?;
+    Ok(out)
+}
+
+/// Reads a RopId that must be `expected`.
+pub(crate) fn expect_rop_id(r: &mut Reader, expected: u8) -> Result<(), Error> {
+    let id = r.u8("RopId")?;
+    if id != expected {
+        return Err(r.error_at("RopId", r.pos() - 1, ErrorKind::UnexpectedRopId { rop_id: id }));
+    }
+    Ok(())
+}
+
+/// The name of a RopId this harness knows.
+pub fn rop_name(id: u8) -> Option<&'static str> {
+    Some(match id {
+        release::ROP_ID => "RopRelease",
+        register_notification::ROP_ID => "RopRegisterNotification",
+        notify::ROP_ID => "RopNotify",
+        pending::ROP_ID => "RopPending",
+        buffer_too_small::ROP_ID => "RopBufferTooSmall",
+        _ => return None,
+    })
+}
+
+/// The name of a ReturnValue ([MS-OXCDATA] 2.4, [MS-OXCROPS] 3.2.5.4).
+pub fn return_value_name(v: u32) -> &'static str {
+    match v {
+        0x0000_0000 => "Success",
+        0x8000_4005 => "GeneralFailure",
+        0x8007_0057 => "InvalidParameter",
+        0x8004_0102 => "NotSupported",
+        0x0000_04B9 => "ecNullObject",
+        0x8004_0108 => "ecInvalidObject",
+        0x8007_0005 => "ecAccessDenied",
+        0x0000_04B6 => "ecRpcFormat",
+        0x0000_047D => "ecBufferTooSmall",
+        _ => "",
+    }
+}

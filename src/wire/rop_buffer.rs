@@ -1,0 +1,470 @@
+//! The ROP input buffer and ROP output buffer: [MS-OXCROPS] 2.2.1.
+//!
+//! Both are RopSize (2 bytes, counting itself and RopsList, MS-OXCROPS_R7),
+//! RopsList (RopSize − 2 bytes of ROPs with no count, framed ROP by ROP,
+//! MS-OXCROPS_R4673) and ServerObjectHandleTable (every remaining byte, as
+//! 4-byte handles, MS-OXCROPS_R11, R4675). A RopId the buffer cannot carry
+//! stops framing: without its layout the next ROP cannot be found.
+//!
+//! The decoder also checks the handle-table rules that the bytes alone show
+//! (MS-OXCROPS 3.1.4.1 for the client's input buffer, 3.2.5.1–3.2.5.2 and
+//! 3.1.5.1.3 for the server's output buffer) and reports them as findings.
+
+use super::buffer_too_small::{self, RopBufferTooSmallResponse};
+use super::codec::{put_u16, put_u32, EncodeError, Error, ErrorKind, Level, Reader};
+use super::notify::{self, RopNotifyResponse};
+use super::pending::{self, RopPendingResponse};
+use super::register_notification::{self, RopRegisterNotificationRequest, RopRegisterNotificationResponse};
+use super::release::{self, RopReleaseRequest};
+use super::value::{kind_of, MapBuilder, Obj};
+use super::{Layout, WireStructure};
+use serde_json::Value;
+
+/// The unused-slot marker of the handle table, never assigned as a handle
+/// (MS-OXCROPS_R4560).
+pub const UNUSED_HANDLE: u32 = 0xFFFF_FFFF;
+
+/// A ROP request the input buffer can carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RopRequest {
+    /// RopRegisterNotification (0x29).
+    RegisterNotification(RopRegisterNotificationRequest),
+    /// RopRelease (0x01).
+    Release(RopReleaseRequest),
+}
+
+/// A ROP response the output buffer can carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RopResponse {
+    /// RopRegisterNotification (0x29).
+    RegisterNotification(RopRegisterNotificationResponse),
+    /// RopNotify (0x2A).
+    Notify(RopNotifyResponse),
+    /// RopPending (0x6E).
+    Pending(RopPendingResponse),
+    /// RopBufferTooSmall (0xFF), always last.
+    BufferTooSmall(RopBufferTooSmallResponse),
+}
+
+/// The ROP input buffer, sent by the client.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RopInputBuffer {
+    /// RopsList.
+    pub rops_list: Vec<RopRequest>,
+    /// ServerObjectHandleTable.
+    pub server_object_handle_table: Vec<u32>,
+}
+
+/// The ROP output buffer, sent by the server.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RopOutputBuffer {
+    /// RopsList.
+    pub rops_list: Vec<RopResponse>,
+    /// ServerObjectHandleTable.
+    pub server_object_handle_table: Vec<u32>,
+}
+
+const FIELDS: &[&str] = &["RopSize", "RopsList", "ServerObjectHandleTable"];
+
+/// Reads RopSize and RopsList, calling `rop` for each ROP with the reader
+/// confined to RopsList, then the handle table.
+fn read_frame<T>(
+    r: &mut Reader,
+    mut rop: impl FnMut(&mut Reader, u8) -> Result<T, Error>,
+) -> Result<(Vec<T>, Vec<u32>, Vec<usize>), Error> {
+    let size = r.u16("RopSize")?;
+    if size < 2 {
+        return Err(r.error_at("RopSize", r.pos() - 2, ErrorKind::RopSizeTooSmall { rop_size: size }));
+    }
+    let old = r.limit("RopsList", size as usize - 2)?;
+    let mut rops = Vec::new();
+    let mut offsets = Vec::new();
+    while r.remaining() > 0 {
+        offsets.push(r.pos());
+        r.enter_index("RopsList", rops.len());
+        let id = r.u8("RopId")?;
+        let item = rop(r, id);
+        r.leave();
+        rops.push(item?);
+    }
+    r.restore_limit(old);
+    let rest = r.remaining();
+    if rest % 4 != 0 {
+        let at = r.pos() + rest - rest % 4;
+        return Err(r.error_at("ServerObjectHandleTable", at, ErrorKind::PartialHandle { remainder: rest % 4 }));
+    }
+    let mut table = Vec::with_capacity(rest / 4);
+    for i in 0..rest / 4 {
+        r.enter_index("ServerObjectHandleTable", i);
+        let h = r.u32("")?;
+        r.leave();
+        table.push(h);
+    }
+    Ok((rops, table, offsets))
+}
+
+fn unexpected(r: &Reader, id: u8) -> Error {
+    r.error_at("RopId", r.pos() - 1, ErrorKind::UnexpectedRopId { rop_id: id })
+}
+
+/// Writes RopSize, the ROPs and the table. RopSize must fit in 2 bytes.
+fn write_frame(out: &mut Vec<u8>, table: &[u32], rops: impl FnOnce(&mut Vec<u8>) -> Result<(), EncodeError>) -> Result<(), EncodeError> {
+    let start = out.len();
+    put_u16(out, 0);
+    rops(out)?;
+    let size = out.len() - start;
+    if size > 0xFFFF {
+        return Err(EncodeError::new("RopSize", format!("RopSize and RopsList take {size} bytes, more than RopSize can count")));
+    }
+    out[start..start + 2].copy_from_slice(&(size as u16).to_le_bytes());
+    for h in table {
+        put_u32(out, *h);
+    }
+    Ok(())
+}
+
+fn table_value(table: &[u32]) -> Value {
+    Value::Array(table.iter().map(|h| Value::from(*h)).collect())
+}
+
+fn table_from(o: &Obj) -> Result<Vec<u32>, EncodeError> {
+    match o.get("ServerObjectHandleTable") {
+        None => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                h.as_u64().filter(|n| *n <= u32::MAX as u64).map(|n| n as u32).ok_or_else(|| {
+                    EncodeError::new(format!("ServerObjectHandleTable[{i}]"), format!("expected a 4-byte handle, found {h}"))
+                })
+            })
+            .collect(),
+        Some(x) => Err(EncodeError::new("ServerObjectHandleTable", format!("expected a list of handles, found {}", kind_of(x)))),
+    }
+}
+
+fn rops_from<'a>(o: &Obj<'a>) -> Result<&'a Vec<Value>, EncodeError> {
+    match o.get("RopsList") {
+        None => Err(EncodeError::new("RopsList", "missing")),
+        Some(Value::Array(items)) => Ok(items),
+        Some(x) => Err(EncodeError::new("RopsList", format!("expected a list of ROPs, found {}", kind_of(x)))),
+    }
+}
+
+fn rop_id_of(v: &Value, i: usize) -> Result<u8, EncodeError> {
+    let field = format!("RopsList[{i}]");
+    let m = v.as_object().ok_or_else(|| EncodeError::new(&field, format!("expected a map of fields, found {}", kind_of(v))))?;
+    let id = m.get("RopId").ok_or_else(|| EncodeError::new(format!("{field}.RopId"), "missing"))?;
+    match id {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => super::value::parse_int(s),
+        _ => None,
+    }
+    .filter(|n| *n <= 0xFF)
+    .map(|n| n as u8)
+    .ok_or_else(|| EncodeError::new(format!("{field}.RopId"), format!("expected a 1-byte RopId, found {id}")))
+}
+
+/// Checks a given RopSize against the size the ROPs encode to.
+fn check_rop_size(o: &Obj, encoded: &[u8]) -> Result<(), EncodeError> {
+    if let Some(given) = o.opt_u16("RopSize")? {
+        let actual = u16::from_le_bytes([encoded[0], encoded[1]]);
+        if given != actual {
+            return Err(EncodeError::new(
+                "RopSize",
+                format!("{given} does not match RopsList, which makes RopSize {actual} (2 + the ROPs' bytes)"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn rop_size_of(bytes: &[u8]) -> u64 {
+    u16::from_le_bytes([bytes[0], bytes[1]]) as u64
+}
+
+impl WireStructure for RopInputBuffer {
+    const NAME: &'static str = "ROP input buffer";
+
+    fn read(r: &mut Reader, layout: Layout) -> Result<Self, Error> {
+        let (rops_list, table, offsets) = read_frame(r, |r, id| match id {
+            register_notification::ROP_ID => {
+                RopRegisterNotificationRequest::read_body(r, layout).map(RopRequest::RegisterNotification)
+            }
+            release::ROP_ID => RopReleaseRequest::read_body(r).map(RopRequest::Release),
+            _ => Err(unexpected(r, id)),
+        })?;
+        check_input_indexes(r, &rops_list, &table, &offsets);
+        Ok(RopInputBuffer { rops_list, server_object_handle_table: table })
+    }
+
+    fn write(&self, out: &mut Vec<u8>, layout: Layout) -> Result<(), EncodeError> {
+        write_frame(out, &self.server_object_handle_table, |out| {
+            for (i, rop) in self.rops_list.iter().enumerate() {
+                match rop {
+                    RopRequest::RegisterNotification(x) => x.write(out, layout),
+                    RopRequest::Release(x) => x.write(out, layout),
+                }
+                .map_err(|e| e.within(&format!("RopsList[{i}]")))?;
+            }
+            Ok(())
+        })
+    }
+
+    fn to_value(&self, layout: Layout) -> Value {
+        let mut bytes = Vec::new();
+        let rops: Vec<Value> = self
+            .rops_list
+            .iter()
+            .map(|rop| match rop {
+                RopRequest::RegisterNotification(x) => x.to_value(layout),
+                RopRequest::Release(x) => x.to_value(layout),
+            })
+            .collect();
+        // RopSize is the only derived field; a value that came from decoding always encodes.
+        let size = match self.write(&mut bytes, layout) {
+            Ok(()) => Value::from(rop_size_of(&bytes)),
+            Err(_) => Value::Null,
+        };
+        MapBuilder::new()
+            .value("RopSize", size)
+            .value("RopsList", Value::Array(rops))
+            .value("ServerObjectHandleTable", table_value(&self.server_object_handle_table))
+            .build()
+    }
+
+    fn from_value(v: &Value, layout: Layout) -> Result<Self, EncodeError> {
+        let o = Obj::new(v, FIELDS)?;
+        let mut rops_list = Vec::new();
+        for (i, item) in rops_from(&o)?.iter().enumerate() {
+            let at = format!("RopsList[{i}]");
+            let rop = match rop_id_of(item, i)? {
+                register_notification::ROP_ID => {
+                    RopRequest::RegisterNotification(RopRegisterNotificationRequest::from_value(item, layout).map_err(|e| e.within(&at))?)
+                }
+                release::ROP_ID => RopRequest::Release(RopReleaseRequest::from_value(item, layout).map_err(|e| e.within(&at))?),
+                id => {
+                    return Err(EncodeError::new(
+                        format!("{at}.RopId"),
+                        format!("0x{id:02X} is not a request this harness encodes (RopRegisterNotification 0x29, RopRelease 0x01)"),
+                    ))
+                }
+            };
+            rops_list.push(rop);
+        }
+        let buf = RopInputBuffer { rops_list, server_object_handle_table: table_from(&o)? };
+        let mut bytes = Vec::new();
+        buf.write(&mut bytes, layout)?;
+        check_rop_size(&o, &bytes)?;
+        Ok(buf)
+    }
+}
+
+/// Client rules on the input handle table (MS-OXCROPS 3.1.4.1).
+fn check_input_indexes(r: &mut Reader, rops: &[RopRequest], table: &[u32], offsets: &[usize]) {
+    // The first use of each slot decides what it must hold.
+    let mut first_use: Vec<Option<bool>> = vec![None; table.len()];
+    for (i, rop) in rops.iter().enumerate() {
+        let (uses, index_offset): (&[(u8, bool, &'static str)], usize) = match rop {
+            RopRequest::RegisterNotification(x) => (
+                &[(x.input_handle_index, false, "InputHandleIndex"), (x.output_handle_index, true, "OutputHandleIndex")],
+                2,
+            ),
+            RopRequest::Release(x) => (&[(x.input_handle_index, false, "InputHandleIndex")], 2),
+        };
+        for (k, &(index, is_output, field)) in uses.iter().enumerate() {
+            let at = offsets[i] + index_offset + k;
+            r.enter_index("RopsList", i);
+            if index as usize >= table.len() {
+                // MS-OXCROPS_R4493
+                r.finding(
+                    "MS-OXCROPS_R4493",
+                    Level::Must,
+                    field,
+                    at,
+                    format!("index {index} is beyond the ServerObjectHandleTable, which has {} entries", table.len()),
+                );
+            } else if first_use[index as usize].is_none() {
+                first_use[index as usize] = Some(is_output);
+                let h = table[index as usize];
+                if is_output && h != UNUSED_HANDLE {
+                    // MS-OXCROPS_R4495
+                    r.finding(
+                        "MS-OXCROPS_R4495",
+                        Level::Should,
+                        field,
+                        at,
+                        format!("slot {index} is first used as output; it SHOULD hold 0xFFFFFFFF, not 0x{h:08X}"),
+                    );
+                } else if !is_output && h == UNUSED_HANDLE {
+                    // MS-OXCROPS_R4494
+                    r.finding(
+                        "MS-OXCROPS_R4494",
+                        Level::Must,
+                        field,
+                        at,
+                        format!("slot {index} is used as input but holds 0xFFFFFFFF, which is never a Server object handle"),
+                    );
+                }
+            }
+            r.leave();
+        }
+    }
+}
+
+impl WireStructure for RopOutputBuffer {
+    const NAME: &'static str = "ROP output buffer";
+
+    fn read(r: &mut Reader, _layout: Layout) -> Result<Self, Error> {
+        let (rops_list, table, offsets) = read_frame(r, |r, id| match id {
+            register_notification::ROP_ID => RopRegisterNotificationResponse::read_body(r).map(RopResponse::RegisterNotification),
+            notify::ROP_ID => RopNotifyResponse::read_body(r).map(RopResponse::Notify),
+            pending::ROP_ID => RopPendingResponse::read_body(r).map(RopResponse::Pending),
+            buffer_too_small::ROP_ID => RopBufferTooSmallResponse::read_body(r).map(RopResponse::BufferTooSmall),
+            _ => Err(unexpected(r, id)),
+        })?;
+        check_output_order(r, &rops_list, &table, &offsets);
+        Ok(RopOutputBuffer { rops_list, server_object_handle_table: table })
+    }
+
+    fn write(&self, out: &mut Vec<u8>, layout: Layout) -> Result<(), EncodeError> {
+        let last = self.rops_list.len().saturating_sub(1);
+        write_frame(out, &self.server_object_handle_table, |out| {
+            for (i, rop) in self.rops_list.iter().enumerate() {
+                let at = format!("RopsList[{i}]");
+                match rop {
+                    RopResponse::RegisterNotification(x) => x.write(out, layout),
+                    RopResponse::Notify(x) => x.write(out, layout),
+                    RopResponse::Pending(x) => x.write(out, layout),
+                    RopResponse::BufferTooSmall(x) if i == last => x.write(out, layout),
+                    RopResponse::BufferTooSmall(_) => Err(EncodeError::new(
+                        "",
+                        "RopBufferTooSmall runs to the end of RopsList, so it must be the last ROP (MS-OXCROPS_R4517)",
+                    )),
+                }
+                .map_err(|e| e.within(&at))?;
+            }
+            Ok(())
+        })
+    }
+
+    fn to_value(&self, layout: Layout) -> Value {
+        let rops: Vec<Value> = self
+            .rops_list
+            .iter()
+            .map(|rop| match rop {
+                RopResponse::RegisterNotification(x) => x.to_value(layout),
+                RopResponse::Notify(x) => x.to_value(layout),
+                RopResponse::Pending(x) => x.to_value(layout),
+                RopResponse::BufferTooSmall(x) => x.to_value(layout),
+            })
+            .collect();
+        let mut bytes = Vec::new();
+        let size = match self.write(&mut bytes, layout) {
+            Ok(()) => Value::from(rop_size_of(&bytes)),
+            Err(_) => Value::Null,
+        };
+        MapBuilder::new()
+            .value("RopSize", size)
+            .value("RopsList", Value::Array(rops))
+            .value("ServerObjectHandleTable", table_value(&self.server_object_handle_table))
+            .build()
+    }
+
+    fn from_value(v: &Value, layout: Layout) -> Result<Self, EncodeError> {
+        let o = Obj::new(v, FIELDS)?;
+        let mut rops_list = Vec::new();
+        for (i, item) in rops_from(&o)?.iter().enumerate() {
+            let at = format!("RopsList[{i}]");
+            let wrap = |e: EncodeError| e.within(&at);
+            let rop = match rop_id_of(item, i)? {
+                register_notification::ROP_ID => {
+                    RopResponse::RegisterNotification(RopRegisterNotificationResponse::from_value(item, layout).map_err(wrap)?)
+                }
+                notify::ROP_ID => RopResponse::Notify(RopNotifyResponse::from_value(item, layout).map_err(wrap)?),
+                pending::ROP_ID => RopResponse::Pending(RopPendingResponse::from_value(item, layout).map_err(wrap)?),
+                buffer_too_small::ROP_ID => {
+                    RopResponse::BufferTooSmall(RopBufferTooSmallResponse::from_value(item, layout).map_err(wrap)?)
+                }
+                id => {
+                    return Err(EncodeError::new(
+                        format!("{at}.RopId"),
+                        format!("0x{id:02X} is not a response this harness encodes (0x29, 0x2A, 0x6E, 0xFF)"),
+                    ))
+                }
+            };
+            rops_list.push(rop);
+        }
+        let buf = RopOutputBuffer { rops_list, server_object_handle_table: table_from(&o)? };
+        let mut bytes = Vec::new();
+        buf.write(&mut bytes, layout)?;
+        check_rop_size(&o, &bytes)?;
+        Ok(buf)
+    }
+}
+
+/// Server rules on the output buffer: order (MS-OXCROPS 3.1.5.1.3,
+/// MS-OXCNOTIF 3.1.5.5) and the handles of successful registrations
+/// (MS-OXCROPS 3.2.5.1, 3.2.5.2).
+fn check_output_order(r: &mut Reader, rops: &[RopResponse], table: &[u32], offsets: &[usize]) {
+    let mut seen_notify = false;
+    let mut seen_pending = false;
+    for (i, rop) in rops.iter().enumerate() {
+        r.enter_index("RopsList", i);
+        match rop {
+            RopResponse::RegisterNotification(x) => {
+                if seen_notify || seen_pending {
+                    // MS-OXCROPS_R452201
+                    r.finding(
+                        "MS-OXCROPS_R452201",
+                        Level::Must,
+                        "RopId",
+                        offsets[i],
+                        "a request's response follows RopNotify or RopPending, which belong at the end of RopsList".into(),
+                    );
+                }
+                if x.return_value == 0 {
+                    let idx = x.output_handle_index as usize;
+                    if idx >= table.len() {
+                        // MS-OXCROPS_R4563
+                        r.finding(
+                            "MS-OXCROPS_R4563",
+                            Level::Must,
+                            "OutputHandleIndex",
+                            offsets[i] + 1,
+                            format!(
+                                "the registration succeeded but slot {idx} is beyond the ServerObjectHandleTable ({} entries), so the handle is lost",
+                                table.len()
+                            ),
+                        );
+                    } else if table[idx] == UNUSED_HANDLE {
+                        // MS-OXCROPS_R4560
+                        r.finding(
+                            "MS-OXCROPS_R4560",
+                            Level::Must,
+                            "OutputHandleIndex",
+                            offsets[i] + 1,
+                            format!("the registration succeeded but slot {idx} holds 0xFFFFFFFF, which the server MUST NOT assign"),
+                        );
+                    }
+                }
+            }
+            RopResponse::Notify(_) => {
+                if seen_pending {
+                    // MS-OXCNOTIF_R334
+                    r.finding(
+                        "MS-OXCNOTIF_R334",
+                        Level::Should,
+                        "RopId",
+                        offsets[i],
+                        "RopNotify follows RopPending; RopPending SHOULD come after the RopNotify responses that fit".into(),
+                    );
+                }
+                seen_notify = true;
+            }
+            RopResponse::Pending(_) => seen_pending = true,
+            RopResponse::BufferTooSmall(_) => {}
+        }
+        r.leave();
+    }
+}
