@@ -1,1 +1,286 @@
-fn main(){}
+//! The `oxcnotif` command line: a thin layer over the library.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use oxcnotif::cases::run::{error_json, finding_json, run_case, Verdict};
+use oxcnotif::wire::dissect;
+use oxcnotif::wire::{Layout, Structure};
+use serde_json::{json, Value};
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const STRUCTURES: &str = "STRUCTURE is one of:
+  rop-input-buffer               ROP input buffer (MS-OXCROPS 2.2.1), sent by the client
+  rop-output-buffer              ROP output buffer (MS-OXCROPS 2.2.1), sent by the server
+  register-notification-request  RopRegisterNotification request (MS-OXCROPS 2.2.14.1.1)
+  register-notification-response RopRegisterNotification response (MS-OXCROPS 2.2.14.1.2)
+  release-request                RopRelease request (MS-OXCROPS 2.2.15.3.1)
+  notify-response                RopNotify response (MS-OXCROPS 2.2.14.2.1)
+  notification-data              NotificationData (MS-OXCNOTIF 2.2.1.4.1.2)
+  pending-response               RopPending response (MS-OXCROPS 2.2.14.3.1)
+  buffer-too-small-response      RopBufferTooSmall response (MS-OXCROPS 2.2.15.1.1)
+
+HEX accepts spaces, any case and a leading 0x.
+
+Exit status: 0 success, 1 decode/encode failure (or a failing case), 2 usage error.";
+
+/// Conformance and fuzzing harness for MS-OXCNOTIF, the Exchange Core
+/// Notifications Protocol (RopRegisterNotification, RopNotify, RopPending,
+/// RopRelease inside MS-OXCROPS ROP buffers).
+#[derive(Parser)]
+#[command(name = "oxcnotif", version, after_help = STRUCTURES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Json,
+    Yaml,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LayoutArg {
+    /// NotificationTypes is 2 bytes; Reserved only with Extended (0x0400): the current spec
+    Spec,
+    /// NotificationTypes is 1 byte, then an always-present Reserved byte
+    Legacy,
+}
+
+impl From<LayoutArg> for Layout {
+    fn from(l: LayoutArg) -> Layout {
+        match l {
+            LayoutArg::Spec => Layout::Spec,
+            LayoutArg::Legacy => Layout::Legacy,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Decode bytes: prints {structure, value, findings}, or {structure, error} and exits 1
+    #[command(after_help = STRUCTURES)]
+    Decode {
+        /// The structure to decode (see below)
+        structure: String,
+        /// The bytes, as hex
+        hex: String,
+        /// Output format
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+        /// Reading of the RopRegisterNotification request
+        #[arg(long, value_enum, default_value = "spec")]
+        layout: LayoutArg,
+    },
+    /// Encode a value (JSON or YAML: decode's `value`, or its whole output) and print hex
+    #[command(after_help = STRUCTURES)]
+    Encode {
+        /// The structure to encode (see below)
+        structure: String,
+        /// File holding the value; `-` or nothing reads standard input
+        file: Option<PathBuf>,
+        /// Reading of the RopRegisterNotification request
+        #[arg(long, value_enum, default_value = "spec")]
+        layout: LayoutArg,
+    },
+    /// Print an annotated listing: offset, bytes, spec field name, value; findings inline
+    #[command(after_help = STRUCTURES)]
+    Dissect {
+        /// The structure to decode (see below)
+        structure: String,
+        /// The bytes, as hex
+        hex: String,
+        /// Reading of the RopRegisterNotification request
+        #[arg(long, value_enum, default_value = "spec")]
+        layout: LayoutArg,
+    },
+    /// Run the spec cases against the built-in reference and write a report
+    Run {
+        /// Directory of case files
+        #[arg(long, default_value = "spec-cases")]
+        cases: PathBuf,
+        /// Run only the case with this id (repeatable)
+        #[arg(long = "case")]
+        only: Vec<String>,
+        /// Report directory
+        #[arg(long, default_value = "reports/reference")]
+        out: PathBuf,
+        /// Do not write a report
+        #[arg(long)]
+        no_report: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    match dispatch(Cli::parse().command) {
+        Ok(code) | Err(code) => code,
+    }
+}
+
+/// Runs a command; `Err` carries an early exit (a usage error).
+fn dispatch(command: Command) -> Result<ExitCode, ExitCode> {
+    Ok(match command {
+        Command::Decode { structure, hex, format, layout } => {
+            let s = structure_arg(&structure)?;
+            let bytes = hex_arg(&hex)?;
+            let layout: Layout = layout.into();
+            let (doc, code) = match s.decode(&bytes, layout) {
+                Ok((v, findings)) => (
+                    json!({"structure": s.name(), "layout": layout.name(), "value": v, "findings": findings.iter().map(finding_json).collect::<Vec<_>>()}),
+                    0,
+                ),
+                Err(e) => (json!({"structure": s.name(), "layout": layout.name(), "error": error_json(&e)}), 1),
+            };
+            print_doc(&doc, format);
+            ExitCode::from(code)
+        }
+        Command::Encode { structure, file, layout } => {
+            let s = structure_arg(&structure)?;
+            let text = match read_input(file.as_deref()) {
+                Ok(t) => t,
+                Err(m) => return Err(usage(&m)),
+            };
+            let doc: Value = match serde_yaml::from_str(&text) {
+                Ok(v) => v,
+                Err(e) => {
+                    eprintln!("error: the input is not JSON or YAML: {e}");
+                    return Ok(ExitCode::from(1));
+                }
+            };
+            let value = match unwrap_decode_output(&doc, s) {
+                Ok(v) => v,
+                Err(m) => {
+                    eprintln!("error: {m}");
+                    return Ok(ExitCode::from(1));
+                }
+            };
+            match s.encode(value, layout.into()) {
+                Ok(b) => {
+                    println!("{}", oxcnotif::hex::encode(&b));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: cannot encode {}: {e}", s.name());
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Dissect { structure, hex, layout } => {
+            let s = structure_arg(&structure)?;
+            let bytes = hex_arg(&hex)?;
+            let d = s.dissect(&bytes, layout.into());
+            print!("{}", dissect::render(&bytes, &d));
+            ExitCode::from(if d.result.is_ok() { 0 } else { 1 })
+        }
+        Command::Run { cases, only, out, no_report } => run(&cases, &only, &out, no_report),
+    })
+}
+
+
+fn structure_arg(name: &str) -> Result<Structure, ExitCode> {
+    Structure::from_name(name).ok_or_else(|| {
+        usage(&format!(
+            "unknown structure {name:?}; one of: {}",
+            Structure::ALL.iter().map(|s| s.name()).collect::<Vec<_>>().join(", ")
+        ))
+    })
+}
+
+fn hex_arg(text: &str) -> Result<Vec<u8>, ExitCode> {
+    oxcnotif::hex::parse(text).map_err(|e| usage(&format!("HEX: {}", e.message)))
+}
+
+fn usage(msg: &str) -> ExitCode {
+    eprintln!("error: {msg}\n\nFor more information, try '--help'.");
+    ExitCode::from(2)
+}
+
+fn read_input(file: Option<&std::path::Path>) -> Result<String, String> {
+    match file {
+        None => read_stdin(),
+        Some(p) if p.as_os_str() == "-" => read_stdin(),
+        Some(p) => std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display())),
+    }
+}
+
+fn read_stdin() -> Result<String, String> {
+    let mut s = String::new();
+    std::io::stdin().read_to_string(&mut s).map_err(|e| format!("cannot read standard input: {e}"))?;
+    Ok(s)
+}
+
+/// Accepts a bare value or decode's whole output `{structure, value, …}`.
+fn unwrap_decode_output(doc: &Value, s: Structure) -> Result<&Value, String> {
+    if let (Some(st), Some(v)) = (doc.get("structure"), doc.get("value")) {
+        if st.as_str() != Some(s.name()) {
+            return Err(format!("the input is decode output for {st}, not {:?}", s.name()));
+        }
+        return Ok(v);
+    }
+    if doc.get("error").is_some() && doc.get("structure").is_some() {
+        return Err("the input is decode output holding an error, not a value".into());
+    }
+    Ok(doc)
+}
+
+fn print_doc(doc: &Value, format: Format) {
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(doc).unwrap_or_default()),
+        Format::Yaml => print!("{}", serde_yaml::to_string(doc).unwrap_or_default()),
+    }
+}
+
+fn run(dir: &std::path::Path, only: &[String], out: &std::path::Path, no_report: bool) -> ExitCode {
+    let cases = match oxcnotif::cases::load_dir(dir) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    for id in only {
+        if !cases.iter().any(|c| &c.id == id) {
+            return usage(&format!("no case has id {id:?}"));
+        }
+    }
+    let selected: Vec<_> = cases.into_iter().filter(|c| only.is_empty() || only.contains(&c.id)).collect();
+    let results: Vec<_> = selected.into_iter().map(|c| {
+        let o = run_case(&c);
+        (c, o)
+    }).collect();
+    for (c, o) in &results {
+        if o.verdict == Verdict::Fail {
+            println!("FAIL {} ({}:{})", c.id, c.file.display(), c.line);
+            for p in &o.problems {
+                println!("     {p}");
+            }
+            println!("     rerun: oxcnotif run --case {}", c.id);
+        }
+    }
+    let counts = oxcnotif::report::counts(&results);
+    let pass = counts.get(&Verdict::Pass).copied().unwrap_or(0);
+    let fail = counts.get(&Verdict::Fail).copied().unwrap_or(0);
+    let mut by: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    for (c, o) in &results {
+        let e = by.entry(c.structure.name()).or_default();
+        if o.verdict == Verdict::Pass { e.0 += 1 } else { e.1 += 1 }
+    }
+    println!("target: reference codec (built in)");
+    for (s, (p, f)) in &by {
+        println!("  {s:<32} {p:>4} pass {f:>4} fail");
+    }
+    println!("{pass} passed, {fail} failed");
+    if !no_report && only.is_empty() {
+        let md = oxcnotif::report::summary_md("reference", &results);
+        let js = oxcnotif::report::results_json("reference", &results);
+        for (name, body) in [("summary.md", md), ("results.json", js)] {
+            if let Err(e) = oxcnotif::report::write_atomic(&out.join(name), body.as_bytes()) {
+                eprintln!("error: cannot write {}: {e}", out.join(name).display());
+                return ExitCode::from(2);
+            }
+        }
+        println!("report: {}", out.display());
+    }
+    ExitCode::from(if fail == 0 { 0 } else { 1 })
+}

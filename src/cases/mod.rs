@@ -1,1 +1,350 @@
-pub mod x {}
+//! What does the spec say should happen? Loading and running the YAML cases
+//! under `spec-cases/` (format: `spec-cases/README.md`).
+//!
+//! This is the one module besides the CLI that reads files. Loading checks
+//! everything a case file can get wrong (unknown keys, a bad structure name,
+//! hex that is not whole bytes, two cases with one id, an expectation of the
+//! wrong shape) and names the file, the line and the field.
+
+pub mod requirements;
+pub mod run;
+
+use crate::wire::{Layout, Structure};
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A case file as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    /// Default structure of the file's cases.
+    #[serde(default)]
+    structure: Option<String>,
+    /// Default layout of the file's cases.
+    #[serde(default)]
+    layout: Option<String>,
+    /// What the file covers.
+    #[serde(default)]
+    #[allow(dead_code)]
+    description: Option<String>,
+    cases: Vec<RawCase>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCase {
+    id: String,
+    description: String,
+    #[serde(default)]
+    structure: Option<String>,
+    #[serde(default)]
+    layout: Option<String>,
+    sections: Vec<String>,
+    requirements: Vec<String>,
+    #[serde(default)]
+    bytes: Option<String>,
+    #[serde(default)]
+    value: Option<Value>,
+    expect: RawExpect,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExpect {
+    #[serde(default)]
+    value: Option<Value>,
+    #[serde(default)]
+    findings: Option<Vec<String>>,
+    #[serde(default)]
+    error: Option<ExpectedError>,
+    #[serde(default)]
+    encode_error: Option<ExpectedEncodeError>,
+}
+
+/// The framing error a case expects.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedError {
+    /// The error kind (`Truncated`, …).
+    pub kind: String,
+    /// The field path.
+    pub field: String,
+    /// The byte offset, when the case pins it.
+    #[serde(default)]
+    pub offset: Option<usize>,
+}
+
+/// The encoder refusal a case expects.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedEncodeError {
+    /// The field path the refusal must name.
+    pub field: String,
+}
+
+/// What a case expects.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expect {
+    /// The bytes decode to this value with exactly these findings (by
+    /// requirement ID, as a multiset; empty for a conforming input), and the
+    /// decoded value encodes back to the bytes. With `value: None` only the
+    /// findings (and the round trip) are checked.
+    Decode {
+        /// The value, if the case gives one.
+        value: Option<Value>,
+        /// Requirement IDs of the findings, sorted.
+        findings: Vec<String>,
+    },
+    /// The bytes do not frame: this error.
+    Error(ExpectedError),
+    /// The case's input value must be refused by the encoder, naming this field.
+    EncodeError(ExpectedEncodeError),
+}
+
+/// One loaded case.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// Stable id.
+    pub id: String,
+    /// One line saying what it checks.
+    pub description: String,
+    /// The structure.
+    pub structure: Structure,
+    /// The request reading.
+    pub layout: Layout,
+    /// Spec sections.
+    pub sections: Vec<String>,
+    /// Requirement IDs verified.
+    pub requirements: Vec<String>,
+    /// The input bytes (absent for encoder-refusal cases).
+    pub bytes: Option<Vec<u8>>,
+    /// The annotated hex as written.
+    pub bytes_text: Option<String>,
+    /// The input value of an encoder-refusal case.
+    pub value: Option<Value>,
+    /// The expectation.
+    pub expect: Expect,
+    /// The file it came from.
+    pub file: PathBuf,
+    /// Its line in that file.
+    pub line: usize,
+}
+
+/// A case file that cannot be loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    /// The file.
+    pub file: PathBuf,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// The field (`cases[3].expect`, `bytes`, …).
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(l) = self.line {
+            write!(f, ":{l}")?;
+        }
+        if !self.field.is_empty() {
+            write!(f, ": {}", self.field)?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Every `*.yaml` file under `dir`, sorted.
+pub fn case_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries = std::fs::read_dir(&d)
+            .map_err(|e| LoadError { file: d.clone(), line: None, field: String::new(), message: e.to_string() })?;
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Loads every case under `dir`, refusing duplicate ids.
+pub fn load_dir(dir: &Path) -> Result<Vec<Case>, LoadError> {
+    let mut all = Vec::new();
+    let mut seen: BTreeMap<String, (PathBuf, usize)> = BTreeMap::new();
+    for f in case_files(dir)? {
+        for c in load_file(&f)? {
+            if let Some((pf, pl)) = seen.get(&c.id) {
+                return Err(LoadError {
+                    file: c.file.clone(),
+                    line: Some(c.line),
+                    field: "id".into(),
+                    message: format!("{:?} is already used at {}:{}", c.id, pf.display(), pl),
+                });
+            }
+            seen.insert(c.id.clone(), (c.file.clone(), c.line));
+            all.push(c);
+        }
+    }
+    Ok(all)
+}
+
+/// Loads one case file.
+pub fn load_file(path: &Path) -> Result<Vec<Case>, LoadError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| LoadError { file: path.into(), line: None, field: String::new(), message: e.to_string() })?;
+    parse_file(path, &text)
+}
+
+/// Parses case-file text (`path` is for messages).
+pub fn parse_file(path: &Path, text: &str) -> Result<Vec<Case>, LoadError> {
+    let raw: RawFile = serde_yaml::from_str(text).map_err(|e| LoadError {
+        file: path.into(),
+        line: e.location().map(|l| l.line()),
+        field: String::new(),
+        message: e.to_string(),
+    })?;
+    let mut out = Vec::with_capacity(raw.cases.len());
+    for (i, rc) in raw.cases.into_iter().enumerate() {
+        let line = line_of_id(text, &rc.id);
+        let err = |field: &str, message: String| LoadError {
+            file: path.into(),
+            line,
+            field: format!("cases[{i}] ({}).{field}", rc.id),
+            message,
+        };
+        if !valid_id(&rc.id) {
+            return Err(err("id", "an id is lower-case letters, digits, '.', '-' and '_', starting with a letter".into()));
+        }
+        let sname = rc.structure.as_deref().or(raw.structure.as_deref()).ok_or_else(|| {
+            err("structure", "missing (give it on the case or once for the file)".into())
+        })?;
+        let structure = Structure::from_name(sname).ok_or_else(|| {
+            err(
+                "structure",
+                format!(
+                    "{sname:?} is not a structure; one of {}",
+                    Structure::ALL.iter().map(|s| s.name()).collect::<Vec<_>>().join(", ")
+                ),
+            )
+        })?;
+        let lname = rc.layout.as_deref().or(raw.layout.as_deref()).unwrap_or("spec");
+        let layout = Layout::from_name(lname).ok_or_else(|| err("layout", format!("{lname:?} is not spec or legacy")))?;
+        if rc.requirements.is_empty() {
+            return Err(err("requirements", "a case verifies at least one requirement".into()));
+        }
+        for r in &rc.requirements {
+            if !requirements::looks_like_id(r) {
+                return Err(err("requirements", format!("{r:?} is not a requirement ID like MS-OXCNOTIF_R179")));
+            }
+        }
+        if rc.sections.is_empty() {
+            return Err(err("sections", "a case names at least one spec section".into()));
+        }
+        let bytes = match &rc.bytes {
+            Some(t) => Some(crate::hex::parse(t).map_err(|e| err("bytes", e.to_string()))?),
+            None => None,
+        };
+        let e = rc.expect;
+        let shapes = [e.value.is_some() || e.findings.is_some(), e.error.is_some(), e.encode_error.is_some()];
+        if shapes.iter().filter(|x| **x).count() != 1 {
+            return Err(err(
+                "expect",
+                "give exactly one expectation: value and/or findings, or error, or encode_error".into(),
+            ));
+        }
+        let expect = if let Some(ee) = e.encode_error {
+            if rc.value.is_none() || bytes.is_some() {
+                return Err(err("value", "an encode_error case gives an input value and no bytes".into()));
+            }
+            Expect::EncodeError(ee)
+        } else {
+            if bytes.is_none() || rc.value.is_some() {
+                return Err(err("bytes", "a decode case gives bytes and no input value".into()));
+            }
+            match e.error {
+                Some(er) => Expect::Error(er),
+                None => {
+                    let mut findings = e.findings.unwrap_or_default();
+                    findings.sort();
+                    Expect::Decode { value: e.value, findings }
+                }
+            }
+        };
+        out.push(Case {
+            id: rc.id,
+            description: rc.description,
+            structure,
+            layout,
+            sections: rc.sections,
+            requirements: rc.requirements,
+            bytes,
+            bytes_text: rc.bytes,
+            value: rc.value,
+            expect,
+            file: path.into(),
+            line: line.unwrap_or(0),
+        });
+    }
+    Ok(out)
+}
+
+fn valid_id(id: &str) -> bool {
+    id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'))
+}
+
+fn line_of_id(text: &str, id: &str) -> Option<usize> {
+    text.lines().position(|l| {
+        let t = l.trim_start().trim_start_matches("- ").trim_start();
+        t.strip_prefix("id:").is_some_and(|rest| rest.trim().trim_matches(|c| c == '"' || c == '\'') == id)
+    })
+    .map(|i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Vec<Case>, LoadError> {
+        parse_file(Path::new("t.yaml"), text)
+    }
+
+    const GOOD: &str = "structure: pending-response\ncases:\n  - id: a.b\n    description: d\n    sections: [MS-OXCROPS 2.2.14.3.1]\n    requirements: [MS-OXCROPS_R4436]\n    bytes: |\n      6e   # RopId\n      0100 # SessionIndex\n    expect:\n      value: {RopId: 0x6E, SessionIndex: 1}\n";
+
+    #[test]
+    fn loads_a_case_with_its_line() {
+        let c = parse(GOOD).unwrap();
+        assert_eq!(c[0].id, "a.b");
+        assert_eq!(c[0].line, 3);
+        assert_eq!(c[0].bytes.as_deref(), Some(&[0x6e, 1, 0][..]));
+    }
+
+    #[test]
+    fn load_errors_name_file_line_and_field() {
+        let e = parse(&GOOD.replace("0100 # Session", "010 # Session")).unwrap_err();
+        assert_eq!(e.field, "cases[0] (a.b).bytes");
+        assert_eq!(e.line, Some(3));
+        let e = parse(&GOOD.replace("description: d", "descripton: d")).unwrap_err();
+        assert!(e.message.contains("unknown field `descripton`"), "{e}");
+        assert_eq!(e.line, Some(4));
+        let e = parse(&GOOD.replace("pending-response", "pending")).unwrap_err();
+        assert!(e.to_string().starts_with("t.yaml:3: cases[0] (a.b).structure"), "{e}");
+        let e = parse(&GOOD.replace("value: {RopId: 0x6E, SessionIndex: 1}", "error: {kind: Truncated, field: X}\n      value: {}"))
+            .unwrap_err();
+        assert_eq!(e.field, "cases[0] (a.b).expect");
+    }
+}

@@ -127,6 +127,7 @@ pub fn encode<T: WireStructure>(value: &T, layout: Layout) -> Result<Vec<u8>, En
 /// Reads a RopId that must be `expected`.
 pub(crate) fn expect_rop_id(r: &mut Reader, expected: u8) -> Result<(), Error> {
     let id = r.u8("RopId")?;
+    r.annotate(|| rop_name(id).unwrap_or("unknown ROP").to_string());
     if id != expected {
         return Err(r.error_at("RopId", r.pos() - 1, ErrorKind::UnexpectedRopId { rop_id: id }));
     }

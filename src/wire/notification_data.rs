@@ -586,7 +586,9 @@ impl WireStructure for NotificationData {
         }
         if p.has(Field::TableRowData) {
             let size = r.u16("TableRowDataSize")?;
+            r.annotate(|| format!("({size})"));
             d.table_row_data = Some(r.bytes("TableRowData", size as usize)?.to_vec());
+            r.set_value(|| "PropertyRow, kept as bytes".into());
         }
         if p.has(Field::FolderId) {
             d.folder_id = Some(r.id8("FolderId")?);
@@ -609,6 +611,7 @@ impl WireStructure for NotificationData {
         if p.has(Field::TagCount) {
             let at = r.pos();
             let count = r.u16("TagCount")?;
+            r.annotate(|| if tags_present(count) { format!("({count})") } else { "(no Tags follow)".into() });
             d.tag_count = Some(count);
             if count != 0 && flags & TYPE_MASK == nt::OBJECT_MODIFIED {
                 // MS-OXCNOTIF_R197
@@ -623,7 +626,9 @@ impl WireStructure for NotificationData {
             if tags_present(count) {
                 // Bounded by the input: the whole array is checked before allocating.
                 let raw = r.bytes("Tags", count as usize * 4)?;
-                d.tags = Some(raw.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect());
+                let tags: Vec<u32> = raw.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+                r.set_value(|| tags.iter().map(|t| format!("0x{t:08X}")).collect::<Vec<_>>().join(" "));
+                d.tags = Some(tags);
             }
         }
         if p.has(Field::TotalMessageCount) {

@@ -83,6 +83,7 @@ fn read_frame<T>(
         offsets.push(r.pos());
         r.enter_index("RopsList", rops.len());
         let id = r.u8("RopId")?;
+        r.annotate(|| super::rop_name(id).unwrap_or("unknown ROP").to_string());
         let item = rop(r, id);
         r.leave();
         rops.push(item?);
@@ -97,6 +98,7 @@ fn read_frame<T>(
     for i in 0..rest / 4 {
         r.enter_index("ServerObjectHandleTable", i);
         let h = r.u32("")?;
+        r.annotate(|| if h == UNUSED_HANDLE { "unused slot".into() } else { String::new() });
         r.leave();
         table.push(h);
     }
