@@ -1,1 +1,86 @@
-fn main(){}
+//! One test per spec case (`cargo test <case-id>` runs one), plus the
+//! truncation sweep: every proper prefix of every valid case must fail with
+//! an error that names a field, except where the spec's framing has no
+//! length and a shorter input is a different, valid message (listed in
+//! `prefix_may_decode`).
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use oxcnotif::cases::run::{run_case, Verdict};
+use oxcnotif::cases::{load_dir, Case, Expect};
+use oxcnotif::wire::Structure;
+use std::path::Path;
+
+fn main() {
+    let args = Arguments::from_args();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("spec-cases");
+    let cases = match load_dir(&dir) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("cannot load the spec cases: {e}");
+            std::process::exit(101);
+        }
+    };
+    let mut trials = Vec::new();
+    for case in cases {
+        let c = case.clone();
+        trials.push(Trial::test(case.id.clone(), move || check_case(&c)).with_kind(case.structure.name()));
+        if matches!(case.expect, Expect::Decode { .. }) {
+            let c = case.clone();
+            trials.push(Trial::test(format!("{}::prefixes", case.id), move || check_prefixes(&c)).with_kind("truncation"));
+        }
+    }
+    libtest_mimic::run(&args, trials).exit();
+}
+
+fn check_case(case: &Case) -> Result<(), Failed> {
+    let o = run_case(case);
+    if o.verdict == Verdict::Pass {
+        Ok(())
+    } else {
+        Err(format!("{} ({}:{})\n{}", case.description, case.file.display(), case.line, o.problems.join("\n")).into())
+    }
+}
+
+/// The inputs the spec frames without a length: a shorter input can be a
+/// different valid message. Anything else that decodes from a proper
+/// prefix is a framing bug.
+fn prefix_may_decode(case: &Case, k: usize, findings: &[oxcnotif::wire::Finding]) -> bool {
+    let bytes = case.bytes.as_deref().unwrap_or(&[]);
+    match case.structure {
+        // ServerObjectHandleTable is "all remaining bytes": cutting whole
+        // handles leaves a valid, shorter table (MS-OXCROPS_R4675).
+        Structure::RopInputBuffer | Structure::RopOutputBuffer => {
+            let rop_size = u16::from_le_bytes([bytes[0], bytes[1]]) as usize;
+            k >= rop_size && (k - rop_size) % 4 == 0
+        }
+        // RequestBuffers runs to the end (MS-OXCROPS_R4446).
+        Structure::BufferTooSmallResponse => k >= 3,
+        // A MessageClass cut short loses its terminator, which is a
+        // finding (MS-OXCNOTIF_R223), not a framing error.
+        Structure::NotificationData | Structure::NotifyResponse => findings.iter().any(|f| f.requirement == "MS-OXCNOTIF_R223"),
+        _ => false,
+    }
+}
+
+fn check_prefixes(case: &Case) -> Result<(), Failed> {
+    let bytes = case.bytes.as_deref().unwrap_or(&[]);
+    let (full, _) = case.structure.decode(bytes, case.layout).map_err(|e| format!("the case itself does not decode: {e}"))?;
+    for k in 0..bytes.len() {
+        match case.structure.decode(&bytes[..k], case.layout) {
+            Err(e) => {
+                if e.field.is_empty() || e.offset > k {
+                    return Err(format!("prefix of {k} bytes: error without a field or past the input: {e:?}").into());
+                }
+            }
+            Ok((v, findings)) => {
+                if v == full {
+                    return Err(format!("prefix of {k} bytes decodes to the same value as the whole input").into());
+                }
+                if !prefix_may_decode(case, k, &findings) {
+                    return Err(format!("prefix of {k} bytes decodes, but nothing in the spec lets it: {v}").into());
+                }
+            }
+        }
+    }
+    Ok(())
+}
