@@ -254,6 +254,11 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<Case>, LoadError> {
         if rc.sections.is_empty() {
             return Err(err("sections", "a case names at least one spec section".into()));
         }
+        for sec in &rc.sections {
+            if !looks_like_section(sec) {
+                return Err(err("sections", format!("{sec:?} is not a section like \"MS-OXCNOTIF 2.2.1.4.1.2\"")));
+            }
+        }
         let bytes = match &rc.bytes {
             Some(t) => Some(crate::hex::parse(t).map_err(|e| err("bytes", e.to_string()))?),
             None => None,
@@ -276,6 +281,9 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<Case>, LoadError> {
                 return Err(err("bytes", "a decode case gives bytes and no input value".into()));
             }
             match e.error {
+                Some(er) if !ERROR_KINDS.contains(&er.kind.as_str()) => {
+                    return Err(err("expect.error.kind", format!("{:?} is not one of {}", er.kind, ERROR_KINDS.join(", "))))
+                }
                 Some(er) => Expect::Error(er),
                 None => {
                     let mut findings = e.findings.unwrap_or_default();
@@ -300,6 +308,17 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<Case>, LoadError> {
         });
     }
     Ok(out)
+}
+
+/// The framing error kinds (`ErrorKind::name`).
+pub const ERROR_KINDS: &[&str] = &["Truncated", "RopSizeTooSmall", "UnexpectedRopId", "PartialHandle", "TrailingBytes"];
+
+fn looks_like_section(s: &str) -> bool {
+    let Some((doc, num)) = s.split_once(' ') else { return false };
+    doc.starts_with("MS-OX")
+        && doc[3..].chars().all(|c| c.is_ascii_uppercase())
+        && !num.is_empty()
+        && num.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
 }
 
 fn valid_id(id: &str) -> bool {

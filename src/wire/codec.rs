@@ -363,16 +363,22 @@ impl<'a> Reader<'a> {
         self.findings.push(Finding { requirement, level, field, offset, message });
     }
 
-    #[inline]
+    #[inline(always)]
     fn need(&self, field: &'static str, n: usize) -> Result<(), Error> {
         if self.end - self.pos < n {
-            Err(self.error(field, ErrorKind::Truncated { needed: n, available: self.end - self.pos }))
+            Err(self.truncated(field, n))
         } else {
             Ok(())
         }
     }
 
-    #[inline]
+    #[cold]
+    #[inline(never)]
+    fn truncated(&self, field: &'static str, n: usize) -> Error {
+        self.error(field, ErrorKind::Truncated { needed: n, available: self.end - self.pos })
+    }
+
+    #[inline(always)]
     fn span(&mut self, field: &'static str, offset: usize, len: usize, value: impl FnOnce() -> String) {
         if self.trace.is_some() {
             let span = Span { offset, len, field: self.path_of(field), value: value() };
@@ -394,7 +400,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn take<const N: usize>(&mut self, field: &'static str) -> Result<[u8; N], Error> {
         self.need(field, N)?;
         let mut a = [0u8; N];
@@ -404,7 +410,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a 1-byte field.
-    #[inline]
+    #[inline(always)]
     pub fn u8(&mut self, field: &'static str) -> Result<u8, Error> {
         let v = self.take::<1>(field)?[0];
         self.span(field, self.pos - 1, 1, || format!("0x{v:02X}"));
@@ -412,7 +418,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a 2-byte little-endian field.
-    #[inline]
+    #[inline(always)]
     pub fn u16(&mut self, field: &'static str) -> Result<u16, Error> {
         let v = u16::from_le_bytes(self.take::<2>(field)?);
         self.span(field, self.pos - 2, 2, || format!("0x{v:04X}"));
@@ -420,7 +426,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a 4-byte little-endian field.
-    #[inline]
+    #[inline(always)]
     pub fn u32(&mut self, field: &'static str) -> Result<u32, Error> {
         let v = u32::from_le_bytes(self.take::<4>(field)?);
         self.span(field, self.pos - 4, 4, || format!("0x{v:08X}"));
@@ -428,7 +434,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads an 8-byte Folder ID or Message ID.
-    #[inline]
+    #[inline(always)]
     pub fn id8(&mut self, field: &'static str) -> Result<Id8, Error> {
         let v = Id8(self.take::<8>(field)?);
         self.span(field, self.pos - 8, 8, || v.to_string());

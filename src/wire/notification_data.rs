@@ -199,6 +199,7 @@ impl Presence {
 
 /// The presence table of [MS-OXCNOTIF] 2.2.1.4.1.2 (fact sheet §4.3).
 /// `table_event_type` is only looked at when NotificationFlags makes it present.
+#[inline]
 pub fn presence(notification_flags: u16, table_event_type: u16) -> Presence {
     let t = notification_flags & TYPE_MASK;
     let m = notification_flags & flag::M != 0;
@@ -452,47 +453,44 @@ impl NotificationData {
         }
     }
 
+    /// The set of conditional fields this value holds, as a [`Presence`].
+    #[inline]
+    fn held(&self) -> Presence {
+        let mut bits = 0u32;
+        let mut set = |f: Field, on: bool| bits |= (on as u32) << f as u8;
+        set(Field::TableEventType, self.table_event_type.is_some());
+        set(Field::TableRowFolderID, self.table_row_folder_id.is_some());
+        set(Field::TableRowMessageID, self.table_row_message_id.is_some());
+        set(Field::TableRowInstance, self.table_row_instance.is_some());
+        set(Field::InsertAfterTableRowFolderID, self.insert_after_table_row_folder_id.is_some());
+        set(Field::InsertAfterTableRowID, self.insert_after_table_row_id.is_some());
+        set(Field::InsertAfterTableRowInstance, self.insert_after_table_row_instance.is_some());
+        set(Field::TableRowData, self.table_row_data.is_some());
+        set(Field::FolderId, self.folder_id.is_some());
+        set(Field::MessageId, self.message_id.is_some());
+        set(Field::ParentFolderId, self.parent_folder_id.is_some());
+        set(Field::OldFolderId, self.old_folder_id.is_some());
+        set(Field::OldMessageId, self.old_message_id.is_some());
+        set(Field::OldParentFolderId, self.old_parent_folder_id.is_some());
+        set(Field::TagCount, self.tag_count.is_some());
+        set(Field::TotalMessageCount, self.total_message_count.is_some());
+        set(Field::UnreadMessageCount, self.unread_message_count.is_some());
+        // The three NewMail fields share one rule; all three must be held.
+        set(
+            Field::NewMail,
+            self.message_flags.is_some() && self.unicode_flag.is_some() && self.message_class.is_some(),
+        );
+        Presence(bits)
+    }
+
     fn check(&self) -> Result<(), EncodeError> {
         let flags = self.notification_flags;
         let p = presence(flags, self.table_event_type.unwrap_or(0));
-        let why = |f: Field| -> String {
-            format!("NotificationFlags 0x{flags:04X} ({}){} ({})", flags_name(flags), tet_clause(self.table_event_type, f), f.rule())
-        };
-        let checks: [(&str, bool, Field); 19] = [
-            ("TableEventType", self.table_event_type.is_some(), Field::TableEventType),
-            ("TableRowFolderID", self.table_row_folder_id.is_some(), Field::TableRowFolderID),
-            ("TableRowMessageID", self.table_row_message_id.is_some(), Field::TableRowMessageID),
-            ("TableRowInstance", self.table_row_instance.is_some(), Field::TableRowInstance),
-            ("InsertAfterTableRowFolderID", self.insert_after_table_row_folder_id.is_some(), Field::InsertAfterTableRowFolderID),
-            ("InsertAfterTableRowID", self.insert_after_table_row_id.is_some(), Field::InsertAfterTableRowID),
-            ("InsertAfterTableRowInstance", self.insert_after_table_row_instance.is_some(), Field::InsertAfterTableRowInstance),
-            ("TableRowData", self.table_row_data.is_some(), Field::TableRowData),
-            ("FolderId", self.folder_id.is_some(), Field::FolderId),
-            ("MessageId", self.message_id.is_some(), Field::MessageId),
-            ("ParentFolderId", self.parent_folder_id.is_some(), Field::ParentFolderId),
-            ("OldFolderId", self.old_folder_id.is_some(), Field::OldFolderId),
-            ("OldMessageId", self.old_message_id.is_some(), Field::OldMessageId),
-            ("OldParentFolderId", self.old_parent_folder_id.is_some(), Field::OldParentFolderId),
-            ("TagCount", self.tag_count.is_some(), Field::TagCount),
-            ("TotalMessageCount", self.total_message_count.is_some(), Field::TotalMessageCount),
-            ("UnreadMessageCount", self.unread_message_count.is_some(), Field::UnreadMessageCount),
-            ("MessageFlags", self.message_flags.is_some(), Field::NewMail),
-            ("UnicodeFlag", self.unicode_flag.is_some(), Field::NewMail),
-        ];
-        for (name, has, f) in checks {
-            let want = p.has(f);
-            if has != want {
-                let verb = if want { "missing, but" } else { "present, but" };
-                let end = if want { "says it is present" } else { "says it is absent" };
-                return Err(EncodeError::new(name, format!("{verb} {} {end}", why(f))));
-            }
-        }
-        if self.message_class.is_some() != p.has(Field::NewMail) {
-            let verb = if p.has(Field::NewMail) { "missing, but" } else { "present, but" };
-            return Err(EncodeError::new(
-                "MessageClass",
-                format!("{verb} NotificationFlags 0x{flags:04X} ({}) decides it (MS-OXCNOTIF_R226)", flags_name(flags)),
-            ));
+        let held = self.held();
+        let partial_new_mail = !held.has(Field::NewMail)
+            && (self.message_flags.is_some() || self.unicode_flag.is_some() || self.message_class.is_some());
+        if held != p || partial_new_mail {
+            return Err(self.presence_error(p));
         }
         if let Some(d) = &self.table_row_data {
             if d.len() > 0xFFFF {
@@ -523,6 +521,51 @@ impl NotificationData {
     }
 }
 
+impl NotificationData {
+    /// The refusal for the first field whose presence disagrees with `p`.
+    fn presence_error(&self, p: Presence) -> EncodeError {
+        let flags = self.notification_flags;
+        let checks: [(&str, bool, Field); 20] = [
+            ("TableEventType", self.table_event_type.is_some(), Field::TableEventType),
+            ("TableRowFolderID", self.table_row_folder_id.is_some(), Field::TableRowFolderID),
+            ("TableRowMessageID", self.table_row_message_id.is_some(), Field::TableRowMessageID),
+            ("TableRowInstance", self.table_row_instance.is_some(), Field::TableRowInstance),
+            ("InsertAfterTableRowFolderID", self.insert_after_table_row_folder_id.is_some(), Field::InsertAfterTableRowFolderID),
+            ("InsertAfterTableRowID", self.insert_after_table_row_id.is_some(), Field::InsertAfterTableRowID),
+            ("InsertAfterTableRowInstance", self.insert_after_table_row_instance.is_some(), Field::InsertAfterTableRowInstance),
+            ("TableRowData", self.table_row_data.is_some(), Field::TableRowData),
+            ("FolderId", self.folder_id.is_some(), Field::FolderId),
+            ("MessageId", self.message_id.is_some(), Field::MessageId),
+            ("ParentFolderId", self.parent_folder_id.is_some(), Field::ParentFolderId),
+            ("OldFolderId", self.old_folder_id.is_some(), Field::OldFolderId),
+            ("OldMessageId", self.old_message_id.is_some(), Field::OldMessageId),
+            ("OldParentFolderId", self.old_parent_folder_id.is_some(), Field::OldParentFolderId),
+            ("TagCount", self.tag_count.is_some(), Field::TagCount),
+            ("TotalMessageCount", self.total_message_count.is_some(), Field::TotalMessageCount),
+            ("UnreadMessageCount", self.unread_message_count.is_some(), Field::UnreadMessageCount),
+            ("MessageFlags", self.message_flags.is_some(), Field::NewMail),
+            ("UnicodeFlag", self.unicode_flag.is_some(), Field::NewMail),
+            ("MessageClass", self.message_class.is_some(), Field::NewMail),
+        ];
+        for (name, has, f) in checks {
+            let want = p.has(f);
+            if has != want {
+                let (verb, end) = if want { ("missing, but", "says it is present") } else { ("present, but", "says it is absent") };
+                return EncodeError::new(
+                    name,
+                    format!(
+                        "{verb} NotificationFlags 0x{flags:04X} ({}){} {end} ({})",
+                        flags_name(flags),
+                        tet_clause(self.table_event_type, f),
+                        f.rule()
+                    ),
+                );
+            }
+        }
+        EncodeError::new("NotificationFlags", "the fields disagree with the presence rules")
+    }
+}
+
 fn tet_clause(tet: Option<u16>, f: Field) -> String {
     match (f, tet) {
         (
@@ -539,15 +582,17 @@ fn tet_clause(tet: Option<u16>, f: Field) -> String {
     }
 }
 
-impl WireStructure for NotificationData {
-    const NAME: &'static str = "NotificationData";
-
-    fn read(r: &mut Reader, _layout: Layout) -> Result<Self, Error> {
+impl NotificationData {
+    /// Reads NotificationData into `d` (which must be the default value):
+    /// the hot path of ROP output buffers, where building the value in
+    /// place saves moving it through every layer of `Result`.
+    pub fn read_in_place(&mut self, r: &mut Reader) -> Result<(), Error> {
+        let d = self;
         let at = r.pos();
         let flags = r.u16("NotificationFlags")?;
         r.annotate(|| flags_name(flags));
         Self::flag_findings(r, flags, at);
-        let mut d = NotificationData { notification_flags: flags, ..Default::default() };
+        d.notification_flags = flags;
         let mut p = presence(flags, 0);
         if p.has(Field::TableEventType) {
             let at = r.pos();
@@ -672,6 +717,16 @@ impl WireStructure for NotificationData {
             }
             d.message_class = Some(mc);
         }
+        Ok(())
+    }
+}
+
+impl WireStructure for NotificationData {
+    const NAME: &'static str = "NotificationData";
+
+    fn read(r: &mut Reader, _layout: Layout) -> Result<Self, Error> {
+        let mut d = NotificationData::default();
+        d.read_in_place(r)?;
         Ok(d)
     }
 
@@ -744,9 +799,7 @@ impl WireStructure for NotificationData {
             Some(Value::Array(items)) => {
                 let mut tags = Vec::with_capacity(items.len());
                 for (i, t) in items.iter().enumerate() {
-                    let n = t.as_u64().filter(|n| *n <= u32::MAX as u64).ok_or_else(|| {
-                        EncodeError::new(format!("Tags[{i}]"), format!("expected a 4-byte property tag, found {t}"))
-                    })?;
+                    let n = super::value::int_of(t, u32::MAX as u64).map_err(|m| EncodeError::new(format!("Tags[{i}]"), m))?;
                     tags.push(n as u32);
                 }
                 Some(tags)

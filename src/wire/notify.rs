@@ -26,8 +26,9 @@ pub struct RopNotifyResponse {
 const FIELDS: &[&str] = &["RopId", "NotificationHandle", "LogonId", "NotificationData"];
 
 impl RopNotifyResponse {
-    /// Reads the fields after RopId.
-    pub fn read_body(r: &mut Reader) -> Result<Self, Error> {
+    /// Reads NotificationHandle and LogonId, the fields between RopId and
+    /// NotificationData.
+    pub fn read_head(r: &mut Reader) -> Result<(u32, u8), Error> {
         let at = r.pos();
         let notification_handle = r.u32("NotificationHandle")?;
         if notification_handle == 0xFFFF_FFFF {
@@ -40,11 +41,24 @@ impl RopNotifyResponse {
                 "0xFFFFFFFF is never assigned to a Server object, so it cannot name a subscription".into(),
             );
         }
-        let logon_id = r.u8("LogonId")?;
+        Ok((notification_handle, r.u8("LogonId")?))
+    }
+
+    /// Reads the fields after RopId.
+    pub fn read_body(r: &mut Reader) -> Result<Self, Error> {
+        let (notification_handle, logon_id) = Self::read_head(r)?;
+        let mut rop = RopNotifyResponse { notification_handle, logon_id, notification_data: NotificationData::default() };
+        rop.read_data(r)?;
+        Ok(rop)
+    }
+
+    /// Reads NotificationData into this RopNotify, in place (see
+    /// [`NotificationData::read_in_place`]).
+    pub fn read_data(&mut self, r: &mut Reader) -> Result<(), Error> {
         r.enter("NotificationData");
-        let notification_data = NotificationData::read(r, Layout::Spec);
+        let result = self.notification_data.read_in_place(r);
         r.leave();
-        Ok(RopNotifyResponse { notification_handle, logon_id, notification_data: notification_data? })
+        result
     }
 }
 

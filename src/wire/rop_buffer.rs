@@ -66,27 +66,32 @@ pub struct RopOutputBuffer {
 
 const FIELDS: &[&str] = &["RopSize", "RopsList", "ServerObjectHandleTable"];
 
+/// Typical size of a ROP in a buffer, for sizing the ROP list up front.
+const ROP_SIZE_GUESS: usize = 24;
+
 /// Reads RopSize and RopsList, calling `rop` for each ROP with the reader
 /// confined to RopsList, then the handle table.
 fn read_frame<T>(
     r: &mut Reader,
-    mut rop: impl FnMut(&mut Reader, u8) -> Result<T, Error>,
+    mut rop: impl FnMut(&mut Reader, u8, &mut Vec<T>) -> Result<(), Error>,
 ) -> Result<(Vec<T>, Vec<u32>, Vec<usize>), Error> {
     let size = r.u16("RopSize")?;
     if size < 2 {
         return Err(r.error_at("RopSize", r.pos() - 2, ErrorKind::RopSizeTooSmall { rop_size: size }));
     }
     let old = r.limit("RopsList", size as usize - 2)?;
-    let mut rops = Vec::new();
-    let mut offsets = Vec::new();
+    // A guess at the ROP count, far below what the bytes could hold (a ROP
+    // is at least 3 bytes), so the list seldom regrows.
+    let mut rops = Vec::with_capacity(r.remaining() / ROP_SIZE_GUESS);
+    let mut offsets = Vec::with_capacity(r.remaining() / ROP_SIZE_GUESS);
     while r.remaining() > 0 {
         offsets.push(r.pos());
-        r.enter_index("RopsList", rops.len());
+        r.enter_index("RopsList", offsets.len() - 1);
         let id = r.u8("RopId")?;
         r.annotate(|| super::rop_name(id).unwrap_or("unknown ROP").to_string());
-        let item = rop(r, id);
+        let item = rop(r, id, &mut rops);
         r.leave();
-        rops.push(item?);
+        item?;
     }
     r.restore_limit(old);
     let rest = r.remaining();
@@ -136,9 +141,9 @@ fn table_from(o: &Obj) -> Result<Vec<u32>, EncodeError> {
             .iter()
             .enumerate()
             .map(|(i, h)| {
-                h.as_u64().filter(|n| *n <= u32::MAX as u64).map(|n| n as u32).ok_or_else(|| {
-                    EncodeError::new(format!("ServerObjectHandleTable[{i}]"), format!("expected a 4-byte handle, found {h}"))
-                })
+                super::value::int_of(h, u32::MAX as u64)
+                    .map(|n| n as u32)
+                    .map_err(|m| EncodeError::new(format!("ServerObjectHandleTable[{i}]"), m))
             })
             .collect(),
         Some(x) => Err(EncodeError::new("ServerObjectHandleTable", format!("expected a list of handles, found {}", kind_of(x)))),
@@ -157,14 +162,7 @@ fn rop_id_of(v: &Value, i: usize) -> Result<u8, EncodeError> {
     let field = format!("RopsList[{i}]");
     let m = v.as_object().ok_or_else(|| EncodeError::new(&field, format!("expected a map of fields, found {}", kind_of(v))))?;
     let id = m.get("RopId").ok_or_else(|| EncodeError::new(format!("{field}.RopId"), "missing"))?;
-    match id {
-        Value::Number(n) => n.as_u64(),
-        Value::String(s) => super::value::parse_int(s),
-        _ => None,
-    }
-    .filter(|n| *n <= 0xFF)
-    .map(|n| n as u8)
-    .ok_or_else(|| EncodeError::new(format!("{field}.RopId"), format!("expected a 1-byte RopId, found {id}")))
+    super::value::int_of(id, 0xFF).map(|n| n as u8).map_err(|m| EncodeError::new(format!("{field}.RopId"), m))
 }
 
 /// Checks a given RopSize against the size the ROPs encode to.
@@ -189,12 +187,13 @@ impl WireStructure for RopInputBuffer {
     const NAME: &'static str = "ROP input buffer";
 
     fn read(r: &mut Reader, layout: Layout) -> Result<Self, Error> {
-        let (rops_list, table, offsets) = read_frame(r, |r, id| match id {
-            register_notification::ROP_ID => {
-                RopRegisterNotificationRequest::read_body(r, layout).map(RopRequest::RegisterNotification)
-            }
-            release::ROP_ID => RopReleaseRequest::read_body(r).map(RopRequest::Release),
-            _ => Err(unexpected(r, id)),
+        let (rops_list, table, offsets) = read_frame(r, |r, id, list| {
+            list.push(match id {
+                register_notification::ROP_ID => RopRequest::RegisterNotification(RopRegisterNotificationRequest::read_body(r, layout)?),
+                release::ROP_ID => RopRequest::Release(RopReleaseRequest::read_body(r)?),
+                _ => return Err(unexpected(r, id)),
+            });
+            Ok(())
         })?;
         check_input_indexes(r, &rops_list, &table, &offsets);
         Ok(RopInputBuffer { rops_list, server_object_handle_table: table })
@@ -318,12 +317,28 @@ impl WireStructure for RopOutputBuffer {
     const NAME: &'static str = "ROP output buffer";
 
     fn read(r: &mut Reader, _layout: Layout) -> Result<Self, Error> {
-        let (rops_list, table, offsets) = read_frame(r, |r, id| match id {
-            register_notification::ROP_ID => RopRegisterNotificationResponse::read_body(r).map(RopResponse::RegisterNotification),
-            notify::ROP_ID => RopNotifyResponse::read_body(r).map(RopResponse::Notify),
-            pending::ROP_ID => RopPendingResponse::read_body(r).map(RopResponse::Pending),
-            buffer_too_small::ROP_ID => RopBufferTooSmallResponse::read_body(r).map(RopResponse::BufferTooSmall),
-            _ => Err(unexpected(r, id)),
+        let (rops_list, table, offsets) = read_frame(r, |r, id, list| {
+            list.push(match id {
+                register_notification::ROP_ID => RopResponse::RegisterNotification(RopRegisterNotificationResponse::read_body(r)?),
+                notify::ROP_ID => {
+                    // Built in place: NotificationData is large, and moving it
+                    // through each Result costs more than reading it.
+                    let (notification_handle, logon_id) = RopNotifyResponse::read_head(r)?;
+                    list.push(RopResponse::Notify(RopNotifyResponse {
+                        notification_handle,
+                        logon_id,
+                        notification_data: Default::default(),
+                    }));
+                    if let Some(RopResponse::Notify(n)) = list.last_mut() {
+                        n.read_data(r)?;
+                    }
+                    return Ok(());
+                }
+                pending::ROP_ID => RopResponse::Pending(RopPendingResponse::read_body(r)?),
+                buffer_too_small::ROP_ID => RopResponse::BufferTooSmall(RopBufferTooSmallResponse::read_body(r)?),
+                _ => return Err(unexpected(r, id)),
+            });
+            Ok(())
         })?;
         check_output_order(r, &rops_list, &table, &offsets);
         Ok(RopOutputBuffer { rops_list, server_object_handle_table: table })
@@ -333,7 +348,6 @@ impl WireStructure for RopOutputBuffer {
         let last = self.rops_list.len().saturating_sub(1);
         write_frame(out, &self.server_object_handle_table, |out| {
             for (i, rop) in self.rops_list.iter().enumerate() {
-                let at = format!("RopsList[{i}]");
                 match rop {
                     RopResponse::RegisterNotification(x) => x.write(out, layout),
                     RopResponse::Notify(x) => x.write(out, layout),
@@ -344,7 +358,7 @@ impl WireStructure for RopOutputBuffer {
                         "RopBufferTooSmall runs to the end of RopsList, so it must be the last ROP (MS-OXCROPS_R4517)",
                     )),
                 }
-                .map_err(|e| e.within(&at))?;
+                .map_err(|e| e.within(&format!("RopsList[{i}]")))?;
             }
             Ok(())
         })

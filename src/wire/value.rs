@@ -40,17 +40,10 @@ impl<'a> Obj<'a> {
     }
 
     fn int(&self, name: &'static str, max: u64) -> Result<Option<u64>, EncodeError> {
-        let Some(v) = self.get(name) else { return Ok(None) };
-        let n = match v {
-            Value::Number(n) => n.as_u64(),
-            Value::String(s) => parse_int(s),
-            _ => None,
+        match self.get(name) {
+            None => Ok(None),
+            Some(v) => int_of(v, max).map(Some).map_err(|m| EncodeError::new(name, m)),
         }
-        .ok_or_else(|| EncodeError::new(name, format!("expected a non-negative integer, found {}", show(v))))?;
-        if n > max {
-            return Err(EncodeError::new(name, format!("{n} does not fit in {} byte(s)", byte_width(max))));
-        }
-        Ok(Some(n))
     }
 
     fn required<T>(&self, name: &'static str, v: Option<T>) -> Result<T, EncodeError> {
@@ -118,6 +111,21 @@ impl<'a> Obj<'a> {
         }
         Ok(())
     }
+}
+
+/// Reads an integer of at most `max` from a number or a `"0x…"` / decimal
+/// string; the error says what was found.
+pub fn int_of(v: &Value, max: u64) -> Result<u64, String> {
+    let n = match v {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => parse_int(s),
+        _ => None,
+    }
+    .ok_or_else(|| format!("expected a non-negative integer, found {}", show(v)))?;
+    if n > max {
+        return Err(format!("{n} does not fit in {} byte(s)", byte_width(max)));
+    }
+    Ok(n)
 }
 
 fn byte_width(max: u64) -> u32 {
