@@ -37,7 +37,11 @@ fn data(flags: u16, tet: u16, n: u64) -> NotificationData {
         insert_after_table_row_folder_id: id(Field::InsertAfterTableRowFolderID, 4),
         insert_after_table_row_id: id(Field::InsertAfterTableRowID, 5),
         insert_after_table_row_instance: num(Field::InsertAfterTableRowInstance, 6),
-        table_row_data: if p.has(Field::TableRowData) { Some(vec![0x1F, 0x00, 0x37, 0x00, 0x41, 0x00, 0x00, 0x00]) } else { None },
+        table_row_data: if p.has(Field::TableRowData) {
+            Some(vec![0x1F, 0x00, 0x37, 0x00, 0x41, 0x00, 0x00, 0x00])
+        } else {
+            None
+        },
         folder_id: id(Field::FolderId, 7),
         message_id: id(Field::MessageId, 8),
         parent_folder_id: id(Field::ParentFolderId, 9),
@@ -84,7 +88,11 @@ fn buffer() -> (RopOutputBuffer, Vec<u8>) {
     let mut n = 0u64;
     loop {
         let (flags, tet) = KINDS[n as usize % KINDS.len()];
-        let rop = RopNotifyResponse { notification_handle: 0x100 + n as u32, logon_id: 0, notification_data: data(flags, tet, n) };
+        let rop = RopNotifyResponse {
+            notification_handle: 0x100 + n as u32,
+            logon_id: 0,
+            notification_data: data(flags, tet, n),
+        };
         let len = encode(&rop, Layout::Spec).expect("encodes").len();
         if size + len > 0xFFFF - 64 {
             break;
@@ -131,20 +139,37 @@ fn main() {
     let only = std::env::var("OXCNOTIF_BENCH").unwrap_or_default();
     let on = |phase: &str| only.is_empty() || only == phase;
     let mut copy_dst = vec![0u8; bytes.len()];
-    let copy = if !on("copy") { 0.0 } else { measure(bytes.len(), time, || {
-        copy_dst.copy_from_slice(black_box(&bytes));
-        black_box(&copy_dst);
-    }) };
-    let dec = if !on("decode") { 0.0 } else { measure(bytes.len(), time, || {
-        black_box(decode::<RopOutputBuffer>(black_box(&bytes), Layout::Spec).expect("decodes"));
-    }) };
+    let copy = if !on("copy") {
+        0.0
+    } else {
+        measure(bytes.len(), time, || {
+            copy_dst.copy_from_slice(black_box(&bytes));
+            black_box(&copy_dst);
+        })
+    };
+    let dec = if !on("decode") {
+        0.0
+    } else {
+        measure(bytes.len(), time, || {
+            black_box(decode::<RopOutputBuffer>(black_box(&bytes), Layout::Spec).expect("decodes"));
+        })
+    };
     let mut out = Vec::with_capacity(bytes.len());
-    let enc = if !on("encode") { 0.0 } else { measure(bytes.len(), time, || {
-        out.clear();
-        black_box(&value).write(&mut out, Layout::Spec).expect("encodes");
-        black_box(&out);
-    }) };
-    println!("input: ROP output buffer of {} bytes, {} RopNotify responses ({} kinds of notification)", bytes.len(), notifies, KINDS.len());
+    let enc = if !on("encode") {
+        0.0
+    } else {
+        measure(bytes.len(), time, || {
+            out.clear();
+            black_box(&value).write(&mut out, Layout::Spec).expect("encodes");
+            black_box(&out);
+        })
+    };
+    println!(
+        "input: ROP output buffer of {} bytes, {} RopNotify responses ({} kinds of notification)",
+        bytes.len(),
+        notifies,
+        KINDS.len()
+    );
     println!("copy   {copy:>9.0} MiB/s");
     println!("decode {dec:>9.0} MiB/s  ({:.1}% of copy)", 100.0 * dec / copy);
     println!("encode {enc:>9.0} MiB/s  ({:.1}% of copy)", 100.0 * enc / copy);

@@ -32,11 +32,8 @@ pub fn parse(text: &str) -> Result<Vec<u8>, HexError> {
     let mut out = Vec::with_capacity(text.len() / 2);
     let trimmed = text.trim_start();
     let skipped = text.len() - trimmed.len();
-    let (body, prefix_len) = if trimmed.starts_with("0x") || trimmed.starts_with("0X") {
-        (&trimmed[2..], skipped + 2)
-    } else {
-        (text, 0)
-    };
+    let (body, prefix_len) =
+        if trimmed.starts_with("0x") || trimmed.starts_with("0X") { (&trimmed[2..], skipped + 2) } else { (text, 0) };
     let mut line = 1 + text[..prefix_len].matches('\n').count();
     let mut column = prefix_len - text[..prefix_len].rfind('\n').map_or(0, |i| i + 1) + 1;
     let mut high: Option<(u8, usize)> = None;
@@ -44,7 +41,11 @@ pub fn parse(text: &str) -> Result<Vec<u8>, HexError> {
     for ch in body.chars() {
         if ch == '\n' {
             if let Some((_, col)) = high {
-                return Err(HexError { line, column: col, message: "odd number of hex digits: a byte needs two".into() });
+                return Err(HexError {
+                    line,
+                    column: col,
+                    message: "odd number of hex digits: a byte needs two".into(),
+                });
             }
             in_comment = false;
             line += 1;
@@ -64,7 +65,11 @@ pub fn parse(text: &str) -> Result<Vec<u8>, HexError> {
             }
         } else if ch.is_whitespace() {
             if let Some((_, col)) = high {
-                return Err(HexError { line, column: col, message: "a byte's two hex digits are split by whitespace".into() });
+                return Err(HexError {
+                    line,
+                    column: col,
+                    message: "a byte's two hex digits are split by whitespace".into(),
+                });
             }
         } else {
             return Err(HexError { line, column, message: format!("{ch:?} is not a hex digit") });

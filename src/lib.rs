@@ -18,6 +18,6 @@
 #![forbid(unsafe_code)]
 
 pub mod cases;
-pub mod report;
 pub mod hex;
+pub mod report;
 pub mod wire;

@@ -177,7 +177,6 @@ fn dispatch(command: Command) -> Result<ExitCode, ExitCode> {
     })
 }
 
-
 fn structure_arg(name: &str) -> Result<Structure, ExitCode> {
     Structure::from_name(name).ok_or_else(|| {
         usage(&format!(
@@ -245,10 +244,13 @@ fn run(dir: &std::path::Path, only: &[String], out: &std::path::Path, no_report:
         }
     }
     let selected: Vec<_> = cases.into_iter().filter(|c| only.is_empty() || only.contains(&c.id)).collect();
-    let results: Vec<_> = selected.into_iter().map(|c| {
-        let o = run_case(&c);
-        (c, o)
-    }).collect();
+    let results: Vec<_> = selected
+        .into_iter()
+        .map(|c| {
+            let o = run_case(&c);
+            (c, o)
+        })
+        .collect();
     for (c, o) in &results {
         if o.verdict == Verdict::Fail {
             println!("FAIL {} ({}:{})", c.id, c.file.display(), c.line);
@@ -264,7 +266,11 @@ fn run(dir: &std::path::Path, only: &[String], out: &std::path::Path, no_report:
     let mut by: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
     for (c, o) in &results {
         let e = by.entry(c.structure.name()).or_default();
-        if o.verdict == Verdict::Pass { e.0 += 1 } else { e.1 += 1 }
+        if o.verdict == Verdict::Pass {
+            e.0 += 1
+        } else {
+            e.1 += 1
+        }
     }
     println!("target: reference codec (built in)");
     for (s, (p, f)) in &by {

@@ -22,7 +22,8 @@ fn oxcnotif_stdin(args: &[&str], input: &str) -> Output {
 }
 
 fn json(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&o.stdout)))
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&o.stdout)))
 }
 
 const RELEASES: &str = "08 00 01 00 00 01 00 01 6F 00 00 00 6E 00 00 00";
@@ -102,7 +103,10 @@ fn decode_piped_into_encode_gives_the_bytes_back() {
 #[test]
 fn encode_refuses_a_value_that_breaks_a_rule_naming_the_field() {
     // FolderId on a TableModified notification.
-    let o = oxcnotif_stdin(&["encode", "notification-data"], r#"{"NotificationFlags": 256, "TableEventType": 1, "FolderId": "0100000000000001"}"#);
+    let o = oxcnotif_stdin(
+        &["encode", "notification-data"],
+        r#"{"NotificationFlags": 256, "TableEventType": 1, "FolderId": "0100000000000001"}"#,
+    );
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("FolderId: present, but NotificationFlags 0x0100 (TableModified)"), "{err}");
@@ -136,7 +140,8 @@ fn layouts_read_the_same_bytes_differently() {
     let legacy = oxcnotif(&["decode", "register-notification-request", hex, "--layout", "legacy"]);
     let l = json(&legacy);
     assert_eq!(l["value"]["Reserved"], 1);
-    let ids: Vec<_> = l["findings"].as_array().unwrap().iter().map(|f| f["requirement"].as_str().unwrap().to_string()).collect();
+    let ids: Vec<_> =
+        l["findings"].as_array().unwrap().iter().map(|f| f["requirement"].as_str().unwrap().to_string()).collect();
     assert!(ids.contains(&"MS-OXCNOTIF_R50".to_string()), "{ids:?}");
 }
 

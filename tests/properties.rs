@@ -63,49 +63,53 @@ fn message_class(unicode: bool, last: bool) -> impl Strategy<Value = MessageClas
 /// A NotificationData whose fields follow its flags. `last` allows an
 /// unterminated MessageClass (only valid at the very end of the input).
 fn notification_data(last: bool) -> impl Strategy<Value = NotificationData> {
-    (flags(), prop_oneof![Just(1u16), Just(3), Just(4), Just(5), Just(7), any::<u16>()]).prop_flat_map(move |(f, tet)| {
-        let p = presence(f, tet);
-        let tag_count = prop_oneof![Just(0u16), Just(0xFFFF), 1u16..6];
-        (
-            prop::collection::vec(id8(), 9),
-            prop::collection::vec(any::<u32>(), 6),
-            prop::collection::vec(any::<u8>(), 0..40),
-            tag_count,
-            prop::collection::vec(any::<u32>(), 6),
-            prop_oneof![Just(0u8), Just(1), any::<u8>()],
-        )
-            .prop_flat_map(move |(ids, nums, row, tc, tagpool, uflag)| {
-                message_class(uflag != 0, last).prop_map(move |mc| {
-                    let id = |i: usize, f: Field| if p.has(f) { Some(ids[i]) } else { None };
-                    let n = |i: usize, f: Field| if p.has(f) { Some(nums[i]) } else { None };
-                    let tc = if p.has(Field::TagCount) { Some(tc) } else { None };
-                    NotificationData {
-                        notification_flags: f,
-                        table_event_type: if p.has(Field::TableEventType) { Some(tet) } else { None },
-                        table_row_folder_id: id(0, Field::TableRowFolderID),
-                        table_row_message_id: id(1, Field::TableRowMessageID),
-                        table_row_instance: n(0, Field::TableRowInstance),
-                        insert_after_table_row_folder_id: id(2, Field::InsertAfterTableRowFolderID),
-                        insert_after_table_row_id: id(3, Field::InsertAfterTableRowID),
-                        insert_after_table_row_instance: n(1, Field::InsertAfterTableRowInstance),
-                        table_row_data: if p.has(Field::TableRowData) { Some(row.clone()) } else { None },
-                        folder_id: id(4, Field::FolderId),
-                        message_id: id(5, Field::MessageId),
-                        parent_folder_id: id(6, Field::ParentFolderId),
-                        old_folder_id: id(7, Field::OldFolderId),
-                        old_message_id: id(8, Field::OldMessageId),
-                        old_parent_folder_id: id(0, Field::OldParentFolderId),
-                        tag_count: tc,
-                        tags: tc.filter(|c| tags_present(*c)).map(|c| tagpool.iter().cycle().take(c as usize).copied().collect()),
-                        total_message_count: n(2, Field::TotalMessageCount),
-                        unread_message_count: n(3, Field::UnreadMessageCount),
-                        message_flags: n(4, Field::NewMail),
-                        unicode_flag: if p.has(Field::NewMail) { Some(uflag) } else { None },
-                        message_class: if p.has(Field::NewMail) { Some(mc.clone()) } else { None },
-                    }
+    (flags(), prop_oneof![Just(1u16), Just(3), Just(4), Just(5), Just(7), any::<u16>()]).prop_flat_map(
+        move |(f, tet)| {
+            let p = presence(f, tet);
+            let tag_count = prop_oneof![Just(0u16), Just(0xFFFF), 1u16..6];
+            (
+                prop::collection::vec(id8(), 9),
+                prop::collection::vec(any::<u32>(), 6),
+                prop::collection::vec(any::<u8>(), 0..40),
+                tag_count,
+                prop::collection::vec(any::<u32>(), 6),
+                prop_oneof![Just(0u8), Just(1), any::<u8>()],
+            )
+                .prop_flat_map(move |(ids, nums, row, tc, tagpool, uflag)| {
+                    message_class(uflag != 0, last).prop_map(move |mc| {
+                        let id = |i: usize, f: Field| if p.has(f) { Some(ids[i]) } else { None };
+                        let n = |i: usize, f: Field| if p.has(f) { Some(nums[i]) } else { None };
+                        let tc = if p.has(Field::TagCount) { Some(tc) } else { None };
+                        NotificationData {
+                            notification_flags: f,
+                            table_event_type: if p.has(Field::TableEventType) { Some(tet) } else { None },
+                            table_row_folder_id: id(0, Field::TableRowFolderID),
+                            table_row_message_id: id(1, Field::TableRowMessageID),
+                            table_row_instance: n(0, Field::TableRowInstance),
+                            insert_after_table_row_folder_id: id(2, Field::InsertAfterTableRowFolderID),
+                            insert_after_table_row_id: id(3, Field::InsertAfterTableRowID),
+                            insert_after_table_row_instance: n(1, Field::InsertAfterTableRowInstance),
+                            table_row_data: if p.has(Field::TableRowData) { Some(row.clone()) } else { None },
+                            folder_id: id(4, Field::FolderId),
+                            message_id: id(5, Field::MessageId),
+                            parent_folder_id: id(6, Field::ParentFolderId),
+                            old_folder_id: id(7, Field::OldFolderId),
+                            old_message_id: id(8, Field::OldMessageId),
+                            old_parent_folder_id: id(0, Field::OldParentFolderId),
+                            tag_count: tc,
+                            tags: tc
+                                .filter(|c| tags_present(*c))
+                                .map(|c| tagpool.iter().cycle().take(c as usize).copied().collect()),
+                            total_message_count: n(2, Field::TotalMessageCount),
+                            unread_message_count: n(3, Field::UnreadMessageCount),
+                            message_flags: n(4, Field::NewMail),
+                            unicode_flag: if p.has(Field::NewMail) { Some(uflag) } else { None },
+                            message_class: if p.has(Field::NewMail) { Some(mc.clone()) } else { None },
+                        }
+                    })
                 })
-            })
-    })
+        },
+    )
 }
 
 fn register_request(layout: Layout) -> impl Strategy<Value = RopRegisterNotificationRequest> {
@@ -130,7 +134,8 @@ fn register_request(layout: Layout) -> impl Strategy<Value = RopRegisterNotifica
 fn input_buffer(layout: Layout) -> impl Strategy<Value = RopInputBuffer> {
     let rop = prop_oneof![
         register_request(layout).prop_map(RopRequest::RegisterNotification),
-        any::<[u8; 2]>().prop_map(|b| RopRequest::Release(RopReleaseRequest { logon_id: b[0], input_handle_index: b[1] })),
+        any::<[u8; 2]>()
+            .prop_map(|b| RopRequest::Release(RopReleaseRequest { logon_id: b[0], input_handle_index: b[1] })),
     ];
     (prop::collection::vec(rop, 0..6), prop::collection::vec(any::<u32>(), 0..6))
         .prop_map(|(rops_list, server_object_handle_table)| RopInputBuffer { rops_list, server_object_handle_table })
@@ -138,30 +143,35 @@ fn input_buffer(layout: Layout) -> impl Strategy<Value = RopInputBuffer> {
 
 fn output_buffer() -> impl Strategy<Value = RopOutputBuffer> {
     let rop = prop_oneof![
-        (any::<u8>(), any::<u32>()).prop_map(|(i, rv)| RopResponse::RegisterNotification(RopRegisterNotificationResponse {
-            output_handle_index: i,
-            return_value: rv
-        })),
-        (any::<u32>(), any::<u8>(), notification_data(false)).prop_map(|(h, l, d)| RopResponse::Notify(RopNotifyResponse {
-            notification_handle: h,
-            logon_id: l,
-            notification_data: d
-        })),
+        (any::<u8>(), any::<u32>()).prop_map(|(i, rv)| RopResponse::RegisterNotification(
+            RopRegisterNotificationResponse { output_handle_index: i, return_value: rv }
+        )),
+        (any::<u32>(), any::<u8>(), notification_data(false)).prop_map(|(h, l, d)| RopResponse::Notify(
+            RopNotifyResponse { notification_handle: h, logon_id: l, notification_data: d }
+        )),
         any::<u16>().prop_map(|s| RopResponse::Pending(RopPendingResponse { session_index: s })),
     ];
-    let tail = prop::option::of((any::<u16>(), prop::collection::vec(any::<u8>(), 0..20)))
-        .prop_map(|o| o.map(|(s, r)| RopResponse::BufferTooSmall(RopBufferTooSmallResponse { size_needed: s, request_buffers: r })));
-    (prop::collection::vec(rop, 0..6), tail, prop::collection::vec(any::<u32>(), 0..6)).prop_map(|(mut rops_list, tail, table)| {
-        rops_list.extend(tail);
-        RopOutputBuffer { rops_list, server_object_handle_table: table }
-    })
+    let tail = prop::option::of((any::<u16>(), prop::collection::vec(any::<u8>(), 0..20))).prop_map(|o| {
+        o.map(|(s, r)| RopResponse::BufferTooSmall(RopBufferTooSmallResponse { size_needed: s, request_buffers: r }))
+    });
+    (prop::collection::vec(rop, 0..6), tail, prop::collection::vec(any::<u32>(), 0..6)).prop_map(
+        |(mut rops_list, tail, table)| {
+            rops_list.extend(tail);
+            RopOutputBuffer { rops_list, server_object_handle_table: table }
+        },
+    )
 }
 
 /// encode → decode gives the value back, with the bytes all consumed, and
 /// the external value form survives the trip too.
-fn round_trip<T: WireStructure + PartialEq + std::fmt::Debug>(v: &T, layout: Layout, s: Structure) -> Result<(), TestCaseError> {
+fn round_trip<T: WireStructure + PartialEq + std::fmt::Debug>(
+    v: &T,
+    layout: Layout,
+    s: Structure,
+) -> Result<(), TestCaseError> {
     let bytes = encode(v, layout).map_err(|e| TestCaseError::fail(format!("generated value refused: {e}")))?;
-    let d = decode::<T>(&bytes, layout).map_err(|e| TestCaseError::fail(format!("{e} in {}", oxcnotif::hex::encode(&bytes))))?;
+    let d = decode::<T>(&bytes, layout)
+        .map_err(|e| TestCaseError::fail(format!("{e} in {}", oxcnotif::hex::encode(&bytes))))?;
     prop_assert_eq!(&d.value, v);
     prop_assert_eq!(d.consumed, bytes.len());
     let ext = v.to_value(layout);
@@ -174,7 +184,8 @@ fn round_trip<T: WireStructure + PartialEq + std::fmt::Debug>(v: &T, layout: Lay
 /// the typed API and through the external value form.
 fn accepted_is_lossless(s: Structure, bytes: &[u8], layout: Layout) -> Result<(), TestCaseError> {
     if let Ok((v, _)) = s.decode(bytes, layout) {
-        let again = s.encode(&v, layout).map_err(|e| TestCaseError::fail(format!("accepted input does not re-encode: {e}")))?;
+        let again =
+            s.encode(&v, layout).map_err(|e| TestCaseError::fail(format!("accepted input does not re-encode: {e}")))?;
         prop_assert_eq!(oxcnotif::hex::encode(&again), oxcnotif::hex::encode(bytes));
     }
     Ok(())

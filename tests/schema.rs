@@ -113,7 +113,8 @@ fn every_case_file_validates() {
 #[test]
 fn decoded_values_validate() {
     let map = value_validators();
-    let cases = oxcnotif::cases::load_dir(&spec_cases_dir()).unwrap_or_else(|e| panic!("cannot load the spec cases: {e}"));
+    let cases =
+        oxcnotif::cases::load_dir(&spec_cases_dir()).unwrap_or_else(|e| panic!("cannot load the spec cases: {e}"));
     let mut failures = Vec::new();
     let mut checked = 0;
     for c in &cases {
@@ -122,7 +123,13 @@ fn decoded_values_validate() {
         checked += 1;
         let errs = errors(value_validator(&map, c.structure), &value);
         if !errs.is_empty() {
-            failures.push(format!("{} ({}:{}) decodes to {value}:\n{}", c.id, c.file.display(), c.line, errs.join("\n")));
+            failures.push(format!(
+                "{} ({}:{}) decodes to {value}:\n{}",
+                c.id,
+                c.file.display(),
+                c.line,
+                errs.join("\n")
+            ));
         }
     }
     assert!(failures.is_empty(), "decoded values that break value.schema.json:\n{}", failures.join("\n"));
@@ -172,7 +179,10 @@ fn id8(n: u8) -> Id8 {
 fn every_encodable_notification_data_validates() {
     let map = value_validators();
     let v = value_validator(&map, Structure::NotificationData);
-    let types = [0x0000u16, 0x0001, 0x0002, 0x0003, 0x0004, 0x0008, 0x0010, 0x0020, 0x0040, 0x0080, 0x0100, 0x0200, 0x0400, 0x0800, 0x0FFF];
+    let types = [
+        0x0000u16, 0x0001, 0x0002, 0x0003, 0x0004, 0x0008, 0x0010, 0x0020, 0x0040, 0x0080, 0x0100, 0x0200, 0x0400,
+        0x0800, 0x0FFF,
+    ];
     let classes = [
         (0u8, MessageClass { bytes: b"IPM.Note".to_vec(), terminated: true }),
         (1, MessageClass::from_text("IPM.Note", true).unwrap()),
@@ -207,15 +217,17 @@ fn every_encodable_notification_data_validates() {
                             old_message_id: on(Field::OldMessageId).then(|| id8(11)),
                             old_parent_folder_id: on(Field::OldParentFolderId).then(|| id8(12)),
                             tag_count: on(Field::TagCount).then_some(tag_count),
-                            tags: (on(Field::TagCount) && tags_present(tag_count)).then(|| vec![0x0037_001F, 0x0E07_0003]),
+                            tags: (on(Field::TagCount) && tags_present(tag_count))
+                                .then(|| vec![0x0037_001F, 0x0E07_0003]),
                             total_message_count: on(Field::TotalMessageCount).then_some(13),
                             unread_message_count: on(Field::UnreadMessageCount).then_some(14),
                             message_flags: on(Field::NewMail).then_some(15),
                             unicode_flag: on(Field::NewMail).then_some(*unicode),
                             message_class: on(Field::NewMail).then(|| mc.clone()),
                         };
-                        let bytes = oxcnotif::wire::encode(&d, Layout::Spec)
-                            .unwrap_or_else(|e| panic!("flags 0x{flags:04X} tet {tet}: the encoder refuses its own presence table: {e}"));
+                        let bytes = oxcnotif::wire::encode(&d, Layout::Spec).unwrap_or_else(|e| {
+                            panic!("flags 0x{flags:04X} tet {tet}: the encoder refuses its own presence table: {e}")
+                        });
                         let value = d.to_value(Layout::Spec);
                         let errs = errors(v, &value);
                         assert!(errs.is_empty(), "{value} (bytes {bytes:02x?}):\n{}", errs.join("\n"));
@@ -349,20 +361,56 @@ fn case_file_schema_rejects() {
         ("no requirements", GOOD_FILE.replacen("[MS-OXCROPS_R4436]", "[]", 1)),
         ("a bad id", GOOD_FILE.replacen("pending-response.x", "Pending.X", 1)),
         ("an unknown structure", GOOD_FILE.replacen("pending-response\n", "pending\n", 1)),
-        ("an unknown layout", GOOD_FILE.replacen("structure: pending-response\n", "structure: pending-response\nlayout: old\n", 1)),
+        (
+            "an unknown layout",
+            GOOD_FILE.replacen("structure: pending-response\n", "structure: pending-response\nlayout: old\n", 1),
+        ),
         (
             "expect with value and error",
-            GOOD_FILE.replacen("value: {RopId: 0x6E, SessionIndex: 1}", "value: {RopId: 0x6E, SessionIndex: 1}\n      error: {kind: Truncated, field: X}", 1),
+            GOOD_FILE.replacen(
+                "value: {RopId: 0x6E, SessionIndex: 1}",
+                "value: {RopId: 0x6E, SessionIndex: 1}\n      error: {kind: Truncated, field: X}",
+                1,
+            ),
         ),
-        ("findings and error", GOOD_FILE.replacen("value: {RopId: 0x6E, SessionIndex: 1}", "findings: []\n      error: {kind: Truncated, field: X}", 1)),
+        (
+            "findings and error",
+            GOOD_FILE.replacen(
+                "value: {RopId: 0x6E, SessionIndex: 1}",
+                "findings: []\n      error: {kind: Truncated, field: X}",
+                1,
+            ),
+        ),
         ("an empty expect", GOOD_FILE.replacen("value: {RopId: 0x6E, SessionIndex: 1}", "{}", 1)),
-        ("an unknown error kind", GOOD_FILE.replacen("value: {RopId: 0x6E, SessionIndex: 1}", "error: {kind: Short, field: X}", 1)),
-        ("a negative offset", GOOD_FILE.replacen("value: {RopId: 0x6E, SessionIndex: 1}", "error: {kind: Truncated, field: X, offset: -1}", 1)),
-        ("an error without field", GOOD_FILE.replacen("value: {RopId: 0x6E, SessionIndex: 1}", "error: {kind: Truncated}", 1)),
+        (
+            "an unknown error kind",
+            GOOD_FILE.replacen("value: {RopId: 0x6E, SessionIndex: 1}", "error: {kind: Short, field: X}", 1),
+        ),
+        (
+            "a negative offset",
+            GOOD_FILE.replacen(
+                "value: {RopId: 0x6E, SessionIndex: 1}",
+                "error: {kind: Truncated, field: X, offset: -1}",
+                1,
+            ),
+        ),
+        (
+            "an error without field",
+            GOOD_FILE.replacen("value: {RopId: 0x6E, SessionIndex: 1}", "error: {kind: Truncated}", 1),
+        ),
         ("a bad finding ID", GOOD_FILE.replacen("value: {RopId: 0x6E, SessionIndex: 1}", "findings: [R50]", 1)),
-        ("bytes as a number", GOOD_FILE.replacen("bytes: |\n      6e    # RopId\n      0100  # SessionIndex", "bytes: 6", 1)),
-        ("a decode case without bytes", GOOD_FILE.replacen("    bytes: |\n      6e    # RopId\n      0100  # SessionIndex\n", "", 1)),
-        ("an encode_error case with bytes", GOOD_FILE.replacen("value: {RopId: 0x6E, SessionIndex: 65536}", "bytes: \"6e\"", 1)),
+        (
+            "bytes as a number",
+            GOOD_FILE.replacen("bytes: |\n      6e    # RopId\n      0100  # SessionIndex", "bytes: 6", 1),
+        ),
+        (
+            "a decode case without bytes",
+            GOOD_FILE.replacen("    bytes: |\n      6e    # RopId\n      0100  # SessionIndex\n", "", 1),
+        ),
+        (
+            "an encode_error case with bytes",
+            GOOD_FILE.replacen("value: {RopId: 0x6E, SessionIndex: 65536}", "bytes: \"6e\"", 1),
+        ),
         ("no structure anywhere", GOOD_FILE.replacen("structure: pending-response\n", "", 1)),
         ("no cases", "structure: pending-response\n".to_string()),
     ];
@@ -387,13 +435,33 @@ fn value_schema_rejects() {
     bad(Structure::PendingResponse, "a negative SessionIndex", json!({"RopId": 0x6E, "SessionIndex": -1}));
     bad(Structure::PendingResponse, "a non-numeric string", json!({"RopId": 0x6E, "SessionIndex": "one"}));
     bad(Structure::ReleaseRequest, "a RopNotify RopId", json!({"RopId": 42, "LogonId": 0, "InputHandleIndex": 0}));
-    bad(Structure::NotificationData, "an Id8 of 15 digits", json!({"NotificationFlags": 8, "FolderId": "0100000000000a0"}));
-    bad(Structure::NotificationData, "an Id8 with a non-hex digit", json!({"NotificationFlags": 8, "FolderId": "0100000000000a0g"}));
+    bad(
+        Structure::NotificationData,
+        "an Id8 of 15 digits",
+        json!({"NotificationFlags": 8, "FolderId": "0100000000000a0"}),
+    );
+    bad(
+        Structure::NotificationData,
+        "an Id8 with a non-hex digit",
+        json!({"NotificationFlags": 8, "FolderId": "0100000000000a0g"}),
+    );
     bad(Structure::NotificationData, "an unknown key", json!({"NotificationFlags": 8, "FolderID": "0100000000000a01"}));
     bad(Structure::NotificationData, "no NotificationFlags", json!({"FolderId": "0100000000000a01"}));
-    bad(Structure::NotificationData, "an empty Tags", json!({"NotificationFlags": 4, "FolderId": "0100000000000a01", "TagCount": 0, "Tags": []}));
-    bad(Structure::NotificationData, "Tags without TagCount", json!({"NotificationFlags": 4, "FolderId": "0100000000000a01", "Tags": [1]}));
-    bad(Structure::NotificationData, "MessageClass alone", json!({"NotificationFlags": 2, "FolderId": "0100000000000a01", "MessageClass": "IPM"}));
+    bad(
+        Structure::NotificationData,
+        "an empty Tags",
+        json!({"NotificationFlags": 4, "FolderId": "0100000000000a01", "TagCount": 0, "Tags": []}),
+    );
+    bad(
+        Structure::NotificationData,
+        "Tags without TagCount",
+        json!({"NotificationFlags": 4, "FolderId": "0100000000000a01", "Tags": [1]}),
+    );
+    bad(
+        Structure::NotificationData,
+        "MessageClass alone",
+        json!({"NotificationFlags": 2, "FolderId": "0100000000000a01", "MessageClass": "IPM"}),
+    );
     bad(
         Structure::NotificationData,
         "MessageClass with an unknown key",
@@ -430,8 +498,20 @@ fn value_schema_rejects() {
     );
     bad(Structure::BufferTooSmallResponse, "odd hex", json!({"RopId": 255, "SizeNeeded": 16, "RequestBuffers": "290"}));
     bad(Structure::RopInputBuffer, "no RopsList", json!({"RopSize": 2, "ServerObjectHandleTable": []}));
-    bad(Structure::RopInputBuffer, "a response in an input buffer", json!({"RopsList": [{"RopId": 0x6E, "SessionIndex": 0}]}));
-    bad(Structure::RopOutputBuffer, "a request in an output buffer", json!({"RopsList": [{"RopId": 1, "LogonId": 0, "InputHandleIndex": 0}]}));
-    bad(Structure::RopOutputBuffer, "a handle too wide", json!({"RopsList": [], "ServerObjectHandleTable": [4294967296u64]}));
+    bad(
+        Structure::RopInputBuffer,
+        "a response in an input buffer",
+        json!({"RopsList": [{"RopId": 0x6E, "SessionIndex": 0}]}),
+    );
+    bad(
+        Structure::RopOutputBuffer,
+        "a request in an output buffer",
+        json!({"RopsList": [{"RopId": 1, "LogonId": 0, "InputHandleIndex": 0}]}),
+    );
+    bad(
+        Structure::RopOutputBuffer,
+        "a handle too wide",
+        json!({"RopsList": [], "ServerObjectHandleTable": [4294967296u64]}),
+    );
     bad(Structure::RopOutputBuffer, "a null RopSize", json!({"RopSize": null, "RopsList": []}));
 }

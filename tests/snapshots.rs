@@ -14,7 +14,8 @@ fn decoded_value_and_dissection_of_every_case() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("spec-cases");
     let cases = load_dir(&dir).expect("spec cases load");
     let mut count = 0;
-    let ids: std::collections::BTreeSet<String> = cases.iter().filter(|c| c.bytes.is_some()).map(|c| c.id.clone()).collect();
+    let ids: std::collections::BTreeSet<String> =
+        cases.iter().filter(|c| c.bytes.is_some()).map(|c| c.id.clone()).collect();
     let snap_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
     if let Ok(entries) = std::fs::read_dir(&snap_dir) {
         for e in entries.flatten() {

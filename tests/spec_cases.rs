@@ -26,7 +26,9 @@ fn main() {
         trials.push(Trial::test(case.id.clone(), move || check_case(&c)).with_kind(case.structure.name()));
         if matches!(case.expect, Expect::Decode { .. }) {
             let c = case.clone();
-            trials.push(Trial::test(format!("{}::prefixes", case.id), move || check_prefixes(&c)).with_kind("truncation"));
+            trials.push(
+                Trial::test(format!("{}::prefixes", case.id), move || check_prefixes(&c)).with_kind("truncation"),
+            );
         }
     }
     libtest_mimic::run(&args, trials).exit();
@@ -57,14 +59,17 @@ fn prefix_may_decode(case: &Case, k: usize, findings: &[oxcnotif::wire::Finding]
         Structure::BufferTooSmallResponse => k >= 3,
         // A MessageClass cut short loses its terminator, which is a
         // finding (MS-OXCNOTIF_R223), not a framing error.
-        Structure::NotificationData | Structure::NotifyResponse => findings.iter().any(|f| f.requirement == "MS-OXCNOTIF_R223"),
+        Structure::NotificationData | Structure::NotifyResponse => {
+            findings.iter().any(|f| f.requirement == "MS-OXCNOTIF_R223")
+        }
         _ => false,
     }
 }
 
 fn check_prefixes(case: &Case) -> Result<(), Failed> {
     let bytes = case.bytes.as_deref().unwrap_or(&[]);
-    let (full, _) = case.structure.decode(bytes, case.layout).map_err(|e| format!("the case itself does not decode: {e}"))?;
+    let (full, _) =
+        case.structure.decode(bytes, case.layout).map_err(|e| format!("the case itself does not decode: {e}"))?;
     for k in 0..bytes.len() {
         match case.structure.decode(&bytes[..k], case.layout) {
             Err(e) => {

@@ -166,8 +166,12 @@ pub fn case_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let entries = std::fs::read_dir(&d)
-            .map_err(|e| LoadError { file: d.clone(), line: None, field: String::new(), message: e.to_string() })?;
+        let entries = std::fs::read_dir(&d).map_err(|e| LoadError {
+            file: d.clone(),
+            line: None,
+            field: String::new(),
+            message: e.to_string(),
+        })?;
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
@@ -204,8 +208,12 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Case>, LoadError> {
 
 /// Loads one case file.
 pub fn load_file(path: &Path) -> Result<Vec<Case>, LoadError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| LoadError { file: path.into(), line: None, field: String::new(), message: e.to_string() })?;
+    let text = std::fs::read_to_string(path).map_err(|e| LoadError {
+        file: path.into(),
+        line: None,
+        field: String::new(),
+        message: e.to_string(),
+    })?;
     parse_file(path, &text)
 }
 
@@ -227,11 +235,16 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<Case>, LoadError> {
             message,
         };
         if !valid_id(&rc.id) {
-            return Err(err("id", "an id is lower-case letters, digits, '.', '-' and '_', starting with a letter".into()));
+            return Err(err(
+                "id",
+                "an id is lower-case letters, digits, '.', '-' and '_', starting with a letter".into(),
+            ));
         }
-        let sname = rc.structure.as_deref().or(raw.structure.as_deref()).ok_or_else(|| {
-            err("structure", "missing (give it on the case or once for the file)".into())
-        })?;
+        let sname = rc
+            .structure
+            .as_deref()
+            .or(raw.structure.as_deref())
+            .ok_or_else(|| err("structure", "missing (give it on the case or once for the file)".into()))?;
         let structure = Structure::from_name(sname).ok_or_else(|| {
             err(
                 "structure",
@@ -242,7 +255,8 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<Case>, LoadError> {
             )
         })?;
         let lname = rc.layout.as_deref().or(raw.layout.as_deref()).unwrap_or("spec");
-        let layout = Layout::from_name(lname).ok_or_else(|| err("layout", format!("{lname:?} is not spec or legacy")))?;
+        let layout =
+            Layout::from_name(lname).ok_or_else(|| err("layout", format!("{lname:?} is not spec or legacy")))?;
         if rc.requirements.is_empty() {
             return Err(err("requirements", "a case verifies at least one requirement".into()));
         }
@@ -282,7 +296,10 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<Case>, LoadError> {
             }
             match e.error {
                 Some(er) if !ERROR_KINDS.contains(&er.kind.as_str()) => {
-                    return Err(err("expect.error.kind", format!("{:?} is not one of {}", er.kind, ERROR_KINDS.join(", "))))
+                    return Err(err(
+                        "expect.error.kind",
+                        format!("{:?} is not one of {}", er.kind, ERROR_KINDS.join(", ")),
+                    ))
                 }
                 Some(er) => Expect::Error(er),
                 None => {
@@ -327,11 +344,12 @@ fn valid_id(id: &str) -> bool {
 }
 
 fn line_of_id(text: &str, id: &str) -> Option<usize> {
-    text.lines().position(|l| {
-        let t = l.trim_start().trim_start_matches("- ").trim_start();
-        t.strip_prefix("id:").is_some_and(|rest| rest.trim().trim_matches(|c| c == '"' || c == '\'') == id)
-    })
-    .map(|i| i + 1)
+    text.lines()
+        .position(|l| {
+            let t = l.trim_start().trim_start_matches("- ").trim_start();
+            t.strip_prefix("id:").is_some_and(|rest| rest.trim().trim_matches(|c| c == '"' || c == '\'') == id)
+        })
+        .map(|i| i + 1)
 }
 
 #[cfg(test)]
@@ -362,7 +380,11 @@ mod tests {
         assert_eq!(e.line, Some(4));
         let e = parse(&GOOD.replace("pending-response", "pending")).unwrap_err();
         assert!(e.to_string().starts_with("t.yaml:3: cases[0] (a.b).structure"), "{e}");
-        let e = parse(&GOOD.replace("value: {RopId: 0x6E, SessionIndex: 1}", "error: {kind: Truncated, field: X}\n      value: {}"))
+        let e =
+            parse(&GOOD.replace(
+                "value: {RopId: 0x6E, SessionIndex: 1}",
+                "error: {kind: Truncated, field: X}\n      value: {}",
+            ))
             .unwrap_err();
         assert_eq!(e.field, "cases[0] (a.b).expect");
     }

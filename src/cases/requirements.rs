@@ -24,13 +24,20 @@ pub struct Requirement {
 /// Whether `s` has the shape of a requirement ID.
 pub fn looks_like_id(s: &str) -> bool {
     let Some((doc, num)) = s.split_once("_R") else { return false };
-    doc.starts_with("MS-") && doc[3..].chars().all(|c| c.is_ascii_uppercase()) && !num.is_empty() && num.chars().all(|c| c.is_ascii_digit())
+    doc.starts_with("MS-")
+        && doc[3..].chars().all(|c| c.is_ascii_uppercase())
+        && !num.is_empty()
+        && num.chars().all(|c| c.is_ascii_digit())
 }
 
 /// Reads every `*.xml` requirement table in `dir`, keyed by ID.
 pub fn load(dir: &Path) -> std::io::Result<BTreeMap<String, Requirement>> {
     let mut out = BTreeMap::new();
-    let mut files: Vec<_> = std::fs::read_dir(dir)?.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "xml")).collect();
+    let mut files: Vec<_> = std::fs::read_dir(dir)?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "xml"))
+        .collect();
     files.sort();
     for f in files {
         let text = std::fs::read_to_string(&f)?;
@@ -38,7 +45,10 @@ pub fn load(dir: &Path) -> std::io::Result<BTreeMap<String, Requirement>> {
             let get = |tag: &str| -> String {
                 let open = format!("<ns1:{tag}>");
                 let close = format!("</ns1:{tag}>");
-                row.split_once(&open).and_then(|(_, r)| r.split_once(&close)).map(|(v, _)| v.trim().to_string()).unwrap_or_default()
+                row.split_once(&open)
+                    .and_then(|(_, r)| r.split_once(&close))
+                    .map(|(v, _)| v.trim().to_string())
+                    .unwrap_or_default()
             };
             let id = get("REQ_ID");
             if id.is_empty() {

@@ -103,7 +103,8 @@ pub fn run_case(case: &Case) -> Outcome {
             let bytes = case.bytes.as_deref().unwrap_or(&[]);
             match case.structure.decode(bytes, case.layout) {
                 Ok((v, _)) => {
-                    problems.push(format!("expected framing error {} at {}, but the bytes decoded", exp.kind, exp.field));
+                    problems
+                        .push(format!("expected framing error {} at {}, but the bytes decoded", exp.kind, exp.field));
                     actual = json!({"value": v});
                 }
                 Err(e) => {
@@ -126,7 +127,11 @@ pub fn run_case(case: &Case) -> Outcome {
             let v = case.value.clone().unwrap_or(Value::Null);
             match case.structure.encode(&v, case.layout) {
                 Ok(b) => {
-                    problems.push(format!("expected the encoder to refuse the value at {}, but it gave {}", exp.field, crate::hex::encode(&b)));
+                    problems.push(format!(
+                        "expected the encoder to refuse the value at {}, but it gave {}",
+                        exp.field,
+                        crate::hex::encode(&b)
+                    ));
                     actual = json!({"hex": crate::hex::encode(&b)});
                 }
                 Err(e) => {
@@ -211,7 +216,10 @@ mod tests {
             &json!({"A": 2, "B": "ab01", "C": {"D": 16}, "E": [1], "F": 0}),
             &mut out,
         );
-        assert_eq!(out, vec!["A: expected 1, got 2", "E: expected 2 entries, got 1", "F: not expected, but present with 0"]);
+        assert_eq!(
+            out,
+            vec!["A: expected 1, got 2", "E: expected 2 entries, got 1", "F: not expected, but present with 0"]
+        );
     }
 
     #[test]

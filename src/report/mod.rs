@@ -61,7 +61,8 @@ pub fn summary_md(target: &str, results: &[(Case, Outcome)]) -> String {
             reqs.entry(r).or_default().push(&case.id);
         }
     }
-    let _ = writeln!(s, "\n## Requirements verified\n\n{} requirement IDs are cited by at least one case.\n", reqs.len());
+    let _ =
+        writeln!(s, "\n## Requirements verified\n\n{} requirement IDs are cited by at least one case.\n", reqs.len());
     let failing: Vec<_> = results.iter().filter(|(_, o)| o.verdict == Verdict::Fail).collect();
     if !failing.is_empty() {
         let _ = writeln!(s, "## Failures\n");

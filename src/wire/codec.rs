@@ -358,7 +358,14 @@ impl<'a> Reader<'a> {
     }
 
     /// Records a finding about `field`, which starts at `offset`.
-    pub fn finding(&mut self, requirement: &'static str, level: Level, field: &'static str, offset: usize, message: String) {
+    pub fn finding(
+        &mut self,
+        requirement: &'static str,
+        level: Level,
+        field: &'static str,
+        offset: usize,
+        message: String,
+    ) {
         let field = self.path_of(field);
         self.findings.push(Finding { requirement, level, field, offset, message });
     }
@@ -476,7 +483,7 @@ impl<'a> Reader<'a> {
             None => (avail, avail.len(), false),
         };
         self.pos += consumed;
-        self.span(field, start, consumed, || String::new());
+        self.span(field, start, consumed, String::new);
         (text, terminated)
     }
 

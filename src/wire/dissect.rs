@@ -14,7 +14,15 @@ const BYTES_PER_LINE: usize = 12;
 pub fn render(input: &[u8], d: &Dissection) -> String {
     let mut out = String::new();
     let width = d.spans.iter().map(|s| s.field.len()).max().unwrap_or(5).max(5);
-    let _ = writeln!(out, "{:<6}  {:<w$}  {:<fw$}  value", "offset", "bytes", "field", w = BYTES_PER_LINE * 3 - 1, fw = width);
+    let _ = writeln!(
+        out,
+        "{:<6}  {:<w$}  {:<fw$}  value",
+        "offset",
+        "bytes",
+        "field",
+        w = BYTES_PER_LINE * 3 - 1,
+        fw = width
+    );
     let mut used = vec![false; d.findings.len()];
     for span in &d.spans {
         line(&mut out, input, span, width);
@@ -58,5 +66,6 @@ fn line(out: &mut String, input: &[u8], s: &Span, width: usize) {
 }
 
 fn finding_line(out: &mut String, f: &Finding) {
-    let _ = writeln!(out, "        ! {} {} at {:04x} {}: {}", f.level.name(), f.requirement, f.offset, f.field, f.message);
+    let _ =
+        writeln!(out, "        ! {} {} at {:04x} {}: {}", f.level.name(), f.requirement, f.offset, f.field, f.message);
 }

@@ -494,7 +494,10 @@ impl NotificationData {
         }
         if let Some(d) = &self.table_row_data {
             if d.len() > 0xFFFF {
-                return Err(EncodeError::new("TableRowData", format!("{} bytes do not fit TableRowDataSize (2 bytes)", d.len())));
+                return Err(EncodeError::new(
+                    "TableRowData",
+                    format!("{} bytes do not fit TableRowDataSize (2 bytes)", d.len()),
+                ));
             }
         }
         let want_tags = self.tag_count.map(tags_present).unwrap_or(false);
@@ -530,9 +533,17 @@ impl NotificationData {
             ("TableRowFolderID", self.table_row_folder_id.is_some(), Field::TableRowFolderID),
             ("TableRowMessageID", self.table_row_message_id.is_some(), Field::TableRowMessageID),
             ("TableRowInstance", self.table_row_instance.is_some(), Field::TableRowInstance),
-            ("InsertAfterTableRowFolderID", self.insert_after_table_row_folder_id.is_some(), Field::InsertAfterTableRowFolderID),
+            (
+                "InsertAfterTableRowFolderID",
+                self.insert_after_table_row_folder_id.is_some(),
+                Field::InsertAfterTableRowFolderID,
+            ),
             ("InsertAfterTableRowID", self.insert_after_table_row_id.is_some(), Field::InsertAfterTableRowID),
-            ("InsertAfterTableRowInstance", self.insert_after_table_row_instance.is_some(), Field::InsertAfterTableRowInstance),
+            (
+                "InsertAfterTableRowInstance",
+                self.insert_after_table_row_instance.is_some(),
+                Field::InsertAfterTableRowInstance,
+            ),
             ("TableRowData", self.table_row_data.is_some(), Field::TableRowData),
             ("FolderId", self.folder_id.is_some(), Field::FolderId),
             ("MessageId", self.message_id.is_some(), Field::MessageId),
@@ -550,7 +561,8 @@ impl NotificationData {
         for (name, has, f) in checks {
             let want = p.has(f);
             if has != want {
-                let (verb, end) = if want { ("missing, but", "says it is present") } else { ("present, but", "says it is absent") };
+                let (verb, end) =
+                    if want { ("missing, but", "says it is present") } else { ("present, but", "says it is absent") };
                 return EncodeError::new(
                     name,
                     format!(
@@ -605,7 +617,9 @@ impl NotificationData {
                     Level::Must,
                     "TableEventType",
                     at,
-                    format!("0x{tet:04X} is not a TableEventType the spec defines (0x0001, 0x0003, 0x0004, 0x0005, 0x0007)"),
+                    format!(
+                        "0x{tet:04X} is not a TableEventType the spec defines (0x0001, 0x0003, 0x0004, 0x0005, 0x0007)"
+                    ),
                 );
             }
             d.table_event_type = Some(tet);
@@ -671,7 +685,8 @@ impl NotificationData {
             if tags_present(count) {
                 // Bounded by the input: the whole array is checked before allocating.
                 let raw = r.bytes("Tags", count as usize * 4)?;
-                let tags: Vec<u32> = raw.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+                let tags: Vec<u32> =
+                    raw.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
                 r.set_value(|| tags.iter().map(|t| format!("0x{t:08X}")).collect::<Vec<_>>().join(" "));
                 d.tags = Some(tags);
             }
@@ -712,7 +727,10 @@ impl NotificationData {
                     Level::Must,
                     "MessageClass",
                     at,
-                    format!("MessageClass has no {} terminator before the end of the data", if u != 0 { "2-byte" } else { "1-byte" }),
+                    format!(
+                        "MessageClass has no {} terminator before the end of the data",
+                        if u != 0 { "2-byte" } else { "1-byte" }
+                    ),
                 );
             }
             d.message_class = Some(mc);
@@ -769,10 +787,9 @@ impl WireStructure for NotificationData {
             let unicode = self.unicode_flag.unwrap_or(0) != 0;
             let v = match mc.text(unicode) {
                 Some(t) => Value::String(t),
-                None => MapBuilder::new()
-                    .bytes("Bytes", &mc.bytes)
-                    .value("Terminated", Value::Bool(mc.terminated))
-                    .build(),
+                None => {
+                    MapBuilder::new().bytes("Bytes", &mc.bytes).value("Terminated", Value::Bool(mc.terminated)).build()
+                }
             };
             b = b.value("MessageClass", v);
         }
@@ -799,7 +816,8 @@ impl WireStructure for NotificationData {
             Some(Value::Array(items)) => {
                 let mut tags = Vec::with_capacity(items.len());
                 for (i, t) in items.iter().enumerate() {
-                    let n = super::value::int_of(t, u32::MAX as u64).map_err(|m| EncodeError::new(format!("Tags[{i}]"), m))?;
+                    let n = super::value::int_of(t, u32::MAX as u64)
+                        .map_err(|m| EncodeError::new(format!("Tags[{i}]"), m))?;
                     tags.push(n as u32);
                 }
                 Some(tags)
@@ -810,7 +828,8 @@ impl WireStructure for NotificationData {
         let message_class = match o.get("MessageClass") {
             None => None,
             Some(Value::String(s)) => Some(
-                MessageClass::from_text(s, unicode_flag.unwrap_or(0) != 0).map_err(|m| EncodeError::new("MessageClass", m))?,
+                MessageClass::from_text(s, unicode_flag.unwrap_or(0) != 0)
+                    .map_err(|m| EncodeError::new("MessageClass", m))?,
             ),
             Some(m @ Value::Object(_)) => {
                 const MC_FIELDS: &[&str] = &["Bytes", "Terminated"];
@@ -820,7 +839,10 @@ impl WireStructure for NotificationData {
                     Some(Value::Bool(b)) => *b,
                     None => true,
                     Some(x) => {
-                        return Err(EncodeError::new("MessageClass.Terminated", format!("expected true or false, found {x}")))
+                        return Err(EncodeError::new(
+                            "MessageClass.Terminated",
+                            format!("expected true or false, found {x}"),
+                        ))
                     }
                 };
                 Some(MessageClass { bytes, terminated })

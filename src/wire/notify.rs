@@ -47,7 +47,8 @@ impl RopNotifyResponse {
     /// Reads the fields after RopId.
     pub fn read_body(r: &mut Reader) -> Result<Self, Error> {
         let (notification_handle, logon_id) = Self::read_head(r)?;
-        let mut rop = RopNotifyResponse { notification_handle, logon_id, notification_data: NotificationData::default() };
+        let mut rop =
+            RopNotifyResponse { notification_handle, logon_id, notification_data: NotificationData::default() };
         rop.read_data(r)?;
         Ok(rop)
     }

@@ -106,7 +106,13 @@ impl RopRegisterNotificationRequest {
         if let Some(v) = reserved {
             if v != 0 {
                 // MS-OXCNOTIF_R50
-                r.finding("MS-OXCNOTIF_R50", Level::Must, "Reserved", r.pos() - 1, format!("Reserved is 0x{v:02X}; it MUST be 0x00"));
+                r.finding(
+                    "MS-OXCNOTIF_R50",
+                    Level::Must,
+                    "Reserved",
+                    r.pos() - 1,
+                    format!("Reserved is 0x{v:02X}; it MUST be 0x00"),
+                );
             }
         }
         if notification_types & !DEFINED_TYPES != 0 {
@@ -116,7 +122,10 @@ impl RopRegisterNotificationRequest {
                 Level::Must,
                 "NotificationTypes",
                 types_at,
-                format!("bits 0x{:04X} are not NotificationTypes values the spec defines", notification_types & !DEFINED_TYPES),
+                format!(
+                    "bits 0x{:04X} are not NotificationTypes values the spec defines",
+                    notification_types & !DEFINED_TYPES
+                ),
             );
         }
         if notification_types & !EXTENDED == 0 {
@@ -174,7 +183,10 @@ impl RopRegisterNotificationRequest {
                 if self.notification_types > 0xFF {
                     return Err(EncodeError::new(
                         "NotificationTypes",
-                        format!("0x{:04X} does not fit the 1-byte field of the legacy reading", self.notification_types),
+                        format!(
+                            "0x{:04X} does not fit the 1-byte field of the legacy reading",
+                            self.notification_types
+                        ),
                     ));
                 }
                 if self.reserved.is_none() {
@@ -317,6 +329,9 @@ impl WireStructure for RopRegisterNotificationResponse {
     fn from_value(v: &Value, _layout: Layout) -> Result<Self, EncodeError> {
         let o = Obj::new(v, RESPONSE_FIELDS)?;
         o.rop_id(ROP_ID, Self::NAME)?;
-        Ok(RopRegisterNotificationResponse { output_handle_index: o.u8("OutputHandleIndex")?, return_value: o.u32("ReturnValue")? })
+        Ok(RopRegisterNotificationResponse {
+            output_handle_index: o.u8("OutputHandleIndex")?,
+            return_value: o.u32("ReturnValue")?,
+        })
     }
 }

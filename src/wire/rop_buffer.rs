@@ -66,6 +66,9 @@ pub struct RopOutputBuffer {
 
 const FIELDS: &[&str] = &["RopSize", "RopsList", "ServerObjectHandleTable"];
 
+/// The ROPs, the handle table, and each ROP's offset.
+type Frame<T> = (Vec<T>, Vec<u32>, Vec<usize>);
+
 /// Typical size of a ROP in a buffer, for sizing the ROP list up front.
 const ROP_SIZE_GUESS: usize = 24;
 
@@ -74,7 +77,7 @@ const ROP_SIZE_GUESS: usize = 24;
 fn read_frame<T>(
     r: &mut Reader,
     mut rop: impl FnMut(&mut Reader, u8, &mut Vec<T>) -> Result<(), Error>,
-) -> Result<(Vec<T>, Vec<u32>, Vec<usize>), Error> {
+) -> Result<Frame<T>, Error> {
     let size = r.u16("RopSize")?;
     if size < 2 {
         return Err(r.error_at("RopSize", r.pos() - 2, ErrorKind::RopSizeTooSmall { rop_size: size }));
@@ -115,13 +118,20 @@ fn unexpected(r: &Reader, id: u8) -> Error {
 }
 
 /// Writes RopSize, the ROPs and the table. RopSize must fit in 2 bytes.
-fn write_frame(out: &mut Vec<u8>, table: &[u32], rops: impl FnOnce(&mut Vec<u8>) -> Result<(), EncodeError>) -> Result<(), EncodeError> {
+fn write_frame(
+    out: &mut Vec<u8>,
+    table: &[u32],
+    rops: impl FnOnce(&mut Vec<u8>) -> Result<(), EncodeError>,
+) -> Result<(), EncodeError> {
     let start = out.len();
     put_u16(out, 0);
     rops(out)?;
     let size = out.len() - start;
     if size > 0xFFFF {
-        return Err(EncodeError::new("RopSize", format!("RopSize and RopsList take {size} bytes, more than RopSize can count")));
+        return Err(EncodeError::new(
+            "RopSize",
+            format!("RopSize and RopsList take {size} bytes, more than RopSize can count"),
+        ));
     }
     out[start..start + 2].copy_from_slice(&(size as u16).to_le_bytes());
     for h in table {
@@ -146,7 +156,10 @@ fn table_from(o: &Obj) -> Result<Vec<u32>, EncodeError> {
                     .map_err(|m| EncodeError::new(format!("ServerObjectHandleTable[{i}]"), m))
             })
             .collect(),
-        Some(x) => Err(EncodeError::new("ServerObjectHandleTable", format!("expected a list of handles, found {}", kind_of(x)))),
+        Some(x) => Err(EncodeError::new(
+            "ServerObjectHandleTable",
+            format!("expected a list of handles, found {}", kind_of(x)),
+        )),
     }
 }
 
@@ -160,7 +173,9 @@ fn rops_from<'a>(o: &Obj<'a>) -> Result<&'a Vec<Value>, EncodeError> {
 
 fn rop_id_of(v: &Value, i: usize) -> Result<u8, EncodeError> {
     let field = format!("RopsList[{i}]");
-    let m = v.as_object().ok_or_else(|| EncodeError::new(&field, format!("expected a map of fields, found {}", kind_of(v))))?;
+    let m = v
+        .as_object()
+        .ok_or_else(|| EncodeError::new(&field, format!("expected a map of fields, found {}", kind_of(v))))?;
     let id = m.get("RopId").ok_or_else(|| EncodeError::new(format!("{field}.RopId"), "missing"))?;
     super::value::int_of(id, 0xFF).map(|n| n as u8).map_err(|m| EncodeError::new(format!("{field}.RopId"), m))
 }
@@ -189,7 +204,9 @@ impl WireStructure for RopInputBuffer {
     fn read(r: &mut Reader, layout: Layout) -> Result<Self, Error> {
         let (rops_list, table, offsets) = read_frame(r, |r, id, list| {
             list.push(match id {
-                register_notification::ROP_ID => RopRequest::RegisterNotification(RopRegisterNotificationRequest::read_body(r, layout)?),
+                register_notification::ROP_ID => {
+                    RopRequest::RegisterNotification(RopRegisterNotificationRequest::read_body(r, layout)?)
+                }
                 release::ROP_ID => RopRequest::Release(RopReleaseRequest::read_body(r)?),
                 _ => return Err(unexpected(r, id)),
             });
@@ -268,7 +285,10 @@ fn check_input_indexes(r: &mut Reader, rops: &[RopRequest], table: &[u32], offse
     for (i, rop) in rops.iter().enumerate() {
         let (uses, index_offset): (&[(u8, bool, &'static str)], usize) = match rop {
             RopRequest::RegisterNotification(x) => (
-                &[(x.input_handle_index, false, "InputHandleIndex"), (x.output_handle_index, true, "OutputHandleIndex")],
+                &[
+                    (x.input_handle_index, false, "InputHandleIndex"),
+                    (x.output_handle_index, true, "OutputHandleIndex"),
+                ],
                 2,
             ),
             RopRequest::Release(x) => (&[(x.input_handle_index, false, "InputHandleIndex")], 2),
@@ -304,7 +324,9 @@ fn check_input_indexes(r: &mut Reader, rops: &[RopRequest], table: &[u32], offse
                         Level::Must,
                         field,
                         at,
-                        format!("slot {index} is used as input but holds 0xFFFFFFFF, which is never a Server object handle"),
+                        format!(
+                            "slot {index} is used as input but holds 0xFFFFFFFF, which is never a Server object handle"
+                        ),
                     );
                 }
             }
@@ -319,7 +341,9 @@ impl WireStructure for RopOutputBuffer {
     fn read(r: &mut Reader, _layout: Layout) -> Result<Self, Error> {
         let (rops_list, table, offsets) = read_frame(r, |r, id, list| {
             list.push(match id {
-                register_notification::ROP_ID => RopResponse::RegisterNotification(RopRegisterNotificationResponse::read_body(r)?),
+                register_notification::ROP_ID => {
+                    RopResponse::RegisterNotification(RopRegisterNotificationResponse::read_body(r)?)
+                }
                 notify::ROP_ID => {
                     // Built in place: NotificationData is large, and moving it
                     // through each Result costs more than reading it.
@@ -394,9 +418,9 @@ impl WireStructure for RopOutputBuffer {
             let at = format!("RopsList[{i}]");
             let wrap = |e: EncodeError| e.within(&at);
             let rop = match rop_id_of(item, i)? {
-                register_notification::ROP_ID => {
-                    RopResponse::RegisterNotification(RopRegisterNotificationResponse::from_value(item, layout).map_err(wrap)?)
-                }
+                register_notification::ROP_ID => RopResponse::RegisterNotification(
+                    RopRegisterNotificationResponse::from_value(item, layout).map_err(wrap)?,
+                ),
                 notify::ROP_ID => RopResponse::Notify(RopNotifyResponse::from_value(item, layout).map_err(wrap)?),
                 pending::ROP_ID => RopResponse::Pending(RopPendingResponse::from_value(item, layout).map_err(wrap)?),
                 buffer_too_small::ROP_ID => {
@@ -436,7 +460,8 @@ fn check_output_order(r: &mut Reader, rops: &[RopResponse], table: &[u32], offse
                         Level::Must,
                         "RopId",
                         offsets[i],
-                        "a request's response follows RopNotify or RopPending, which belong at the end of RopsList".into(),
+                        "a request's response follows RopNotify or RopPending, which belong at the end of RopsList"
+                            .into(),
                     );
                 }
                 if x.return_value == 0 {
@@ -473,7 +498,8 @@ fn check_output_order(r: &mut Reader, rops: &[RopResponse], table: &[u32], offse
                         Level::Should,
                         "RopId",
                         offsets[i],
-                        "RopNotify follows RopPending; RopPending SHOULD come after the RopNotify responses that fit".into(),
+                        "RopNotify follows RopPending; RopPending SHOULD come after the RopNotify responses that fit"
+                            .into(),
                     );
                 }
                 seen_notify = true;

@@ -81,19 +81,17 @@ impl<'a> Obj<'a> {
     /// An optional 8-byte ID as 16 hex digits.
     pub fn opt_id8(&self, name: &'static str) -> Result<Option<Id8>, EncodeError> {
         let Some(b) = self.opt_bytes(name)? else { return Ok(None) };
-        let arr: [u8; 8] = b
-            .as_slice()
-            .try_into()
-            .map_err(|_| EncodeError::new(name, format!("an ID is 8 bytes (16 hex digits), found {} bytes", b.len())))?;
+        let arr: [u8; 8] = b.as_slice().try_into().map_err(|_| {
+            EncodeError::new(name, format!("an ID is 8 bytes (16 hex digits), found {} bytes", b.len()))
+        })?;
         Ok(Some(Id8(arr)))
     }
 
     /// An optional byte blob as hex.
     pub fn opt_bytes(&self, name: &'static str) -> Result<Option<Vec<u8>>, EncodeError> {
         let Some(v) = self.get(name) else { return Ok(None) };
-        let s = v
-            .as_str()
-            .ok_or_else(|| EncodeError::new(name, format!("expected a hex string, found {}", show(v))))?;
+        let s =
+            v.as_str().ok_or_else(|| EncodeError::new(name, format!("expected a hex string, found {}", show(v))))?;
         crate::hex::parse(s).map(Some).map_err(|e| EncodeError::new(name, e.message))
     }
 
