@@ -21,6 +21,8 @@ fn main() {
         }
     };
     let mut trials = Vec::new();
+    let all = cases.clone();
+    trials.push(Trial::test("requirements::every-cited-id-exists", move || cited_ids_exist(&all)));
     for case in cases {
         let c = case.clone();
         trials.push(Trial::test(case.id.clone(), move || check_case(&c)).with_kind(case.structure.name()));
@@ -88,4 +90,24 @@ fn check_prefixes(case: &Case) -> Result<(), Failed> {
         }
     }
     Ok(())
+}
+
+/// Every requirement ID a case cites is a row of the committed requirement
+/// tables (a made-up or mistyped ID would otherwise pass unnoticed).
+fn cited_ids_exist(cases: &[Case]) -> Result<(), Failed> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("spec/requirements");
+    let table = oxcnotif::cases::requirements::load(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let mut unknown = Vec::new();
+    for c in cases {
+        for r in &c.requirements {
+            if !table.contains_key(r) {
+                unknown.push(format!("{} ({}:{}) cites {r}", c.id, c.file.display(), c.line));
+            }
+        }
+    }
+    if unknown.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("requirement IDs not in spec/requirements:\n{}", unknown.join("\n")).into())
+    }
 }

@@ -13,7 +13,7 @@
 //! terminator. TableRowData is kept as bytes: it can only be read with the
 //! table's column set.
 
-use super::codec::{put_id8, put_u16, put_u32, EncodeError, Error, Id8, Level, Reader};
+use super::codec::{put_u32, EncodeError, Error, Id8, Level, Reader};
 use super::value::{kind_of, MapBuilder, Obj};
 use super::{Layout, WireStructure};
 use serde_json::Value;
@@ -505,7 +505,10 @@ impl NotificationData {
             (Some(_), false) => {
                 return Err(EncodeError::new(
                     "Tags",
-                    format!("present, but TagCount is {:?}: Tags follow only a TagCount other than 0 and 0xFFFF (MS-OXCNOTIF_R203)", self.tag_count),
+                    match self.tag_count {
+                        Some(c) => format!("present, but TagCount is 0x{c:04X}: Tags follow only a TagCount other than 0x0000 and 0xFFFF (MS-OXCNOTIF_R203)"),
+                        None => "present, but TagCount is absent: Tags follow only a TagCount other than 0x0000 and 0xFFFF (MS-OXCNOTIF_R203)".into(),
+                    },
                 ))
             }
             (None, true) => return Err(EncodeError::new("Tags", "missing, but TagCount is not 0 or 0xFFFF (MS-OXCNOTIF_R203)")),
@@ -739,6 +742,55 @@ impl NotificationData {
     }
 }
 
+/// A run of fixed-size fields, gathered before appending. Table fields and
+/// object fields never appear together (TableModified has no FolderId), so
+/// the longest run is NotificationFlags, six IDs and TagCount (52 bytes)
+/// followed by the three counts and UnicodeFlag (13): 65 bytes, well inside
+/// the buffer.
+struct Run {
+    buf: [u8; 128],
+    len: usize,
+}
+
+impl Run {
+    #[inline(always)]
+    fn new() -> Self {
+        Run { buf: [0; 128], len: 0 }
+    }
+    #[inline(always)]
+    fn put<const N: usize>(&mut self, b: [u8; N]) {
+        if let Some(dst) = self.buf.get_mut(self.len..self.len + N) {
+            dst.copy_from_slice(&b);
+            self.len += N;
+        }
+    }
+    #[inline(always)]
+    fn u8(&mut self, v: u8) {
+        self.put([v]);
+    }
+    #[inline(always)]
+    fn u16(&mut self, v: u16) {
+        self.put(v.to_le_bytes());
+    }
+    #[inline(always)]
+    fn u32(&mut self, v: Option<u32>) {
+        if let Some(v) = v {
+            self.put(v.to_le_bytes());
+        }
+    }
+    #[inline(always)]
+    fn id8(&mut self, v: &Option<Id8>) {
+        if let Some(v) = v {
+            self.put(v.0);
+        }
+    }
+    #[inline(always)]
+    fn flush(&mut self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.buf[..self.len]);
+        self.len = 0;
+    }
+}
+
 impl WireStructure for NotificationData {
     const NAME: &'static str = "NotificationData";
 
@@ -886,55 +938,48 @@ impl WireStructure for NotificationData {
 impl NotificationData {
     /// Appends the fields in wire order. The value is assumed to have
     /// passed the presence check: present fields are written, absent ones
-    /// are not.
+    /// are not. Runs of fixed-size fields are gathered in a small stack
+    /// buffer and appended at once.
     fn write_unchecked(&self, out: &mut Vec<u8>) {
-        put_u16(out, self.notification_flags);
+        let mut run = Run::new();
+        run.u16(self.notification_flags);
         if let Some(v) = self.table_event_type {
-            put_u16(out, v);
+            run.u16(v);
         }
-        for id in [&self.table_row_folder_id, &self.table_row_message_id].into_iter().flatten() {
-            put_id8(out, id);
-        }
-        if let Some(v) = self.table_row_instance {
-            put_u32(out, v);
-        }
-        for id in [&self.insert_after_table_row_folder_id, &self.insert_after_table_row_id].into_iter().flatten() {
-            put_id8(out, id);
-        }
-        if let Some(v) = self.insert_after_table_row_instance {
-            put_u32(out, v);
-        }
+        run.id8(&self.table_row_folder_id);
+        run.id8(&self.table_row_message_id);
+        run.u32(self.table_row_instance);
+        run.id8(&self.insert_after_table_row_folder_id);
+        run.id8(&self.insert_after_table_row_id);
+        run.u32(self.insert_after_table_row_instance);
         if let Some(d) = &self.table_row_data {
-            put_u16(out, d.len() as u16);
+            run.u16(d.len() as u16);
+            run.flush(out);
             out.extend_from_slice(d);
         }
-        for id in [
-            &self.folder_id,
-            &self.message_id,
-            &self.parent_folder_id,
-            &self.old_folder_id,
-            &self.old_message_id,
-            &self.old_parent_folder_id,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            put_id8(out, id);
-        }
+        run.id8(&self.folder_id);
+        run.id8(&self.message_id);
+        run.id8(&self.parent_folder_id);
+        run.id8(&self.old_folder_id);
+        run.id8(&self.old_message_id);
+        run.id8(&self.old_parent_folder_id);
         if let Some(v) = self.tag_count {
-            put_u16(out, v);
+            run.u16(v);
         }
         if let Some(tags) = &self.tags {
+            run.flush(out);
+            out.reserve(tags.len() * 4);
             for t in tags {
                 put_u32(out, *t);
             }
         }
-        for v in [self.total_message_count, self.unread_message_count, self.message_flags].into_iter().flatten() {
-            put_u32(out, v);
-        }
+        run.u32(self.total_message_count);
+        run.u32(self.unread_message_count);
+        run.u32(self.message_flags);
         if let Some(u) = self.unicode_flag {
-            out.push(u);
+            run.u8(u);
         }
+        run.flush(out);
         if let Some(mc) = &self.message_class {
             out.extend_from_slice(&mc.bytes);
             if mc.terminated {

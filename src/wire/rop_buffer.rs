@@ -280,58 +280,69 @@ impl WireStructure for RopInputBuffer {
 
 /// Client rules on the input handle table (MS-OXCROPS 3.1.4.1).
 fn check_input_indexes(r: &mut Reader, rops: &[RopRequest], table: &[u32], offsets: &[usize]) {
-    // The first use of each slot decides what it must hold.
-    let mut first_use: Vec<Option<bool>> = vec![None; table.len()];
+    // Every index use in order: (rop, offset of the index byte, index, is_output, field).
+    let mut uses: Vec<(usize, usize, u8, bool, &'static str)> = Vec::with_capacity(rops.len() * 2);
     for (i, rop) in rops.iter().enumerate() {
-        let (uses, index_offset): (&[(u8, bool, &'static str)], usize) = match rop {
-            RopRequest::RegisterNotification(x) => (
-                &[
-                    (x.input_handle_index, false, "InputHandleIndex"),
-                    (x.output_handle_index, true, "OutputHandleIndex"),
-                ],
-                2,
-            ),
-            RopRequest::Release(x) => (&[(x.input_handle_index, false, "InputHandleIndex")], 2),
-        };
-        for (k, &(index, is_output, field)) in uses.iter().enumerate() {
-            let at = offsets[i] + index_offset + k;
-            r.enter_index("RopsList", i);
-            if index as usize >= table.len() {
-                // MS-OXCROPS_R4493
-                r.finding(
-                    "MS-OXCROPS_R4493",
-                    Level::Must,
-                    field,
-                    at,
-                    format!("index {index} is beyond the ServerObjectHandleTable, which has {} entries", table.len()),
-                );
-            } else if first_use[index as usize].is_none() {
-                first_use[index as usize] = Some(is_output);
-                let h = table[index as usize];
-                if is_output && h != UNUSED_HANDLE {
+        match rop {
+            RopRequest::RegisterNotification(x) => {
+                uses.push((i, offsets[i] + 2, x.input_handle_index, false, "InputHandleIndex"));
+                uses.push((i, offsets[i] + 3, x.output_handle_index, true, "OutputHandleIndex"));
+            }
+            RopRequest::Release(x) => uses.push((i, offsets[i] + 2, x.input_handle_index, false, "InputHandleIndex")),
+        }
+    }
+    let mut seen = vec![false; table.len()];
+    for (k, &(i, at, index, is_output, field)) in uses.iter().enumerate() {
+        let slot = index as usize;
+        r.enter_index("RopsList", i);
+        if slot >= table.len() {
+            // MS-OXCROPS_R4493
+            r.finding(
+                "MS-OXCROPS_R4493",
+                Level::Must,
+                field,
+                at,
+                format!("index {index} is beyond the ServerObjectHandleTable, which has {} entries", table.len()),
+            );
+        } else if !seen[slot] {
+            // The first use of a slot decides what it must hold.
+            seen[slot] = true;
+            let h = table[slot];
+            if is_output && h != UNUSED_HANDLE {
+                let later_input = uses[k + 1..].iter().any(|u| u.2 == index && !u.3);
+                if later_input {
+                    // MS-OXCROPS_R4497
+                    r.finding(
+                        "MS-OXCROPS_R4497",
+                        Level::Should,
+                        field,
+                        at,
+                        format!("slot {index} is first written as output, then read as input; it SHOULD start as 0xFFFFFFFF, not 0x{h:08X}"),
+                    );
+                } else {
                     // MS-OXCROPS_R4495
                     r.finding(
                         "MS-OXCROPS_R4495",
                         Level::Should,
                         field,
                         at,
-                        format!("slot {index} is first used as output; it SHOULD hold 0xFFFFFFFF, not 0x{h:08X}"),
-                    );
-                } else if !is_output && h == UNUSED_HANDLE {
-                    // MS-OXCROPS_R4494
-                    r.finding(
-                        "MS-OXCROPS_R4494",
-                        Level::Must,
-                        field,
-                        at,
-                        format!(
-                            "slot {index} is used as input but holds 0xFFFFFFFF, which is never a Server object handle"
-                        ),
+                        format!("slot {index} is used only as output; it SHOULD hold 0xFFFFFFFF, not 0x{h:08X}"),
                     );
                 }
+            } else if !is_output && h == UNUSED_HANDLE {
+                // MS-OXCROPS_R4494
+                r.finding(
+                    "MS-OXCROPS_R4494",
+                    Level::Must,
+                    field,
+                    at,
+                    format!(
+                        "slot {index} is used as input but holds 0xFFFFFFFF, which is never a Server object handle"
+                    ),
+                );
             }
-            r.leave();
         }
+        r.leave();
     }
 }
 
@@ -464,30 +475,29 @@ fn check_output_order(r: &mut Reader, rops: &[RopResponse], table: &[u32], offse
                             .into(),
                     );
                 }
-                if x.return_value == 0 {
-                    let idx = x.output_handle_index as usize;
-                    if idx >= table.len() {
-                        // MS-OXCROPS_R4563
-                        r.finding(
-                            "MS-OXCROPS_R4563",
-                            Level::Must,
-                            "OutputHandleIndex",
-                            offsets[i] + 1,
-                            format!(
-                                "the registration succeeded but slot {idx} is beyond the ServerObjectHandleTable ({} entries), so the handle is lost",
-                                table.len()
-                            ),
-                        );
-                    } else if table[idx] == UNUSED_HANDLE {
-                        // MS-OXCROPS_R4560
-                        r.finding(
-                            "MS-OXCROPS_R4560",
-                            Level::Must,
-                            "OutputHandleIndex",
-                            offsets[i] + 1,
-                            format!("the registration succeeded but slot {idx} holds 0xFFFFFFFF, which the server MUST NOT assign"),
-                        );
-                    }
+                let idx = x.output_handle_index as usize;
+                if idx >= table.len() {
+                    // MS-OXCROPS_R4563: the table covers every index a response names, failed or not.
+                    r.finding(
+                        "MS-OXCROPS_R4563",
+                        Level::Must,
+                        "OutputHandleIndex",
+                        offsets[i] + 1,
+                        format!(
+                            "slot {idx} is beyond the ServerObjectHandleTable ({} entries), which MUST cover every index a response names{}",
+                            table.len(),
+                            if x.return_value == 0 { "; the new handle is lost" } else { "" }
+                        ),
+                    );
+                } else if x.return_value == 0 && table[idx] == UNUSED_HANDLE {
+                    // MS-OXCROPS_R4560
+                    r.finding(
+                        "MS-OXCROPS_R4560",
+                        Level::Must,
+                        "OutputHandleIndex",
+                        offsets[i] + 1,
+                        format!("the registration succeeded but slot {idx} holds 0xFFFFFFFF, which the server MUST NOT assign"),
+                    );
                 }
             }
             RopResponse::Notify(_) => {
