@@ -19,5 +19,6 @@
 
 pub mod cases;
 pub mod hex;
+pub mod model;
 pub mod report;
 pub mod wire;

@@ -1,7 +1,7 @@
 //! The `oxcnotif` command line: a thin layer over the library.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use oxcnotif::cases::run::{error_json, finding_json, run_case, Verdict};
+use oxcnotif::cases::run::{error_json, finding_json, run_suite, Verdict};
 use oxcnotif::wire::dissect;
 use oxcnotif::wire::{Layout, Structure};
 use serde_json::{json, Value};
@@ -95,7 +95,15 @@ enum Command {
         #[arg(long, value_enum, default_value = "spec")]
         layout: LayoutArg,
     },
-    /// Run the spec cases against the built-in reference and write a report
+    /// Check a recorded client trace (YAML: {layout?, trace: [{input: HEX}, {output: HEX}, ...]}) against the client rules; exits 1 when a rule is broken
+    CheckTrace {
+        /// The trace file
+        file: PathBuf,
+        /// Output format
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+    },
+    /// Run the spec cases (wire, sequence, trace) against the built-in reference and write a report
     Run {
         /// Directory of case files
         #[arg(long, default_value = "spec-cases")]
@@ -174,6 +182,7 @@ fn dispatch(command: Command) -> Result<ExitCode, ExitCode> {
             ExitCode::from(if d.result.is_ok() { 0 } else { 1 })
         }
         Command::Run { cases, only, out, no_report } => run(&cases, &only, &out, no_report),
+        Command::CheckTrace { file, format } => check_trace(&file, format)?,
     })
 }
 
@@ -231,50 +240,50 @@ fn print_doc(doc: &Value, format: Format) {
 }
 
 fn run(dir: &std::path::Path, only: &[String], out: &std::path::Path, no_report: bool) -> ExitCode {
-    let cases = match oxcnotif::cases::load_dir(dir) {
+    let suite = match oxcnotif::cases::load_suite(dir) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);
         }
     };
+    let ids: std::collections::BTreeSet<&str> = suite
+        .wire
+        .iter()
+        .map(|c| c.id.as_str())
+        .chain(suite.sequences.iter().map(|c| c.id.as_str()))
+        .chain(suite.traces.iter().map(|c| c.id.as_str()))
+        .collect();
     for id in only {
-        if !cases.iter().any(|c| &c.id == id) {
+        if !ids.contains(id.as_str()) {
             return usage(&format!("no case has id {id:?}"));
         }
     }
-    let selected: Vec<_> = cases.into_iter().filter(|c| only.is_empty() || only.contains(&c.id)).collect();
-    let results: Vec<_> = selected
-        .into_iter()
-        .map(|c| {
-            let o = run_case(&c);
-            (c, o)
-        })
-        .collect();
-    for (c, o) in &results {
-        if o.verdict == Verdict::Fail {
-            println!("FAIL {} ({}:{})", c.id, c.file.display(), c.line);
-            for p in &o.problems {
+    let results = run_suite(&suite, only);
+    for r in &results {
+        if r.outcome.verdict == Verdict::Fail {
+            println!("FAIL {} ({}:{})", r.id, r.file.display(), r.line);
+            for p in &r.outcome.problems {
                 println!("     {p}");
             }
-            println!("     rerun: oxcnotif run --case {}", c.id);
+            println!("     rerun: oxcnotif run --case {}", r.id);
         }
     }
     let counts = oxcnotif::report::counts(&results);
     let pass = counts.get(&Verdict::Pass).copied().unwrap_or(0);
     let fail = counts.get(&Verdict::Fail).copied().unwrap_or(0);
-    let mut by: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
-    for (c, o) in &results {
-        let e = by.entry(c.structure.name()).or_default();
-        if o.verdict == Verdict::Pass {
+    let mut by: std::collections::BTreeMap<(&str, &str), (usize, usize)> = Default::default();
+    for r in &results {
+        let e = by.entry((r.kind, r.group.as_str())).or_default();
+        if r.outcome.verdict == Verdict::Pass {
             e.0 += 1
         } else {
             e.1 += 1
         }
     }
-    println!("target: reference codec (built in)");
-    for (s, (p, f)) in &by {
-        println!("  {s:<32} {p:>4} pass {f:>4} fail");
+    println!("target: reference codec, server model and client monitor (built in)");
+    for ((kind, group), (p, f)) in &by {
+        println!("  {kind:<9} {group:<36} {p:>4} pass {f:>4} fail");
     }
     println!("{pass} passed, {fail} failed");
     if !no_report && only.is_empty() {
@@ -289,4 +298,41 @@ fn run(dir: &std::path::Path, only: &[String], out: &std::path::Path, no_report:
         println!("report: {}", out.display());
     }
     ExitCode::from(if fail == 0 { 0 } else { 1 })
+}
+
+fn check_trace(file: &std::path::Path, format: Format) -> Result<ExitCode, ExitCode> {
+    let text = std::fs::read_to_string(file).map_err(|e| usage(&format!("cannot read {}: {e}", file.display())))?;
+    let raw: oxcnotif::cases::trace::TraceFile = serde_yaml::from_str(&text).map_err(|e| {
+        eprintln!("error: {}: {e}", file.display());
+        ExitCode::from(2)
+    })?;
+    let layout = match raw.layout.as_deref() {
+        None => Layout::Spec,
+        Some(l) => Layout::from_name(l)
+            .ok_or_else(|| usage(&format!("{}: layout {l:?} is not spec or legacy", file.display())))?,
+    };
+    let steps = oxcnotif::cases::trace::steps(&raw.trace).map_err(|(f, m)| {
+        eprintln!("error: {}: {f}: {m}", file.display());
+        ExitCode::from(2)
+    })?;
+    match oxcnotif::model::client::check(&steps, layout) {
+        Err(e) => {
+            let doc = json!({"file": file.display().to_string(), "error": {"step": e.step, "message": e.message}});
+            print_doc(&doc, format);
+            Ok(ExitCode::from(1))
+        }
+        Ok(found) => {
+            let findings: Vec<Value> = found
+                .iter()
+                .map(|f| {
+                    let mut v = finding_json(&f.finding);
+                    v["step"] = json!(f.step);
+                    v
+                })
+                .collect();
+            let doc = json!({"file": file.display().to_string(), "steps": steps.len(), "findings": findings});
+            print_doc(&doc, format);
+            Ok(ExitCode::from(if found.is_empty() { 0 } else { 1 }))
+        }
+    }
 }

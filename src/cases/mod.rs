@@ -8,6 +8,8 @@
 
 pub mod requirements;
 pub mod run;
+pub mod sequence;
+pub mod trace;
 
 use crate::wire::{Layout, Structure};
 use serde::Deserialize;
@@ -20,6 +22,10 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
+    /// `wire` (the default) for byte cases.
+    #[serde(default)]
+    #[allow(dead_code)]
+    kind: Option<String>,
     /// Default structure of the file's cases.
     #[serde(default)]
     structure: Option<String>,
@@ -185,25 +191,9 @@ pub fn case_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     Ok(out)
 }
 
-/// Loads every case under `dir`, refusing duplicate ids.
+/// Loads every wire case under `dir`, refusing duplicate ids (across all kinds).
 pub fn load_dir(dir: &Path) -> Result<Vec<Case>, LoadError> {
-    let mut all = Vec::new();
-    let mut seen: BTreeMap<String, (PathBuf, usize)> = BTreeMap::new();
-    for f in case_files(dir)? {
-        for c in load_file(&f)? {
-            if let Some((pf, pl)) = seen.get(&c.id) {
-                return Err(LoadError {
-                    file: c.file.clone(),
-                    line: Some(c.line),
-                    field: "id".into(),
-                    message: format!("{:?} is already used at {}:{}", c.id, pf.display(), pl),
-                });
-            }
-            seen.insert(c.id.clone(), (c.file.clone(), c.line));
-            all.push(c);
-        }
-    }
-    Ok(all)
+    load_suite(dir).map(|s| s.wire)
 }
 
 /// Loads one case file.
@@ -217,8 +207,135 @@ pub fn load_file(path: &Path) -> Result<Vec<Case>, LoadError> {
     parse_file(path, &text)
 }
 
-/// Parses case-file text (`path` is for messages).
+/// The kind of a case file: `wire` (no `kind` key), `sequence` or `trace`.
+pub fn file_kind(path: &Path, text: &str) -> Result<String, LoadError> {
+    #[derive(Deserialize)]
+    struct Kind {
+        #[serde(default)]
+        kind: Option<String>,
+    }
+    let k: Kind = serde_yaml::from_str(text).map_err(|e| LoadError {
+        file: path.into(),
+        line: e.location().map(|l| l.line()),
+        field: String::new(),
+        message: e.to_string(),
+    })?;
+    let kind = k.kind.unwrap_or_else(|| "wire".into());
+    if !["wire", "sequence", "trace"].contains(&kind.as_str()) {
+        return Err(LoadError {
+            file: path.into(),
+            line: None,
+            field: "kind".into(),
+            message: format!("{kind:?} is not wire, sequence or trace"),
+        });
+    }
+    Ok(kind)
+}
+
+/// Every case under a directory, by kind, with ids unique across kinds.
+#[derive(Debug, Clone, Default)]
+pub struct Suite {
+    /// Byte-level cases.
+    pub wire: Vec<Case>,
+    /// Sequence cases against a server.
+    pub sequences: Vec<sequence::SequenceCase>,
+    /// Client trace cases.
+    pub traces: Vec<trace::TraceCase>,
+}
+
+impl Suite {
+    /// Number of cases of every kind.
+    pub fn len(&self) -> usize {
+        self.wire.len() + self.sequences.len() + self.traces.len()
+    }
+
+    /// Whether there is no case at all.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Loads every case file under `dir`.
+pub fn load_suite(dir: &Path) -> Result<Suite, LoadError> {
+    let mut suite = Suite::default();
+    let mut seen: BTreeMap<String, (PathBuf, usize)> = BTreeMap::new();
+    let mut check = |id: &str, file: &Path, line: usize| -> Result<(), LoadError> {
+        if let Some((pf, pl)) = seen.get(id) {
+            return Err(LoadError {
+                file: file.into(),
+                line: Some(line),
+                field: "id".into(),
+                message: format!("{id:?} is already used at {}:{}", pf.display(), pl),
+            });
+        }
+        seen.insert(id.to_string(), (file.into(), line));
+        Ok(())
+    };
+    for f in case_files(dir)? {
+        let text = std::fs::read_to_string(&f).map_err(|e| LoadError {
+            file: f.clone(),
+            line: None,
+            field: String::new(),
+            message: e.to_string(),
+        })?;
+        match file_kind(&f, &text)?.as_str() {
+            "sequence" => {
+                for c in sequence::parse_file(&f, &text)? {
+                    check(&c.id, &c.file, c.line)?;
+                    suite.sequences.push(c);
+                }
+            }
+            "trace" => {
+                for c in trace::parse_file(&f, &text)? {
+                    check(&c.id, &c.file, c.line)?;
+                    suite.traces.push(c);
+                }
+            }
+            _ => {
+                for c in parse_file(&f, &text)? {
+                    check(&c.id, &c.file, c.line)?;
+                    suite.wire.push(c);
+                }
+            }
+        }
+    }
+    Ok(suite)
+}
+
+/// Checks the keys every kind of case shares: id, sections, requirements.
+pub(crate) fn check_common(
+    id: &str,
+    sections: &[String],
+    requirements: &[String],
+) -> Result<(), (&'static str, String)> {
+    if !valid_id(id) {
+        return Err(("id", "an id is lower-case letters, digits, '.', '-' and '_', starting with a letter".into()));
+    }
+    if requirements.is_empty() {
+        return Err(("requirements", "a case verifies at least one requirement".into()));
+    }
+    for r in requirements {
+        if !requirements::looks_like_id(r) {
+            return Err(("requirements", format!("{r:?} is not a requirement ID like MS-OXCNOTIF_R179")));
+        }
+    }
+    if sections.is_empty() {
+        return Err(("sections", "a case names at least one spec section".into()));
+    }
+    for sec in sections {
+        if !looks_like_section(sec) {
+            return Err(("sections", format!("{sec:?} is not a section like \"MS-OXCNOTIF 2.2.1.4.1.2\"")));
+        }
+    }
+    Ok(())
+}
+
+/// Parses wire case-file text (`path` is for messages); a file of another
+/// kind gives no wire cases.
 pub fn parse_file(path: &Path, text: &str) -> Result<Vec<Case>, LoadError> {
+    if file_kind(path, text)? != "wire" {
+        return Ok(Vec::new());
+    }
     let raw: RawFile = serde_yaml::from_str(text).map_err(|e| LoadError {
         file: path.into(),
         line: e.location().map(|l| l.line()),
@@ -234,12 +351,7 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<Case>, LoadError> {
             field: format!("cases[{i}] ({}).{field}", rc.id),
             message,
         };
-        if !valid_id(&rc.id) {
-            return Err(err(
-                "id",
-                "an id is lower-case letters, digits, '.', '-' and '_', starting with a letter".into(),
-            ));
-        }
+        check_common(&rc.id, &rc.sections, &rc.requirements).map_err(|(f, m)| err(f, m))?;
         let sname = rc
             .structure
             .as_deref()
@@ -257,22 +369,6 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<Case>, LoadError> {
         let lname = rc.layout.as_deref().or(raw.layout.as_deref()).unwrap_or("spec");
         let layout =
             Layout::from_name(lname).ok_or_else(|| err("layout", format!("{lname:?} is not spec or legacy")))?;
-        if rc.requirements.is_empty() {
-            return Err(err("requirements", "a case verifies at least one requirement".into()));
-        }
-        for r in &rc.requirements {
-            if !requirements::looks_like_id(r) {
-                return Err(err("requirements", format!("{r:?} is not a requirement ID like MS-OXCNOTIF_R179")));
-            }
-        }
-        if rc.sections.is_empty() {
-            return Err(err("sections", "a case names at least one spec section".into()));
-        }
-        for sec in &rc.sections {
-            if !looks_like_section(sec) {
-                return Err(err("sections", format!("{sec:?} is not a section like \"MS-OXCNOTIF 2.2.1.4.1.2\"")));
-            }
-        }
         let bytes = match &rc.bytes {
             Some(t) => Some(crate::hex::parse(t).map_err(|e| err("bytes", e.to_string()))?),
             None => None,
@@ -343,7 +439,7 @@ fn valid_id(id: &str) -> bool {
         && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'))
 }
 
-fn line_of_id(text: &str, id: &str) -> Option<usize> {
+pub(crate) fn line_of_id(text: &str, id: &str) -> Option<usize> {
     text.lines()
         .position(|l| {
             let t = l.trim_start().trim_start_matches("- ").trim_start();

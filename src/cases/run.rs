@@ -182,7 +182,8 @@ pub fn diff(path: &str, expected: &Value, actual: &Value, out: &mut Vec<String>)
     }
 }
 
-fn scalar_eq(e: &Value, a: &Value) -> bool {
+/// Scalar comparison: integers by value (numbers or `"0x…"`), hex without regard to case.
+pub fn scalar_eq(e: &Value, a: &Value) -> bool {
     let num = |v: &Value| match v {
         Value::Number(n) => n.as_u64(),
         Value::String(s) if s.starts_with("0x") || s.starts_with("0X") => parse_int(s),
@@ -227,4 +228,79 @@ mod tests {
         assert!(!scalar_eq(&json!("IPM.Note"), &json!("ipm.note")));
         assert!(scalar_eq(&json!("00AB"), &json!("00ab")));
     }
+}
+
+/// One case's result, whatever its kind, for reports.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// Case id.
+    pub id: String,
+    /// `wire`, `sequence` or `trace`.
+    pub kind: &'static str,
+    /// The structure name (wire), the profile (sequence) or `client` (trace).
+    pub group: String,
+    /// One line.
+    pub description: String,
+    /// Spec sections.
+    pub sections: Vec<String>,
+    /// Requirement IDs.
+    pub requirements: Vec<String>,
+    /// Where the case is.
+    pub file: std::path::PathBuf,
+    /// Its line.
+    pub line: usize,
+    /// The input bytes of a wire case.
+    pub hex: Option<String>,
+    /// The result.
+    pub outcome: Outcome,
+}
+
+/// Runs every case of `suite` whose id is in `only` (all when empty)
+/// against the built-in reference.
+pub fn run_suite(suite: &super::Suite, only: &[String]) -> Vec<Row> {
+    let pick = |id: &str| only.is_empty() || only.iter().any(|o| o == id);
+    let mut rows = Vec::new();
+    for c in suite.wire.iter().filter(|c| pick(&c.id)) {
+        rows.push(Row {
+            id: c.id.clone(),
+            kind: "wire",
+            group: c.structure.name().to_string(),
+            description: c.description.clone(),
+            sections: c.sections.clone(),
+            requirements: c.requirements.clone(),
+            file: c.file.clone(),
+            line: c.line,
+            hex: c.bytes.as_deref().map(crate::hex::encode),
+            outcome: run_case(c),
+        });
+    }
+    for c in suite.sequences.iter().filter(|c| pick(&c.id)) {
+        rows.push(Row {
+            id: c.id.clone(),
+            kind: "sequence",
+            group: format!("sequence ({})", c.profile.name),
+            description: c.description.clone(),
+            sections: c.sections.clone(),
+            requirements: c.requirements.clone(),
+            file: c.file.clone(),
+            line: c.line,
+            hex: None,
+            outcome: super::sequence::run_sequence(c),
+        });
+    }
+    for c in suite.traces.iter().filter(|c| pick(&c.id)) {
+        rows.push(Row {
+            id: c.id.clone(),
+            kind: "trace",
+            group: "client trace".into(),
+            description: c.description.clone(),
+            sections: c.sections.clone(),
+            requirements: c.requirements.clone(),
+            file: c.file.clone(),
+            line: c.line,
+            hex: None,
+            outcome: super::trace::run_trace(c),
+        });
+    }
+    rows
 }

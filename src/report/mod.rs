@@ -5,8 +5,7 @@
 //! deterministically (no timestamps), so committed reports can be checked
 //! for staleness by regenerating them.
 
-use crate::cases::run::{Outcome, Verdict};
-use crate::cases::Case;
+use crate::cases::run::{Row, Verdict};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -23,16 +22,16 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
 }
 
 /// Counts by verdict.
-pub fn counts(results: &[(Case, Outcome)]) -> BTreeMap<Verdict, usize> {
+pub fn counts(results: &[Row]) -> BTreeMap<Verdict, usize> {
     let mut m = BTreeMap::new();
-    for (_, o) in results {
-        *m.entry(o.verdict).or_insert(0) += 1;
+    for r in results {
+        *m.entry(r.outcome.verdict).or_insert(0) += 1;
     }
     m
 }
 
 /// The Markdown summary.
-pub fn summary_md(target: &str, results: &[(Case, Outcome)]) -> String {
+pub fn summary_md(target: &str, results: &[Row]) -> String {
     let mut s = String::new();
     let c = counts(results);
     let _ = writeln!(s, "# oxcnotif conformance run: {target}\n");
@@ -43,32 +42,32 @@ pub fn summary_md(target: &str, results: &[(Case, Outcome)]) -> String {
     }
     let _ = writeln!(s, "| total | {} |\n", results.len());
     let mut by_structure: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    for (case, o) in results {
-        let e = by_structure.entry(case.structure.name()).or_default();
-        if o.verdict == Verdict::Pass {
+    for r in results {
+        let e = by_structure.entry(&r.group).or_default();
+        if r.outcome.verdict == Verdict::Pass {
             e.0 += 1
         } else {
             e.1 += 1
         }
     }
-    let _ = writeln!(s, "## By structure\n\n| structure | pass | fail |\n|---|---|---|");
+    let _ = writeln!(s, "## By group\n\n| structure, or kind of case | pass | fail |\n|---|---|---|");
     for (k, (p, f)) in &by_structure {
         let _ = writeln!(s, "| {k} | {p} | {f} |");
     }
     let mut reqs: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (case, _) in results {
-        for r in &case.requirements {
-            reqs.entry(r).or_default().push(&case.id);
+    for row in results {
+        for r in &row.requirements {
+            reqs.entry(r).or_default().push(&row.id);
         }
     }
     let _ =
         writeln!(s, "\n## Requirements verified\n\n{} requirement IDs are cited by at least one case.\n", reqs.len());
-    let failing: Vec<_> = results.iter().filter(|(_, o)| o.verdict == Verdict::Fail).collect();
+    let failing: Vec<_> = results.iter().filter(|r| r.outcome.verdict == Verdict::Fail).collect();
     if !failing.is_empty() {
         let _ = writeln!(s, "## Failures\n");
-        for (case, o) in failing {
+        for case in failing {
             let _ = writeln!(s, "### {}\n\n{} ({}:{})\n", case.id, case.description, case.file.display(), case.line);
-            for p in &o.problems {
+            for p in &case.outcome.problems {
                 let _ = writeln!(s, "    {p}");
             }
             let _ = writeln!(s, "\nRerun: `cargo run -- run --case {}`\n", case.id);
@@ -78,20 +77,20 @@ pub fn summary_md(target: &str, results: &[(Case, Outcome)]) -> String {
 }
 
 /// The machine-readable results.
-pub fn results_json(target: &str, results: &[(Case, Outcome)]) -> String {
+pub fn results_json(target: &str, results: &[Row]) -> String {
     let cases: Vec<_> = results
         .iter()
-        .map(|(c, o)| {
+        .map(|c| {
             json!({
                 "id": c.id,
-                "structure": c.structure.name(),
-                "layout": c.layout.name(),
-                "verdict": o.verdict.name(),
+                "kind": c.kind,
+                "group": c.group,
+                "verdict": c.outcome.verdict.name(),
                 "sections": c.sections,
                 "requirements": c.requirements,
-                "hex": c.bytes.as_deref().map(crate::hex::encode),
-                "actual": o.actual,
-                "problems": o.problems,
+                "hex": c.hex,
+                "actual": c.outcome.actual,
+                "problems": c.outcome.problems,
             })
         })
         .collect();

@@ -1,0 +1,445 @@
+//! Sequence cases: ordered steps against a server (send a ROP input buffer,
+//! let an event happen, poll), with partial expectations on what comes
+//! back. Server-assigned handles are bound to `$names` on first sight and
+//! compared on every later sight.
+//!
+//! Format (see `spec-cases/README.md`, "Sequence cases"):
+//!
+//! ```yaml
+//! kind: sequence
+//! cases:
+//!   - id: sequence.new-mail.store
+//!     description: …
+//!     sections: [MS-OXCNOTIF 3.1.5.1]
+//!     requirements: [MS-OXCNOTIF_R287]
+//!     profile: spec            # optional
+//!     setup: {logons: [0], folders: [{Id: "…", Parent: "…", Search: false}], messages: [{Id: "…", Folder: "…"}]}
+//!     steps:
+//!       - send: {RopsList: [...], ServerObjectHandleTable: [$logon0, 0xFFFFFFFF]}
+//!         expect: {RopsList: [{RopId: 0x29, ReturnValue: 0}], ServerObjectHandleTable: [$logon0, $sub]}
+//!       - event: {Type: NewMail, Folder: "…", Message: "…"}
+//!       - poll: {max_output: 400}
+//!         expect: {RopsList: [{RopId: 0x2A, NotificationHandle: $sub}]}
+//! ```
+
+use super::run::{error_json, finding_json, scalar_eq, Outcome, Verdict};
+use super::LoadError;
+use crate::model::{profile, Event, Profile, Server, Setup};
+use crate::wire::rop_buffer::RopInputBuffer;
+use crate::wire::value::Obj;
+use crate::wire::{Layout, Structure, WireStructure};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The output size a step uses when it gives none.
+pub const DEFAULT_MAX_OUTPUT: usize = 0x8000;
+
+/// What a sequence step does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Send a ROP input buffer given as a value (with `$names`).
+    Send(Value),
+    /// Send a ROP input buffer given as hex.
+    SendHex(Vec<u8>),
+    /// An event happens.
+    Event(Event),
+    /// Send the empty ROP input buffer `02 00` (MS-OXCROPS 4.1, MS-OXCNOTIF_R337).
+    Poll,
+}
+
+/// One step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// What it does.
+    pub action: Action,
+    /// The output size limit (send and poll).
+    pub max_output: usize,
+    /// A partial expectation on the decoded ROP output buffer.
+    pub expect: Option<Value>,
+    /// The call must fail with this code instead.
+    pub expect_error: Option<u32>,
+}
+
+/// A loaded sequence case.
+#[derive(Debug, Clone)]
+pub struct SequenceCase {
+    /// Stable id.
+    pub id: String,
+    /// One line.
+    pub description: String,
+    /// Spec sections.
+    pub sections: Vec<String>,
+    /// Requirement IDs verified.
+    pub requirements: Vec<String>,
+    /// The product profile the server runs with.
+    pub profile: Profile,
+    /// The request reading.
+    pub layout: Layout,
+    /// The initial state.
+    pub setup: Setup,
+    /// The steps.
+    pub steps: Vec<Step>,
+    /// The file.
+    pub file: PathBuf,
+    /// The line of its id.
+    pub line: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    kind: String,
+    #[serde(default)]
+    #[allow(dead_code)]
+    description: Option<String>,
+    #[serde(default)]
+    profile: Option<String>,
+    cases: Vec<RawCase>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCase {
+    id: String,
+    description: String,
+    sections: Vec<String>,
+    requirements: Vec<String>,
+    #[serde(default)]
+    profile: Option<String>,
+    #[serde(default)]
+    layout: Option<String>,
+    #[serde(default)]
+    setup: Option<Value>,
+    steps: Vec<Value>,
+}
+
+/// Parses a `kind: sequence` file.
+pub fn parse_file(path: &Path, text: &str) -> Result<Vec<SequenceCase>, LoadError> {
+    let raw: RawFile = serde_yaml::from_str(text).map_err(|e| LoadError {
+        file: path.into(),
+        line: e.location().map(|l| l.line()),
+        field: String::new(),
+        message: e.to_string(),
+    })?;
+    if raw.kind != "sequence" {
+        return Err(LoadError {
+            file: path.into(),
+            line: Some(1),
+            field: "kind".into(),
+            message: "expected sequence".into(),
+        });
+    }
+    let mut out = Vec::new();
+    for (i, rc) in raw.cases.into_iter().enumerate() {
+        let line = super::line_of_id(text, &rc.id);
+        let err = |field: String, message: String| LoadError {
+            file: path.into(),
+            line,
+            field: format!("cases[{i}] ({}).{field}", rc.id),
+            message,
+        };
+        super::check_common(&rc.id, &rc.sections, &rc.requirements).map_err(|(f, m)| err(f.into(), m))?;
+        let pname = rc.profile.as_deref().or(raw.profile.as_deref()).unwrap_or("spec");
+        let profile = profile::named(pname).ok_or_else(|| {
+            err(
+                "profile".into(),
+                format!(
+                    "{pname:?} is not a profile; one of {}",
+                    profile::all().keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            )
+        })?;
+        let lname = rc.layout.as_deref().unwrap_or("spec");
+        let layout =
+            Layout::from_name(lname).ok_or_else(|| err("layout".into(), format!("{lname:?} is not spec or legacy")))?;
+        let setup = match &rc.setup {
+            Some(v) => parse_setup(v).map_err(|e| err(format!("setup.{}", e.field), e.message))?,
+            None => Setup { logons: vec![0], ..Setup::default() },
+        };
+        let mut steps = Vec::new();
+        for (k, s) in rc.steps.iter().enumerate() {
+            steps
+                .push(parse_step(s).map_err(|e| {
+                    err(format!("steps[{k}].{}", e.field).trim_end_matches('.').to_string(), e.message)
+                })?);
+        }
+        if steps.is_empty() {
+            return Err(err("steps".into(), "a sequence has at least one step".into()));
+        }
+        out.push(SequenceCase {
+            id: rc.id,
+            description: rc.description,
+            sections: rc.sections,
+            requirements: rc.requirements,
+            profile,
+            layout,
+            setup,
+            steps,
+            file: path.into(),
+            line: line.unwrap_or(0),
+        });
+    }
+    Ok(out)
+}
+
+fn parse_setup(v: &Value) -> Result<Setup, crate::wire::EncodeError> {
+    use crate::wire::EncodeError;
+    let o = Obj::new(v, &["logons", "folders", "messages", "session_index"])?;
+    let mut s = Setup { session_index: o.opt_u16("session_index")?.unwrap_or(0), ..Setup::default() };
+    match o.get("logons") {
+        None => s.logons.push(0),
+        Some(Value::Array(items)) => {
+            for (i, l) in items.iter().enumerate() {
+                let n = crate::wire::value::int_of(l, 0xFF).map_err(|m| EncodeError::new(format!("logons[{i}]"), m))?;
+                s.logons.push(n as u8);
+            }
+        }
+        Some(_) => return Err(EncodeError::new("logons", "expected a list of LogonIds")),
+    }
+    for (i, f) in list(&o, "folders")?.iter().enumerate() {
+        let fo = Obj::new(f, &["Id", "Parent", "Search"]).map_err(|e| e.within(&format!("folders[{i}]")))?;
+        let id = fo
+            .opt_id8("Id")
+            .map_err(|e| e.within(&format!("folders[{i}]")))?
+            .ok_or_else(|| EncodeError::new(format!("folders[{i}].Id"), "missing"))?;
+        let parent = fo.opt_id8("Parent").map_err(|e| e.within(&format!("folders[{i}]")))?;
+        let search = matches!(fo.get("Search"), Some(Value::Bool(true)));
+        s.folders.push((id, parent, search));
+    }
+    for (i, m) in list(&o, "messages")?.iter().enumerate() {
+        let mo = Obj::new(m, &["Id", "Folder"]).map_err(|e| e.within(&format!("messages[{i}]")))?;
+        let id = mo
+            .opt_id8("Id")
+            .map_err(|e| e.within(&format!("messages[{i}]")))?
+            .ok_or_else(|| EncodeError::new(format!("messages[{i}].Id"), "missing"))?;
+        let folder = mo
+            .opt_id8("Folder")
+            .map_err(|e| e.within(&format!("messages[{i}]")))?
+            .ok_or_else(|| EncodeError::new(format!("messages[{i}].Folder"), "missing"))?;
+        s.messages.push((id, folder));
+    }
+    Ok(s)
+}
+
+fn list<'a>(o: &Obj<'a>, name: &'static str) -> Result<Vec<Value>, crate::wire::EncodeError> {
+    match o.get(name) {
+        None => Ok(Vec::new()),
+        Some(Value::Array(items)) => Ok(items.clone()),
+        Some(_) => Err(crate::wire::EncodeError::new(name, "expected a list")),
+    }
+}
+
+fn parse_step(v: &Value) -> Result<Step, crate::wire::EncodeError> {
+    use crate::wire::EncodeError;
+    let o = Obj::new(v, &["send", "send_hex", "event", "poll", "max_output", "expect", "expect_error"])?;
+    let mut max_output = o.opt_u32("max_output")?.map(|n| n as usize);
+    let action = match (o.get("send"), o.get("send_hex"), o.get("event"), o.get("poll")) {
+        (Some(s), None, None, None) => Action::Send(s.clone()),
+        (None, Some(h), None, None) => {
+            let text = h.as_str().ok_or_else(|| EncodeError::new("send_hex", "expected hex text"))?;
+            Action::SendHex(crate::hex::parse(text).map_err(|e| EncodeError::new("send_hex", e.to_string()))?)
+        }
+        (None, None, Some(e), None) => Action::Event(Event::from_value(e).map_err(|e| e.within("event"))?),
+        (None, None, None, Some(p)) => {
+            if let Some(po) = p.as_object() {
+                if let Some(m) = po.get("max_output") {
+                    max_output = Some(
+                        crate::wire::value::int_of(m, u32::MAX as u64)
+                            .map_err(|m| EncodeError::new("poll.max_output", m))? as usize,
+                    );
+                }
+                if po.keys().any(|k| k != "max_output") {
+                    return Err(EncodeError::new("poll", "a poll takes only max_output"));
+                }
+            }
+            Action::Poll
+        }
+        _ => return Err(EncodeError::new("", "a step is exactly one of send, send_hex, event, poll")),
+    };
+    let is_event = matches!(action, Action::Event(_));
+    let expect = o.get("expect").cloned();
+    let expect_error = o.opt_u32("expect_error")?;
+    if is_event && (expect.is_some() || expect_error.is_some() || max_output.is_some()) {
+        return Err(EncodeError::new("expect", "an event step has no output to expect"));
+    }
+    Ok(Step { action, max_output: max_output.unwrap_or(DEFAULT_MAX_OUTPUT), expect, expect_error })
+}
+
+/// Replaces `$name` strings with their bound values.
+fn substitute(v: &Value, binds: &BTreeMap<String, Value>, problems: &mut Vec<String>) -> Value {
+    match v {
+        Value::String(s) if s.starts_with('$') => match binds.get(s) {
+            Some(b) => b.clone(),
+            None => {
+                problems.push(format!("{s} is used before it is bound"));
+                Value::from(0xFFFF_FFFFu32)
+            }
+        },
+        Value::Array(items) => Value::Array(items.iter().map(|x| substitute(x, binds, problems)).collect()),
+        Value::Object(m) => {
+            Value::Object(m.iter().map(|(k, x)| (k.clone(), substitute(x, binds, problems))).collect::<Map<_, _>>())
+        }
+        other => other.clone(),
+    }
+}
+
+/// Partial match: maps compare only the keys expected; lists compare
+/// length and each element; `$name` binds on first sight.
+pub fn match_partial(
+    path: &str,
+    exp: &Value,
+    act: &Value,
+    binds: &mut BTreeMap<String, Value>,
+    problems: &mut Vec<String>,
+) {
+    let at = |k: &str| if path.is_empty() { k.to_string() } else { format!("{path}.{k}") };
+    match (exp, act) {
+        (Value::String(s), _) if s.starts_with('$') => match binds.get(s) {
+            Some(b) => {
+                if !scalar_eq(b, act) {
+                    problems.push(format!("{path}: expected {s} = {b}, got {act}"));
+                }
+            }
+            None => {
+                binds.insert(s.clone(), act.clone());
+            }
+        },
+        (Value::Object(e), Value::Object(a)) => {
+            for (k, ev) in e {
+                match a.get(k) {
+                    Some(av) => match_partial(&at(k), ev, av, binds, problems),
+                    None => problems.push(format!("{}: expected {ev}, but the field is absent", at(k))),
+                }
+            }
+        }
+        (Value::Array(e), Value::Array(a)) => {
+            if e.len() != a.len() {
+                problems.push(format!("{path}: expected {} entries, got {}", e.len(), a.len()));
+            }
+            for (i, (ev, av)) in e.iter().zip(a).enumerate() {
+                match_partial(&format!("{path}[{i}]"), ev, av, binds, problems);
+            }
+        }
+        _ => {
+            if !scalar_eq(exp, act) {
+                problems.push(format!("{path}: expected {exp}, got {act}"));
+            }
+        }
+    }
+}
+
+/// Something that executes ROP buffers and takes events: the built-in
+/// model, or (later) an implementation behind an adapter.
+pub trait Target {
+    /// Processes a ROP input buffer.
+    fn execute(&mut self, input: &[u8], max_output: usize) -> Result<Vec<u8>, (u32, String)>;
+    /// An event happens.
+    fn event(&mut self, e: &Event);
+    /// The handle of a logon set up at the start.
+    fn logon_handle(&self, logon_id: u8) -> Option<u32>;
+}
+
+impl Target for Server {
+    fn execute(&mut self, input: &[u8], max_output: usize) -> Result<Vec<u8>, (u32, String)> {
+        Server::execute(self, input, max_output).map_err(|e| (e.code, e.message))
+    }
+    fn event(&mut self, e: &Event) {
+        Server::event(self, e);
+    }
+    fn logon_handle(&self, logon_id: u8) -> Option<u32> {
+        Server::logon_handle(self, logon_id)
+    }
+}
+
+/// Runs a sequence case against the built-in reference server.
+pub fn run_sequence(case: &SequenceCase) -> Outcome {
+    let mut server = Server::new(case.profile.clone(), case.layout, &case.setup);
+    run_against(case, &mut server)
+}
+
+/// Runs a sequence case against a target.
+pub fn run_against(case: &SequenceCase, target: &mut dyn Target) -> Outcome {
+    let mut problems = Vec::new();
+    let mut binds: BTreeMap<String, Value> = BTreeMap::new();
+    for l in &case.setup.logons {
+        if let Some(h) = target.logon_handle(*l) {
+            binds.insert(format!("$logon{l}"), Value::from(h));
+        }
+    }
+    let mut log = Vec::new();
+    for (k, step) in case.steps.iter().enumerate() {
+        let mut step_problems = Vec::new();
+        let input = match &step.action {
+            Action::Event(e) => {
+                target.event(e);
+                log.push(json!({"step": k, "event": e.event_type.name()}));
+                continue;
+            }
+            Action::Poll => vec![0x02, 0x00],
+            Action::SendHex(b) => b.clone(),
+            Action::Send(v) => {
+                let v = substitute(v, &binds, &mut step_problems);
+                match RopInputBuffer::from_value(&v, case.layout).and_then(|b| crate::wire::encode(&b, case.layout)) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        problems.push(format!("step {k}: the input value does not encode: {e}"));
+                        break;
+                    }
+                }
+            }
+        };
+        let result = target.execute(&input, step.max_output);
+        let mut entry = json!({"step": k, "input": crate::hex::encode(&input), "max_output": step.max_output});
+        match result {
+            Err((code, message)) => {
+                entry["error"] = json!({"code": code, "message": message});
+                match step.expect_error {
+                    Some(c) if c == code => {}
+                    Some(c) => step_problems.push(format!(
+                        "expected the call to fail with 0x{c:08X}, it failed with 0x{code:08X}: {message}"
+                    )),
+                    None => step_problems.push(format!("the call failed with 0x{code:08X}: {message}")),
+                }
+            }
+            Ok(out) => {
+                entry["output"] = Value::String(crate::hex::encode(&out));
+                if let Some(c) = step.expect_error {
+                    step_problems.push(format!("expected the call to fail with 0x{c:08X}, but it answered"));
+                }
+                if out.len() > step.max_output {
+                    step_problems.push(format!(
+                        "the output is {} bytes, over the {} allowed",
+                        out.len(),
+                        step.max_output
+                    ));
+                }
+                match Structure::RopOutputBuffer.decode(&out, Layout::Spec) {
+                    Err(e) => {
+                        step_problems.push(format!("the output does not decode: {e}"));
+                        entry["decode_error"] = error_json(&e);
+                    }
+                    Ok((v, findings)) => {
+                        for f in &findings {
+                            step_problems.push(format!("the output breaks a rule: {f}"));
+                        }
+                        if !findings.is_empty() {
+                            entry["findings"] = Value::Array(findings.iter().map(finding_json).collect());
+                        }
+                        if let Some(exp) = &step.expect {
+                            match_partial("", exp, &v, &mut binds, &mut step_problems);
+                        }
+                        entry["value"] = v;
+                    }
+                }
+            }
+        }
+        log.push(entry);
+        for p in step_problems {
+            problems.push(format!("step {k}: {p}"));
+        }
+    }
+    let verdict = if problems.is_empty() { Verdict::Pass } else { Verdict::Fail };
+    Outcome { verdict, problems, actual: Value::Array(log) }
+}

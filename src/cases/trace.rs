@@ -1,0 +1,200 @@
+//! Trace cases: a recorded client session (ROP input and output buffers as
+//! hex) and the client rules it breaks, checked by the client monitor
+//! ([`crate::model::client`]).
+//!
+//! ```yaml
+//! kind: trace
+//! cases:
+//!   - id: trace.client.conforming
+//!     description: …
+//!     sections: [MS-OXCNOTIF 3.2.5.1]
+//!     requirements: [MS-OXCNOTIF_R408, MS-OXCNOTIF_R409]
+//!     trace:
+//!       - input: |
+//!           0900 29 00 00 01 0400 01  # …
+//!           6f000000 ffffffff
+//!       - output: "0800 29 01 00000000 6f000000 00010000"
+//!     expect:
+//!       findings: []
+//! ```
+
+use super::run::{finding_json, Outcome, Verdict};
+use super::LoadError;
+use crate::model::client::{check, TraceStep};
+use crate::wire::Layout;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A loaded trace case.
+#[derive(Debug, Clone)]
+pub struct TraceCase {
+    /// Stable id.
+    pub id: String,
+    /// One line.
+    pub description: String,
+    /// Spec sections.
+    pub sections: Vec<String>,
+    /// Requirement IDs verified.
+    pub requirements: Vec<String>,
+    /// The request reading.
+    pub layout: Layout,
+    /// The recorded buffers.
+    pub trace: Vec<TraceStep>,
+    /// Requirement IDs of the findings the monitor must report, sorted.
+    pub findings: Vec<String>,
+    /// The file.
+    pub file: PathBuf,
+    /// The line of its id.
+    pub line: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[allow(dead_code)]
+    kind: String,
+    #[serde(default)]
+    #[allow(dead_code)]
+    description: Option<String>,
+    cases: Vec<RawCase>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCase {
+    id: String,
+    description: String,
+    sections: Vec<String>,
+    requirements: Vec<String>,
+    #[serde(default)]
+    layout: Option<String>,
+    trace: Vec<RawStep>,
+    expect: RawExpect,
+}
+
+/// One step of a trace file: `{input: hex}` or `{output: hex}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStep {
+    #[serde(default)]
+    input: Option<String>,
+    #[serde(default)]
+    output: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExpect {
+    findings: Vec<String>,
+}
+
+/// Turns raw steps into buffers; the error names the step.
+pub fn steps(raw: &[RawStep]) -> Result<Vec<TraceStep>, (String, String)> {
+    raw.iter()
+        .enumerate()
+        .map(|(k, s)| match (&s.input, &s.output) {
+            (Some(h), None) => {
+                crate::hex::parse(h).map(TraceStep::Input).map_err(|e| (format!("trace[{k}].input"), e.to_string()))
+            }
+            (None, Some(h)) => {
+                crate::hex::parse(h).map(TraceStep::Output).map_err(|e| (format!("trace[{k}].output"), e.to_string()))
+            }
+            _ => Err((format!("trace[{k}]"), "a step is exactly one of input or output".into())),
+        })
+        .collect()
+}
+
+/// A trace file for `oxcnotif check-trace`: `{layout?, trace: [...]}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TraceFile {
+    /// `spec` (default) or `legacy`.
+    #[serde(default)]
+    pub layout: Option<String>,
+    /// The buffers.
+    pub trace: Vec<RawStep>,
+}
+
+/// Parses a `kind: trace` file.
+pub fn parse_file(path: &Path, text: &str) -> Result<Vec<TraceCase>, LoadError> {
+    let raw: RawFile = serde_yaml::from_str(text).map_err(|e| LoadError {
+        file: path.into(),
+        line: e.location().map(|l| l.line()),
+        field: String::new(),
+        message: e.to_string(),
+    })?;
+    let mut out = Vec::new();
+    for (i, rc) in raw.cases.into_iter().enumerate() {
+        let line = super::line_of_id(text, &rc.id);
+        let err = |field: String, message: String| LoadError {
+            file: path.into(),
+            line,
+            field: format!("cases[{i}] ({}).{field}", rc.id),
+            message,
+        };
+        super::check_common(&rc.id, &rc.sections, &rc.requirements).map_err(|(f, m)| err(f.into(), m))?;
+        let lname = rc.layout.as_deref().unwrap_or("spec");
+        let layout =
+            Layout::from_name(lname).ok_or_else(|| err("layout".into(), format!("{lname:?} is not spec or legacy")))?;
+        let trace = steps(&rc.trace).map_err(|(f, m)| err(f, m))?;
+        let mut findings = rc.expect.findings;
+        findings.sort();
+        out.push(TraceCase {
+            id: rc.id,
+            description: rc.description,
+            sections: rc.sections,
+            requirements: rc.requirements,
+            layout,
+            trace,
+            findings,
+            file: path.into(),
+            line: line.unwrap_or(0),
+        });
+    }
+    Ok(out)
+}
+
+/// Runs a trace case through the client monitor.
+pub fn run_trace(case: &TraceCase) -> Outcome {
+    match check(&case.trace, case.layout) {
+        Err(e) => Outcome {
+            verdict: Verdict::Fail,
+            problems: vec![format!("step {}: {}", e.step, e.message)],
+            actual: json!({"error": {"step": e.step, "message": e.message}}),
+        },
+        Ok(found) => {
+            let mut ids: Vec<&str> = found.iter().map(|f| f.finding.requirement).collect();
+            ids.sort();
+            let mut problems = Vec::new();
+            if ids != case.findings.iter().map(String::as_str).collect::<Vec<_>>() {
+                problems.push(format!("findings: expected {:?}, got {ids:?}", case.findings));
+                for f in &found {
+                    problems.push(format!("  step {}: {}", f.step, f.finding));
+                }
+            }
+            let actual = Value::Array(
+                found
+                    .iter()
+                    .map(|f| {
+                        let mut v = finding_json(&f.finding);
+                        v["step"] = json!(f.step);
+                        v
+                    })
+                    .collect(),
+            );
+            let verdict = if problems.is_empty() { Verdict::Pass } else { Verdict::Fail };
+            Outcome { verdict, problems, actual: json!({"findings": actual}) }
+        }
+    }
+}
+
+/// Counts of findings by requirement, for summaries.
+pub fn by_requirement(found: &[crate::model::client::TraceFinding]) -> BTreeMap<&'static str, usize> {
+    let mut m = BTreeMap::new();
+    for f in found {
+        *m.entry(f.finding.requirement).or_insert(0) += 1;
+    }
+    m
+}

@@ -1,0 +1,221 @@
+//! The client monitor: reads a recorded client session (the ordered ROP
+//! input and output buffers) and reports every client rule the client
+//! breaks ([MS-OXCNOTIF] 3.2, [MS-OXCROPS] 3.1.4.1).
+//!
+//! Checks, with the rule each enforces:
+//!
+//! * the input buffers' own rules, from the codec: types requested
+//!   (MS-OXCNOTIF_R407), Reserved 0x00 (R50), Boolean bytes (R52), a handle
+//!   table long enough (MS-OXCROPS_R4493), input slots holding handles
+//!   (R4494), output slots initialised to 0xFFFFFFFF (R4495, R4497);
+//! * a RopRegisterNotification with no scope: WantWholeStore FALSE and a
+//!   zero FolderId (MS-OXCNOTIF_R407);
+//! * a handle used after its RopRelease (MS-OXCROPS_R4494: the slot must
+//!   hold a live object's handle);
+//! * a RopRelease of a handle the server never gave out (MS-OXCNOTIF_R408:
+//!   the client keeps the handle it was given);
+//! * a subscription still live at the end of the trace (MS-OXCNOTIF_R409);
+//! * a RopPending that ends the trace, never followed by a call
+//!   (MS-OXCNOTIF_R441, SHOULD).
+//!
+//! Rules that only the client's inside could show (ignoring a RopNotify
+//! for a handle it does not hold, MS-OXCNOTIF_R450) are out of reach of a
+//! trace and are not claimed.
+
+use crate::wire::rop_buffer::{RopInputBuffer, RopOutputBuffer, RopRequest, RopResponse, UNUSED_HANDLE};
+use crate::wire::{decode, Finding, Id8, Layout, Level};
+use std::collections::{BTreeMap, HashSet};
+
+/// One buffer of a recorded session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TraceStep {
+    /// A ROP input buffer the client sent.
+    Input(Vec<u8>),
+    /// The ROP output buffer the server answered with.
+    Output(Vec<u8>),
+}
+
+/// A broken client rule, at a step of the trace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraceFinding {
+    /// The step (0-based) whose buffer shows it.
+    pub step: usize,
+    /// The finding (offset within that step's buffer).
+    pub finding: Finding,
+}
+
+/// A trace that cannot be checked: a buffer does not decode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraceError {
+    /// The step.
+    pub step: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+struct Live {
+    step: usize,
+    offset: usize,
+    field: String,
+}
+
+fn finding(
+    step: usize,
+    requirement: &'static str,
+    level: Level,
+    field: String,
+    offset: usize,
+    message: String,
+) -> TraceFinding {
+    TraceFinding { step, finding: Finding { requirement, level, field, offset, message } }
+}
+
+/// Checks a client trace.
+pub fn check(trace: &[TraceStep], layout: Layout) -> Result<Vec<TraceFinding>, TraceError> {
+    let mut out = Vec::new();
+    let mut live: BTreeMap<u32, Live> = BTreeMap::new();
+    let mut released: HashSet<u32> = HashSet::new();
+    // Handles the client may hold without the trace showing their origin:
+    // those it passes as RopRegisterNotification's input (a logon, a folder).
+    let mut known: HashSet<u32> = HashSet::new();
+    // The last input's requests, to pair with the next output.
+    let mut pending_input: Option<(usize, RopInputBuffer, Vec<usize>)> = None;
+    let mut last_output_pending: Option<usize> = None;
+    for (k, step) in trace.iter().enumerate() {
+        match step {
+            TraceStep::Input(bytes) => {
+                last_output_pending = None;
+                let d = decode::<RopInputBuffer>(bytes, layout)
+                    .map_err(|e| TraceError { step: k, message: format!("the input buffer does not decode: {e}") })?;
+                for f in d.findings {
+                    out.push(TraceFinding { step: k, finding: f });
+                }
+                let table = &d.value.server_object_handle_table;
+                let mut offset = 2;
+                let mut offsets = Vec::with_capacity(d.value.rops_list.len());
+                for (i, rop) in d.value.rops_list.iter().enumerate() {
+                    offsets.push(offset);
+                    let (index, field) = match rop {
+                        RopRequest::RegisterNotification(r) => (r.input_handle_index, "InputHandleIndex"),
+                        RopRequest::Release(r) => (r.input_handle_index, "InputHandleIndex"),
+                    };
+                    let path = format!("RopsList[{i}].{field}");
+                    if let Some(&h) = table.get(index as usize) {
+                        if released.contains(&h) && !live.contains_key(&h) {
+                            out.push(finding(
+                                k,
+                                "MS-OXCROPS_R4494",
+                                Level::Must,
+                                path.clone(),
+                                offset + 2,
+                                format!("slot {index} holds 0x{h:08X}, a handle the client already released"),
+                            ));
+                        }
+                        match rop {
+                            RopRequest::RegisterNotification(r) => {
+                                if h != UNUSED_HANDLE {
+                                    known.insert(h);
+                                }
+                                if r.want_whole_store == 0 && r.folder_id == Some(Id8::default()) {
+                                    out.push(finding(
+                                        k,
+                                        "MS-OXCNOTIF_R407",
+                                        Level::Must,
+                                        format!("RopsList[{i}].FolderId"),
+                                        offset + 5 + types_len(layout) + r.reserved.map_or(0, |_| 1),
+                                        "no scope: WantWholeStore is FALSE and FolderId is zero".into(),
+                                    ));
+                                }
+                            }
+                            RopRequest::Release(_) => {
+                                if live.remove(&h).is_some() {
+                                    released.insert(h);
+                                } else if !released.contains(&h) && !known.contains(&h) {
+                                    out.push(finding(
+                                        k,
+                                        "MS-OXCNOTIF_R408",
+                                        Level::Must,
+                                        path.clone(),
+                                        offset + 2,
+                                        format!("releases 0x{h:08X}, which the server never returned to this client"),
+                                    ));
+                                } else {
+                                    known.remove(&h);
+                                    released.insert(h);
+                                }
+                            }
+                        }
+                    }
+                    offset += rop_len(rop, layout);
+                }
+                pending_input = Some((k, d.value, offsets));
+            }
+            TraceStep::Output(bytes) => {
+                let d = decode::<RopOutputBuffer>(bytes, Layout::Spec)
+                    .map_err(|e| TraceError { step: k, message: format!("the output buffer does not decode: {e}") })?;
+                if let Some((ik, input, offsets)) = pending_input.take() {
+                    // Responses answer requests in order; RopRelease has none.
+                    let registers = input.rops_list.iter().enumerate().filter_map(|(i, r)| match r {
+                        RopRequest::RegisterNotification(r) => Some((i, r)),
+                        RopRequest::Release(_) => None,
+                    });
+                    let responses = d.value.rops_list.iter().filter_map(|r| match r {
+                        RopResponse::RegisterNotification(x) => Some(x),
+                        _ => None,
+                    });
+                    for ((i, _req), resp) in registers.zip(responses) {
+                        if resp.return_value != 0 {
+                            continue;
+                        }
+                        if let Some(&h) = d.value.server_object_handle_table.get(resp.output_handle_index as usize) {
+                            released.remove(&h);
+                            let offset = offsets.get(i).copied().unwrap_or(0);
+                            live.insert(h, Live { step: ik, offset, field: format!("RopsList[{i}].RopId") });
+                        }
+                    }
+                }
+                last_output_pending =
+                    d.value.rops_list.iter().any(|r| matches!(r, RopResponse::Pending(_))).then_some(k);
+            }
+        }
+    }
+    for (h, l) in live {
+        out.push(finding(
+            l.step,
+            "MS-OXCNOTIF_R409",
+            Level::Must,
+            l.field,
+            l.offset,
+            format!("the subscription 0x{h:08X} registered here is never released with RopRelease"),
+        ));
+    }
+    if let Some(k) = last_output_pending {
+        out.push(finding(
+            k,
+            "MS-OXCNOTIF_R441",
+            Level::Should,
+            "RopPending".into(),
+            0,
+            "the server announced pending notifications, and the client made no further call to fetch them".into(),
+        ));
+    }
+    Ok(out)
+}
+
+fn types_len(layout: Layout) -> usize {
+    if layout == Layout::Legacy {
+        1
+    } else {
+        2
+    }
+}
+
+/// Encoded length of a request, to keep offsets.
+fn rop_len(rop: &RopRequest, layout: Layout) -> usize {
+    match rop {
+        RopRequest::Release(_) => 3,
+        RopRequest::RegisterNotification(r) => {
+            4 + types_len(layout) + r.reserved.map_or(0, |_| 1) + 1 + if r.folder_id.is_some() { 16 } else { 0 }
+        }
+    }
+}

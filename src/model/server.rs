@@ -1,0 +1,454 @@
+//! The reference server for one session context: sans-IO (no sockets, no
+//! clocks). ROP input buffers and events go in as values or bytes; ROP
+//! output buffers come out.
+//!
+//! State follows the abstract data model of [MS-OXCROPS] 3.2.1: a Logon Map
+//! and one Server Object Map per logon. Subscriptions are Server objects
+//! ([MS-OXCNOTIF] 3.1.5.1). Events queue one RopNotify per matching live
+//! subscription, in event order, then in registration order among the
+//! subscriptions an event matches. [`Server::execute`] answers the requests
+//! in order, then delivers as many queued RopNotify as fit, then RopPending
+//! if any remain ([MS-OXCNOTIF] 3.1.5.5–3.1.5.7).
+//!
+//! Routing an event costs what the subscriptions it matches cost, not what
+//! all subscriptions cost: subscriptions are indexed by logon (whole-store
+//! scope), by folder and by message.
+
+use super::errors::{EC_ACCESS_DENIED, EC_BUFFER_TOO_SMALL, EC_INVALID_OBJECT, EC_NULL_OBJECT, EC_RPC_FORMAT, SUCCESS};
+use super::event::{Event, EventType};
+use super::notify::{apply, build};
+use super::profile::Profile;
+use super::store::Store;
+use crate::wire::buffer_too_small::RopBufferTooSmallResponse;
+use crate::wire::notification_data::NotificationData;
+use crate::wire::notify::RopNotifyResponse;
+use crate::wire::pending::RopPendingResponse;
+use crate::wire::register_notification::{RopRegisterNotificationRequest, RopRegisterNotificationResponse};
+use crate::wire::rop_buffer::{RopInputBuffer, RopOutputBuffer, RopRequest, RopResponse, UNUSED_HANDLE};
+use crate::wire::{decode, Id8, Layout, WireStructure};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::fmt;
+
+/// Where a subscription listens ([MS-OXCNOTIF] 2.2.1.2.1.1, MS-OXCROPS 2.2.14.1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// WantWholeStore nonzero: the whole mailbox of the logon (MS-OXCNOTIF_R52).
+    Store,
+    /// WantWholeStore zero and MessageId zero: a folder, its messages and
+    /// its child folders (MS-OXCROPS_R20006).
+    Folder(Id8),
+    /// WantWholeStore zero and MessageId nonzero: one message (MS-OXCROPS_R20007).
+    Message(Id8),
+}
+
+impl Scope {
+    /// The scope a RopRegisterNotification request asks for.
+    pub fn of(req: &RopRegisterNotificationRequest) -> Scope {
+        match (req.want_whole_store, req.folder_id, req.message_id) {
+            (0, Some(f), Some(m)) if m == Id8::default() => Scope::Folder(f),
+            (0, _, Some(m)) => Scope::Message(m),
+            _ => Scope::Store,
+        }
+    }
+}
+
+/// A Notification Subscription object ([MS-OXCNOTIF] 3.1.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subscription {
+    /// The logon it belongs to.
+    pub logon_id: u8,
+    /// NotificationTypes as requested.
+    pub types: u16,
+    /// Its scope.
+    pub scope: Scope,
+}
+
+/// A Server object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Object {
+    Logon,
+    Subscription,
+}
+
+/// One queued notification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Queued {
+    /// The subscription's handle (RopNotify's NotificationHandle).
+    pub handle: u32,
+    /// The event's logon.
+    pub logon_id: u8,
+    /// The notification.
+    pub data: NotificationData,
+    /// Number of the event that produced it (0 for the first event).
+    pub event: u64,
+}
+
+/// The session's initial state.
+#[derive(Debug, Clone, Default)]
+pub struct Setup {
+    /// Logons to open (each gets a logon object handle).
+    pub logons: Vec<u8>,
+    /// Folders: (id, parent, search folder?).
+    pub folders: Vec<(Id8, Option<Id8>, bool)>,
+    /// Messages: (id, folder).
+    pub messages: Vec<(Id8, Id8)>,
+    /// The SessionIndex that RopPending carries.
+    pub session_index: u16,
+}
+
+/// A call that fails as a whole (an RPC-level error, no output buffer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallError {
+    /// The error code (ecRpcFormat, ecBufferTooSmall).
+    pub code: u32,
+    /// Why.
+    pub message: String,
+}
+
+impl fmt::Display for CallError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "0x{:08X} {}: {}", self.code, super::errors::name(self.code), self.message)
+    }
+}
+
+/// The reference server model.
+#[derive(Debug, Clone)]
+pub struct Server {
+    profile: Profile,
+    layout: Layout,
+    store: Store,
+    session_index: u16,
+    /// Logon Map: LogonId → the logon object's handle and its Server Object Map.
+    logons: HashMap<u8, (u32, HashMap<u32, Object>)>,
+    /// Live handle → its logon (to tell ecAccessDenied from ecNullObject).
+    owner: HashMap<u32, u8>,
+    /// Handles released and not reused (ecInvalidObject).
+    released: HashSet<u32>,
+    next_handle: u32,
+    subs: HashMap<u32, Subscription>,
+    by_logon: HashMap<u8, BTreeSet<u32>>,
+    by_folder: HashMap<Id8, BTreeSet<u32>>,
+    by_message: HashMap<Id8, BTreeSet<u32>>,
+    queue: VecDeque<Queued>,
+    events: u64,
+}
+
+/// The smallest handle the model assigns.
+const FIRST_HANDLE: u32 = 0x0000_0100;
+
+impl Server {
+    /// A server with `profile`, reading requests with `layout`, set up as `setup` says.
+    pub fn new(profile: Profile, layout: Layout, setup: &Setup) -> Self {
+        let mut s = Server {
+            profile,
+            layout,
+            store: Store::default(),
+            session_index: setup.session_index,
+            logons: HashMap::new(),
+            owner: HashMap::new(),
+            released: HashSet::new(),
+            next_handle: FIRST_HANDLE,
+            subs: HashMap::new(),
+            by_logon: HashMap::new(),
+            by_folder: HashMap::new(),
+            by_message: HashMap::new(),
+            queue: VecDeque::new(),
+            events: 0,
+        };
+        for &l in &setup.logons {
+            let h = s.assign();
+            let mut map = HashMap::new();
+            map.insert(h, Object::Logon);
+            s.logons.insert(l, (h, map));
+            s.owner.insert(h, l);
+        }
+        for (id, parent, search) in &setup.folders {
+            s.store.add_folder(*id, *parent, *search);
+        }
+        for (id, folder) in &setup.messages {
+            s.store.add_message(*id, *folder);
+        }
+        s
+    }
+
+    /// The profile in force.
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    /// The logon object's handle for `logon_id`, while it is open.
+    pub fn logon_handle(&self, logon_id: u8) -> Option<u32> {
+        self.logons.get(&logon_id).map(|(h, _)| *h)
+    }
+
+    /// Live subscriptions by handle.
+    pub fn subscriptions(&self) -> &HashMap<u32, Subscription> {
+        &self.subs
+    }
+
+    /// Notifications waiting for an output buffer, in delivery order.
+    pub fn queued(&self) -> &VecDeque<Queued> {
+        &self.queue
+    }
+
+    /// An unused handle, never 0xFFFFFFFF (MS-OXCROPS_R4556, R4560). Handles
+    /// are not reused, which the spec allows but does not require (R4569).
+    fn assign(&mut self) -> u32 {
+        while self.owner.contains_key(&self.next_handle)
+            || self.released.contains(&self.next_handle)
+            || self.next_handle == UNUSED_HANDLE
+        {
+            self.next_handle = self.next_handle.wrapping_add(1).max(FIRST_HANDLE);
+        }
+        let h = self.next_handle;
+        self.next_handle = self.next_handle.wrapping_add(1).max(FIRST_HANDLE);
+        h
+    }
+
+    /// Resolves the handle at `index` of `table` for `logon_id`
+    /// ([MS-OXCROPS] 3.2.5.1, 3.2.5.4); the error is the ReturnValue.
+    fn resolve(&self, logon_id: u8, table: &[u32], index: u8) -> Result<u32, u32> {
+        let Some((_, objects)) = self.logons.get(&logon_id) else {
+            return Err(EC_NULL_OBJECT); // MS-OXCROPS_R4555
+        };
+        let Some(&h) = table.get(index as usize) else {
+            return Err(EC_NULL_OBJECT); // MS-OXCROPS_R4712
+        };
+        if objects.contains_key(&h) {
+            return Ok(h);
+        }
+        if self.owner.contains_key(&h) {
+            return Err(EC_ACCESS_DENIED); // MS-OXCROPS_R457303
+        }
+        if self.released.contains(&h) {
+            return Err(EC_INVALID_OBJECT); // MS-OXCROPS_R457301
+        }
+        Err(EC_NULL_OBJECT) // MS-OXCROPS_R457302
+    }
+
+    fn register(
+        &mut self,
+        req: &RopRegisterNotificationRequest,
+        table: &mut Vec<u32>,
+    ) -> RopRegisterNotificationResponse {
+        let mut resp =
+            RopRegisterNotificationResponse { output_handle_index: req.output_handle_index, return_value: SUCCESS };
+        if let Err(code) = self.resolve(req.logon_id, table, req.input_handle_index) {
+            resp.return_value = code;
+            return resp;
+        }
+        let h = self.assign();
+        let sub = Subscription { logon_id: req.logon_id, types: req.notification_types, scope: Scope::of(req) };
+        match sub.scope {
+            Scope::Store => self.by_logon.entry(sub.logon_id).or_default().insert(h),
+            Scope::Folder(f) => self.by_folder.entry(f).or_default().insert(h),
+            Scope::Message(m) => self.by_message.entry(m).or_default().insert(h),
+        };
+        self.subs.insert(h, sub);
+        self.owner.insert(h, req.logon_id);
+        if let Some((_, objects)) = self.logons.get_mut(&req.logon_id) {
+            objects.insert(h, Object::Subscription);
+        }
+        // MS-OXCROPS_R4558: the handle goes into the output slot; the table
+        // grows to reach it (MS-OXCROPS_R4563).
+        let slot = req.output_handle_index as usize;
+        if table.len() <= slot {
+            table.resize(slot + 1, UNUSED_HANDLE);
+        }
+        table[slot] = h;
+        resp
+    }
+
+    /// RopRelease: errors are ignored and never reported (MS-OXCROPS_R4573).
+    fn release(&mut self, logon_id: u8, table: &[u32], index: u8) {
+        let Ok(h) = self.resolve(logon_id, table, index) else { return };
+        let object = self.logons.get_mut(&logon_id).and_then(|(_, objects)| objects.remove(&h));
+        self.owner.remove(&h);
+        self.released.insert(h);
+        match object {
+            Some(Object::Subscription) => self.drop_subscription(h),
+            Some(Object::Logon) => {
+                // MS-OXCROPS_R4570: a released logon leaves the Logon Map, and
+                // its objects go with it.
+                if let Some((_, objects)) = self.logons.remove(&logon_id) {
+                    for (oh, o) in objects {
+                        self.owner.remove(&oh);
+                        self.released.insert(oh);
+                        if o == Object::Subscription {
+                            self.drop_subscription(oh);
+                        }
+                    }
+                }
+            }
+            None => {}
+        }
+    }
+
+    fn drop_subscription(&mut self, h: u32) {
+        if let Some(sub) = self.subs.remove(&h) {
+            let index = match sub.scope {
+                Scope::Store => self.by_logon.get_mut(&sub.logon_id),
+                Scope::Folder(f) => self.by_folder.get_mut(&f),
+                Scope::Message(m) => self.by_message.get_mut(&m),
+            };
+            if let Some(set) = index {
+                set.remove(&h);
+            }
+        }
+        if self.profile.drop_queued_on_release {
+            self.queue.retain(|q| q.handle != h);
+        }
+    }
+
+    /// An event happens: queues a RopNotify for every live subscription
+    /// whose types and scope match ([MS-OXCNOTIF] 3.1.7), then updates the
+    /// store. Returns how many notifications were queued.
+    pub fn event(&mut self, e: &Event) -> usize {
+        let (data, concerns) = build(e, &self.store, &self.profile);
+        apply(e, &mut self.store);
+        let n = self.events;
+        self.events += 1;
+        let mut matched: Vec<u32> = Vec::new();
+        if let Some(set) = self.by_logon.get(&e.logon_id) {
+            matched.extend(set.iter().copied());
+        }
+        let scoped_ok = e.event_type != EventType::ObjectDeleted || self.profile.scoped_object_deleted;
+        if scoped_ok {
+            for f in &concerns.folders {
+                if let Some(set) = self.by_folder.get(f) {
+                    matched.extend(set.iter().copied());
+                }
+            }
+            for m in &concerns.messages {
+                if let Some(set) = self.by_message.get(m) {
+                    matched.extend(set.iter().copied());
+                }
+            }
+        }
+        matched.sort_unstable();
+        matched.dedup();
+        let bit = e.event_type.bit();
+        let mut queued = 0;
+        for h in matched {
+            let Some(sub) = self.subs.get(&h) else { continue };
+            if sub.logon_id != e.logon_id || sub.types & bit == 0 {
+                continue;
+            }
+            self.queue.push_back(Queued { handle: h, logon_id: e.logon_id, data: data.clone(), event: n });
+            queued += 1;
+        }
+        queued
+    }
+
+    /// Processes a ROP input buffer (bytes) and returns the ROP output
+    /// buffer (bytes), at most `max_output` bytes long.
+    pub fn execute(&mut self, input: &[u8], max_output: usize) -> Result<Vec<u8>, CallError> {
+        let buf = decode::<RopInputBuffer>(input, self.layout).map_err(|e| CallError {
+            code: EC_RPC_FORMAT,
+            message: format!("the ROP input buffer does not parse: {e}"),
+        })?;
+        let out = self.execute_value(&buf.value, max_output)?;
+        let mut bytes = Vec::with_capacity(max_output.min(0x1_0000));
+        out.write(&mut bytes, Layout::Spec).map_err(|e| CallError {
+            code: EC_BUFFER_TOO_SMALL,
+            message: format!("the output does not encode: {e}"),
+        })?;
+        Ok(bytes)
+    }
+
+    /// [`Server::execute`] on a decoded input buffer.
+    pub fn execute_value(&mut self, input: &RopInputBuffer, max_output: usize) -> Result<RopOutputBuffer, CallError> {
+        let mut table = input.server_object_handle_table.clone();
+        let mut rops: Vec<RopResponse> = Vec::new();
+        // RopSize counts itself and RopsList, and cannot exceed 0xFFFF.
+        let mut used = 2usize;
+        let fits = |used: usize, extra: usize, table_len: usize| {
+            used + extra <= 0xFFFF && used + extra + 4 * table_len <= max_output
+        };
+        if !fits(used, 0, table.len()) {
+            return Err(CallError {
+                code: EC_BUFFER_TOO_SMALL,
+                message: format!("{max_output} bytes cannot hold even an empty output buffer"),
+            });
+        }
+        for (i, rop) in input.rops_list.iter().enumerate() {
+            match rop {
+                RopRequest::Release(r) => self.release(r.logon_id, &table, r.input_handle_index),
+                RopRequest::RegisterNotification(r) => {
+                    let table_len = table.len().max(r.output_handle_index as usize + 1);
+                    if !fits(used, 6, table_len) {
+                        // MS-OXCROPS_R4545, R454502: stop, and hand back what was not processed.
+                        let rest = RopInputBuffer {
+                            rops_list: input.rops_list[i..].to_vec(),
+                            server_object_handle_table: Vec::new(),
+                        };
+                        let mut request_buffers = Vec::new();
+                        let _ = rest.write(&mut request_buffers, self.layout);
+                        let request_buffers = request_buffers.get(2..).unwrap_or(&[]).to_vec();
+                        let remaining: usize = input.rops_list[i..]
+                            .iter()
+                            .filter(|r| matches!(r, RopRequest::RegisterNotification(_)))
+                            .count()
+                            * 6;
+                        let size_needed = (used + remaining + 4 * table_len).min(0xFFFF) as u16;
+                        let extra = 3 + request_buffers.len();
+                        if !fits(used, extra, table.len()) {
+                            return Err(CallError {
+                                code: EC_BUFFER_TOO_SMALL,
+                                message: "not even RopBufferTooSmall fits".into(),
+                            });
+                        }
+                        rops.push(RopResponse::BufferTooSmall(RopBufferTooSmallResponse {
+                            size_needed,
+                            request_buffers,
+                        }));
+                        return Ok(RopOutputBuffer { rops_list: rops, server_object_handle_table: table });
+                    }
+                    let resp = self.register(r, &mut table);
+                    used += 6;
+                    rops.push(RopResponse::RegisterNotification(resp));
+                }
+            }
+        }
+        self.deliver(&mut rops, used, table.len(), max_output);
+        Ok(RopOutputBuffer { rops_list: rops, server_object_handle_table: table })
+    }
+
+    /// Appends as many queued RopNotify as fit, then RopPending when some
+    /// remain (MS-OXCNOTIF_R334, R347, R349). While more than one is queued,
+    /// room for RopPending is kept back, so the announcement always fits
+    /// when something is left behind.
+    fn deliver(&mut self, rops: &mut Vec<RopResponse>, mut used: usize, table_len: usize, max_output: usize) {
+        let limit = max_output.saturating_sub(4 * table_len).min(0xFFFF);
+        let mut delivered = 0;
+        let mut scratch = Vec::new();
+        while let Some(q) = self.queue.front() {
+            scratch.clear();
+            let size = match q.data.write(&mut scratch, Layout::Spec) {
+                Ok(()) => 6 + scratch.len(),
+                Err(_) => {
+                    // Unreachable for data the model built; drop rather than wedge the queue.
+                    self.queue.pop_front();
+                    continue;
+                }
+            };
+            let reserve = if self.queue.len() > 1 { 3 } else { 0 };
+            if used + size + reserve > limit {
+                break;
+            }
+            if let Some(q) = self.queue.pop_front() {
+                rops.push(RopResponse::Notify(RopNotifyResponse {
+                    notification_handle: q.handle,
+                    logon_id: q.logon_id,
+                    notification_data: q.data,
+                }));
+                used += size;
+                delivered += 1;
+            }
+        }
+        let announce = !self.queue.is_empty() || (delivered > 0 && self.profile.pending_when_all_fit);
+        if announce && used + 3 <= limit {
+            rops.push(RopResponse::Pending(RopPendingResponse { session_index: self.session_index }));
+        }
+    }
+}

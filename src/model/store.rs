@@ -1,0 +1,72 @@
+//! A minimal mailbox: folders with parents (some of them search folders)
+//! and messages in folders. Just enough to fill the fields of
+//! NotificationData that depend on where an object is (ParentFolderId, the
+//! S flag, the Old* fields of a move) and to apply events.
+
+use crate::wire::Id8;
+use std::collections::HashMap;
+
+/// A folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Folder {
+    /// Its parent, `None` for a root.
+    pub parent: Option<Id8>,
+    /// Whether it is a search folder (events on its messages carry S).
+    pub search: bool,
+}
+
+/// The folders and messages of one session.
+#[derive(Debug, Clone, Default)]
+pub struct Store {
+    folders: HashMap<Id8, Folder>,
+    messages: HashMap<Id8, Id8>,
+}
+
+impl Store {
+    /// Adds (or replaces) a folder.
+    pub fn add_folder(&mut self, id: Id8, parent: Option<Id8>, search: bool) {
+        self.folders.insert(id, Folder { parent, search });
+    }
+
+    /// Adds (or moves) a message into `folder`.
+    pub fn add_message(&mut self, id: Id8, folder: Id8) {
+        self.messages.insert(id, folder);
+    }
+
+    /// A folder's parent, if the store knows it.
+    pub fn parent_of(&self, folder: &Id8) -> Option<Id8> {
+        self.folders.get(folder).and_then(|f| f.parent)
+    }
+
+    /// Whether `folder` is a search folder.
+    pub fn is_search(&self, folder: &Id8) -> bool {
+        self.folders.get(folder).is_some_and(|f| f.search)
+    }
+
+    /// The folder a message is in, if the store knows it.
+    pub fn folder_of(&self, message: &Id8) -> Option<Id8> {
+        self.messages.get(message).copied()
+    }
+
+    /// Removes a folder.
+    pub fn remove_folder(&mut self, id: &Id8) {
+        self.folders.remove(id);
+    }
+
+    /// Removes a message.
+    pub fn remove_message(&mut self, id: &Id8) {
+        self.messages.remove(id);
+    }
+
+    /// Moves a folder under a new parent.
+    pub fn reparent(&mut self, id: &Id8, parent: Id8) {
+        if let Some(f) = self.folders.get_mut(id) {
+            f.parent = Some(parent);
+        }
+    }
+
+    /// Whether the store knows the folder.
+    pub fn has_folder(&self, id: &Id8) -> bool {
+        self.folders.contains_key(id)
+    }
+}
