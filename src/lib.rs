@@ -18,6 +18,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cases;
+pub mod fuzzing;
 pub mod hex;
 pub mod model;
 pub mod report;

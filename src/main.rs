@@ -103,7 +103,29 @@ enum Command {
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
     },
-    /// Run the spec cases (wire, sequence, trace) against the built-in reference and write a report
+    /// Write every spec case's bytes as fuzz seeds: <OUT>/<target>/<case-id>.bin
+    ExportCorpus {
+        /// Directory of case files
+        #[arg(long, default_value = "spec-cases")]
+        cases: PathBuf,
+        /// Seed directory (its *.bin files are replaced)
+        #[arg(long, default_value = "fuzz/seeds")]
+        out: PathBuf,
+    },
+    /// Turn a fuzz crash artifact into a regression case under spec-cases/regressions/
+    Regress {
+        /// The fuzz target that crashed (rop_input_buffer, model, ...)
+        target: String,
+        /// The crash artifact (fuzz/artifacts/<target>/crash-...)
+        artifact: PathBuf,
+        /// Directory for the case file
+        #[arg(long, default_value = "spec-cases/regressions")]
+        dir: PathBuf,
+        /// Write the case even if the input no longer fails
+        #[arg(long)]
+        keep_passing: bool,
+    },
+    /// Run the spec cases (wire, sequence, trace, regression) against the built-in reference and write a report
     Run {
         /// Directory of case files
         #[arg(long, default_value = "spec-cases")]
@@ -183,6 +205,8 @@ fn dispatch(command: Command) -> Result<ExitCode, ExitCode> {
         }
         Command::Run { cases, only, out, no_report } => run(&cases, &only, &out, no_report),
         Command::CheckTrace { file, format } => check_trace(&file, format)?,
+        Command::ExportCorpus { cases, out } => export_corpus(&cases, &out)?,
+        Command::Regress { target, artifact, dir, keep_passing } => regress(&target, &artifact, &dir, keep_passing)?,
     })
 }
 
@@ -253,6 +277,7 @@ fn run(dir: &std::path::Path, only: &[String], out: &std::path::Path, no_report:
         .map(|c| c.id.as_str())
         .chain(suite.sequences.iter().map(|c| c.id.as_str()))
         .chain(suite.traces.iter().map(|c| c.id.as_str()))
+        .chain(suite.regressions.iter().map(|c| c.id.as_str()))
         .collect();
     for id in only {
         if !ids.contains(id.as_str()) {
@@ -315,7 +340,7 @@ fn check_trace(file: &std::path::Path, format: Format) -> Result<ExitCode, ExitC
         eprintln!("error: {}: {f}: {m}", file.display());
         ExitCode::from(2)
     })?;
-    match oxcnotif::model::client::check(&steps, layout) {
+    match oxcnotif::model::client::check(&steps, layout, &raw.preexisting_handles) {
         Err(e) => {
             let doc = json!({"file": file.display().to_string(), "error": {"step": e.step, "message": e.message}});
             print_doc(&doc, format);
@@ -335,4 +360,72 @@ fn check_trace(file: &std::path::Path, format: Format) -> Result<ExitCode, ExitC
             Ok(ExitCode::from(if found.is_empty() { 0 } else { 1 }))
         }
     }
+}
+
+fn export_corpus(cases: &std::path::Path, out: &std::path::Path) -> Result<ExitCode, ExitCode> {
+    let suite = oxcnotif::cases::load_suite(cases).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })?;
+    let seeds = oxcnotif::cases::corpus::seeds(&suite);
+    let fail = |what: String| {
+        eprintln!("error: {what}");
+        ExitCode::from(1)
+    };
+    for t in oxcnotif::fuzzing::TARGETS {
+        let dir = out.join(t);
+        std::fs::create_dir_all(&dir).map_err(|e| fail(format!("cannot create {}: {e}", dir.display())))?;
+        for e in std::fs::read_dir(&dir).map_err(|e| fail(format!("cannot list {}: {e}", dir.display())))?.flatten() {
+            if e.path().extension().is_some_and(|x| x == "bin") {
+                std::fs::remove_file(e.path())
+                    .map_err(|er| fail(format!("cannot remove {}: {er}", e.path().display())))?;
+            }
+        }
+    }
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for (target, name, bytes) in &seeds {
+        let path = out.join(target).join(format!("{name}.bin"));
+        oxcnotif::report::write_atomic(&path, bytes)
+            .map_err(|e| fail(format!("cannot write {}: {e}", path.display())))?;
+        *counts.entry(target).or_default() += 1;
+    }
+    for t in oxcnotif::fuzzing::TARGETS {
+        println!("{t:<24} {:>5} seeds", counts.get(t).copied().unwrap_or(0));
+    }
+    println!("{} seeds written under {}", seeds.len(), out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn regress(
+    target: &str,
+    artifact: &std::path::Path,
+    dir: &std::path::Path,
+    keep_passing: bool,
+) -> Result<ExitCode, ExitCode> {
+    if !oxcnotif::fuzzing::TARGETS.contains(&target) {
+        return Err(usage(&format!(
+            "{target:?} is not a fuzz target; one of {}",
+            oxcnotif::fuzzing::TARGETS.join(", ")
+        )));
+    }
+    let bytes = std::fs::read(artifact).map_err(|e| usage(&format!("cannot read {}: {e}", artifact.display())))?;
+    let what = match oxcnotif::cases::regression::check(target, &bytes) {
+        Err(e) => e,
+        Ok(()) if keep_passing => "kept after the fix: this input no longer fails".to_string(),
+        Ok(()) => {
+            eprintln!(
+                "error: {} does not fail {target} now; nothing written (--keep-passing writes it anyway)",
+                artifact.display()
+            );
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let (id, text) = oxcnotif::cases::regression::render(target, &bytes, &what);
+    let path = dir.join(format!("{id}.yaml"));
+    oxcnotif::report::write_atomic(&path, text.as_bytes()).map_err(|e| {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        ExitCode::from(1)
+    })?;
+    println!("{}: {what}", path.display());
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,14 +1,17 @@
 //! The JSON Schemas under `spec-cases/schema/` against the case files and
 //! the codec:
 //!
-//! - every case file validates against `case-file.schema.json`;
-//! - every value the decoder produces for a case, and every `expect.value`
-//!   written in a case file, validates against
-//!   `value.schema.json#/$defs/<Name>` for the case's structure;
+//! - every case file (wire, sequence and trace) validates against
+//!   `case-file.schema.json`, and the loader reads the same files;
+//! - every value the decoder produces for a wire case, every `expect.value`
+//!   written in a wire case file, and every `send` value of a sequence step
+//!   (with its `$names` replaced by a handle) validates against
+//!   `value.schema.json#/$defs/<Name>` for its structure;
 //! - every presence combination of NotificationData and the
 //!   RopRegisterNotification request that the encoder accepts validates
 //!   (so the schema's presence rules are never stricter than the codec's);
-//! - the schemas reject what they should (they can fail).
+//! - the schemas reject what they should (they can fail), and for sequence
+//!   and trace files the loader rejects the same mutations.
 
 use jsonschema::{Validator, ValidatorMap};
 use oxcnotif::wire::notification_data::{presence, tags_present, Field, MessageClass, NotificationData};
@@ -88,12 +91,18 @@ fn read_yaml(p: &Path) -> Result<Value, String> {
     serde_yaml::from_str(&text).map_err(|e| format!("{}: not YAML: {e}", p.display()))
 }
 
+/// The kind of a case file as JSON: `wire` when it has no `kind`.
+fn kind_of(file: &Value) -> &str {
+    file.get("kind").and_then(Value::as_str).unwrap_or("wire")
+}
+
 #[test]
 fn every_case_file_validates() {
     let v = case_file_validator();
     let files = yaml_files();
     assert!(!files.is_empty(), "no case files under spec-cases/");
     let mut failures = Vec::new();
+    let mut kinds: std::collections::BTreeMap<String, usize> = Default::default();
     for f in &files {
         let file = match read_yaml(f) {
             Ok(x) => x,
@@ -102,19 +111,30 @@ fn every_case_file_validates() {
                 continue;
             }
         };
+        *kinds.entry(kind_of(&file).to_string()).or_default() += 1;
         let errs = errors(&v, &file);
         if !errs.is_empty() {
             failures.push(format!("{}:\n{}", f.display(), errs.join("\n")));
         }
     }
     assert!(failures.is_empty(), "case files that break case-file.schema.json:\n{}", failures.join("\n"));
+    for kind in ["wire", "sequence", "trace"] {
+        assert!(kinds.get(kind).copied().unwrap_or(0) > 0, "no {kind} file under spec-cases/ was validated: {kinds:?}");
+    }
+    // What the schema takes, the loader takes too.
+    let suite =
+        oxcnotif::cases::load_suite(&spec_cases_dir()).unwrap_or_else(|e| panic!("cannot load the spec cases: {e}"));
+    assert!(!suite.wire.is_empty() && !suite.sequences.is_empty() && !suite.traces.is_empty());
+    eprintln!("{kinds:?} case files validate");
 }
 
 #[test]
 fn decoded_values_validate() {
     let map = value_validators();
-    let cases =
-        oxcnotif::cases::load_dir(&spec_cases_dir()).unwrap_or_else(|e| panic!("cannot load the spec cases: {e}"));
+    let cases = oxcnotif::cases::load_suite(&spec_cases_dir())
+        .unwrap_or_else(|e| panic!("cannot load the spec cases: {e}"))
+        .wire;
+    assert!(!cases.is_empty(), "no wire cases under spec-cases/");
     let mut failures = Vec::new();
     let mut checked = 0;
     for c in &cases {
@@ -148,6 +168,9 @@ fn expected_values_validate() {
                 continue;
             }
         };
+        if kind_of(&file) != "wire" {
+            continue;
+        }
         let file_structure = file.get("structure").and_then(Value::as_str);
         let Some(cases) = file.get("cases").and_then(Value::as_array) else { continue };
         for (i, c) in cases.iter().enumerate() {
@@ -165,6 +188,47 @@ fn expected_values_validate() {
         }
     }
     assert!(failures.is_empty(), "expect.value entries that break value.schema.json:\n{}", failures.join("\n"));
+}
+
+/// Replaces every `$name` string with a handle, as a runner binds it.
+fn bind_all(v: &Value) -> Value {
+    match v {
+        Value::String(s) if s.starts_with('$') => json!(0x0000_0070u32),
+        Value::Array(items) => Value::Array(items.iter().map(bind_all).collect()),
+        Value::Object(m) => Value::Object(m.iter().map(|(k, x)| (k.clone(), bind_all(x))).collect()),
+        other => other.clone(),
+    }
+}
+
+/// A sequence step's `send` is a rop-input-buffer value: once its
+/// variables are bound it validates against value.schema.json.
+#[test]
+fn sequence_send_values_validate() {
+    let map = value_validators();
+    let v = value_validator(&map, Structure::RopInputBuffer);
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for f in yaml_files() {
+        let Ok(file) = read_yaml(&f) else { continue };
+        if kind_of(&file) != "sequence" {
+            continue;
+        }
+        let Some(cases) = file.get("cases").and_then(Value::as_array) else { continue };
+        for (i, c) in cases.iter().enumerate() {
+            let id = c.get("id").and_then(Value::as_str).unwrap_or("?");
+            let Some(steps) = c.get("steps").and_then(Value::as_array) else { continue };
+            for (k, step) in steps.iter().enumerate() {
+                let Some(send) = step.get("send") else { continue };
+                checked += 1;
+                let errs = errors(v, &bind_all(send));
+                if !errs.is_empty() {
+                    failures.push(format!("{}: cases[{i}] ({id}).steps[{k}].send:\n{}", f.display(), errs.join("\n")));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "send values that break value.schema.json:\n{}", failures.join("\n"));
+    eprintln!("{checked} send values validate");
 }
 
 fn id8(n: u8) -> Id8 {
@@ -514,4 +578,171 @@ fn value_schema_rejects() {
         json!({"RopsList": [], "ServerObjectHandleTable": [4294967296u64]}),
     );
     bad(Structure::RopOutputBuffer, "a null RopSize", json!({"RopSize": null, "RopsList": []}));
+}
+
+const GOOD_SEQUENCE: &str = r#"
+kind: sequence
+profile: spec
+cases:
+  - id: sequence.x
+    description: d
+    sections: [MS-OXCNOTIF 3.1.5.1]
+    requirements: [MS-OXCNOTIF_R287]
+    profile: exchange-2010
+    layout: spec
+    setup:
+      logons: [0]
+      session_index: 0
+      folders:
+        - {Id: "0100000000000001"}
+        - {Id: "0100000000000a01", Parent: "0100000000000001", Search: false}
+      messages:
+        - {Id: "0100000000000b01", Folder: "0100000000000a01"}
+    steps:
+      - send:
+          RopsList:
+            - {RopId: 0x29, LogonId: 0, InputHandleIndex: 0, OutputHandleIndex: 1, NotificationTypes: 0x0002, WantWholeStore: 1}
+          ServerObjectHandleTable: [$logon0, 0xFFFFFFFF]
+        max_output: 0x8000
+        expect:
+          ServerObjectHandleTable: [$logon0, $sub]
+      - event: {Type: NewMail, Folder: "0100000000000a01", Message: "0100000000000b01"}
+      - poll: {max_output: 400}
+        expect: {RopsList: [{RopId: 0x2A, NotificationHandle: $sub}]}
+      - send_hex: "0200"
+        expect: {RopsList: []}
+      - poll:
+      - send_hex: "0300"
+        expect_error: 0x000004B6
+"#;
+
+const GOOD_TRACE: &str = r#"
+kind: trace
+description: d
+cases:
+  - id: trace.x
+    description: d
+    sections: [MS-OXCNOTIF 3.2.5.1]
+    requirements: [MS-OXCNOTIF_R409]
+    layout: legacy
+    trace:
+      - input: |
+          0500      # RopSize
+          01        # RopsList[0].RopId: RopRelease
+          00        # RopsList[0].LogonId
+          00        # RopsList[0].InputHandleIndex
+          6f000000  # ServerObjectHandleTable[0]
+      - output: "0200"
+    expect:
+      findings: []
+"#;
+
+/// Applies each mutation to `good` and checks that the schema, and the
+/// loader (`load`), both refuse the result; `good` itself must pass both.
+/// `schema_only` lists what the schema refuses and the loader leaves to the
+/// runner.
+fn both_reject(
+    good: &str,
+    load: fn(&str) -> Result<(), String>,
+    bad: &[(&str, String)],
+    schema_only: &[(&str, String)],
+) {
+    let v = case_file_validator();
+    let file = |text: &str| -> Value { serde_yaml::from_str(text).unwrap_or_else(|e| panic!("{e}\n{text}")) };
+    assert!(errors(&v, &file(good)).is_empty(), "{:?}", errors(&v, &file(good)));
+    load(good).unwrap_or_else(|e| panic!("the loader refuses the good file: {e}"));
+    for (what, text) in bad {
+        assert!(text != good, "{what}: the mutation did not apply");
+        assert!(!errors(&v, &file(text)).is_empty(), "case-file.schema.json accepts {what}:\n{text}");
+        assert!(load(text).is_err(), "the loader accepts {what}:\n{text}");
+    }
+    for (what, text) in schema_only {
+        assert!(text != good, "{what}: the mutation did not apply");
+        assert!(!errors(&v, &file(text)).is_empty(), "case-file.schema.json accepts {what}:\n{text}");
+    }
+}
+
+fn load_sequence(text: &str) -> Result<(), String> {
+    oxcnotif::cases::sequence::parse_file(Path::new("s.yaml"), text).map(|_| ()).map_err(|e| e.to_string())
+}
+
+fn load_trace(text: &str) -> Result<(), String> {
+    oxcnotif::cases::trace::parse_file(Path::new("t.yaml"), text).map(|_| ()).map_err(|e| e.to_string())
+}
+
+#[test]
+fn sequence_schema_rejects() {
+    let g = GOOD_SEQUENCE;
+    let poll = "      - poll: {max_output: 400}\n";
+    let event = "      - event: {Type: NewMail, Folder: \"0100000000000a01\", Message: \"0100000000000b01\"}\n";
+    let bad = [
+        (
+            "a step with two actions",
+            g.replacen(poll, "      - poll: {max_output: 400}\n        send_hex: \"0200\"\n", 1),
+        ),
+        ("a step with no action", g.replacen("      - poll:\n", "      - max_output: 10\n", 1)),
+        ("a misspelled step key", g.replacen("        expect_error:", "        expected_error:", 1)),
+        ("an event with expect", g.replacen(event, &format!("{event}        expect: {{RopsList: []}}\n"), 1)),
+        ("an event with expect_error", g.replacen(event, &format!("{event}        expect_error: 0x4B6\n"), 1)),
+        ("an event with max_output", g.replacen(event, &format!("{event}        max_output: 100\n"), 1)),
+        ("a poll with an unknown key", g.replacen("poll: {max_output: 400}", "poll: {max: 400}", 1)),
+        ("an unknown event type", g.replacen("Type: NewMail", "Type: MailArrived", 1)),
+        ("an event without Folder", g.replacen("Folder: \"0100000000000a01\", Message", "Message", 1)),
+        ("an event with an unknown key", g.replacen("Type: NewMail,", "Type: NewMail, Subject: x,", 1)),
+        ("send_hex as a number", g.replacen("send_hex: \"0200\"", "send_hex: 200", 1)),
+        ("expect_error as text", g.replacen("expect_error: 0x000004B6", "expect_error: ecRpcFormat", 1)),
+        ("an unknown profile", g.replacen("profile: exchange-2010", "profile: exchange-2003", 1)),
+        ("a misspelled case key", g.replacen("    setup:", "    set_up:", 1)),
+        ("a misspelled setup key", g.replacen("      session_index:", "      session:", 1)),
+        ("no steps", g.replacen("    steps:\n", "    steps: []\n    old_steps:\n", 1)),
+        ("a wire key on a sequence file", g.replacen("profile: spec\n", "structure: rop-input-buffer\n", 1)),
+        ("an unknown kind", g.replacen("kind: sequence", "kind: sequences", 1)),
+    ];
+    // A send value is checked by the encoder when the step runs.
+    let schema_only =
+        [("send as a list", g.replacen("      - send:\n          RopsList:", "      - send:\n        - RopsList:", 1))];
+    both_reject(g, load_sequence, &bad, &schema_only);
+}
+
+#[test]
+fn trace_schema_rejects() {
+    let g = GOOD_TRACE;
+    let bad = [
+        (
+            "a step with input and output",
+            g.replacen("      - output: \"0200\"", "      - output: \"0200\"\n        input: \"0200\"", 1),
+        ),
+        ("an empty step", g.replacen("      - output: \"0200\"", "      - {}", 1)),
+        ("a misspelled step key", g.replacen("      - output: \"0200\"", "      - outputs: \"0200\"", 1)),
+        ("a step of a send", g.replacen("      - output: \"0200\"", "      - send_hex: \"0200\"", 1)),
+        ("a step as a bare string", g.replacen("      - output: \"0200\"", "      - \"0200\"", 1)),
+        ("an expect without findings", g.replacen("      findings: []", "      value: {}", 1)),
+        ("an expect with another key", g.replacen("      findings: []", "      findings: []\n      error: x", 1)),
+        ("no trace", g.replacen("    trace:\n", "    buffers:\n", 1)),
+        ("an unknown layout", g.replacen("layout: legacy", "layout: old", 1)),
+        ("a file-level layout", g.replacen("description: d\ncases:", "description: d\nlayout: spec\ncases:", 1)),
+        ("a misspelled case key", g.replacen("    requirements:", "    requirement:", 1)),
+    ];
+    // Expected finding IDs are compared, not checked, by the runner.
+    let schema_only = [("a bad finding ID", g.replacen("      findings: []", "      findings: [R409]", 1))];
+    both_reject(g, load_trace, &bad, &schema_only);
+}
+
+/// A wire file may say `kind: wire`; other kinds take none of the wire keys.
+#[test]
+fn case_file_kinds() {
+    let v = case_file_validator();
+    let file = |text: &str| -> Value { serde_yaml::from_str(text).unwrap_or_else(|e| panic!("{e}\n{text}")) };
+    let wire = format!("kind: wire\n{}", GOOD_FILE.trim_start());
+    assert!(errors(&v, &file(&wire)).is_empty(), "{:?}", errors(&v, &file(&wire)));
+    oxcnotif::cases::parse_file(Path::new("w.yaml"), &wire).expect("the loader takes kind: wire");
+    for kind in ["sequence", "trace", "regression", "wires"] {
+        let text = format!("kind: {kind}\n{}", GOOD_FILE.trim_start());
+        assert!(!errors(&v, &file(&text)).is_empty(), "a wire file that says kind: {kind} validates");
+    }
+    let regression = "kind: regression\ncases:\n  - id: regression.model.x\n    description: d\n    target: model\n    bytes: \"0200\"\n";
+    assert!(errors(&v, &file(regression)).is_empty(), "{:?}", errors(&v, &file(regression)));
+    oxcnotif::cases::regression::parse_file(Path::new("r.yaml"), regression).expect("the loader takes it");
+    let bad = regression.replacen("    bytes:", "    expect: {}\n    bytes:", 1);
+    assert!(!errors(&v, &file(&bad)).is_empty(), "a regression case with expect validates");
 }

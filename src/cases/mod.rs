@@ -6,6 +6,8 @@
 //! hex that is not whole bytes, two cases with one id, an expectation of the
 //! wrong shape) and names the file, the line and the field.
 
+pub mod corpus;
+pub mod regression;
 pub mod requirements;
 pub mod run;
 pub mod sequence;
@@ -221,12 +223,12 @@ pub fn file_kind(path: &Path, text: &str) -> Result<String, LoadError> {
         message: e.to_string(),
     })?;
     let kind = k.kind.unwrap_or_else(|| "wire".into());
-    if !["wire", "sequence", "trace"].contains(&kind.as_str()) {
+    if !["wire", "sequence", "trace", "regression"].contains(&kind.as_str()) {
         return Err(LoadError {
             file: path.into(),
             line: None,
             field: "kind".into(),
-            message: format!("{kind:?} is not wire, sequence or trace"),
+            message: format!("{kind:?} is not wire, sequence, trace or regression"),
         });
     }
     Ok(kind)
@@ -241,12 +243,14 @@ pub struct Suite {
     pub sequences: Vec<sequence::SequenceCase>,
     /// Client trace cases.
     pub traces: Vec<trace::TraceCase>,
+    /// Fuzz regression inputs.
+    pub regressions: Vec<regression::RegressionCase>,
 }
 
 impl Suite {
     /// Number of cases of every kind.
     pub fn len(&self) -> usize {
-        self.wire.len() + self.sequences.len() + self.traces.len()
+        self.wire.len() + self.sequences.len() + self.traces.len() + self.regressions.len()
     }
 
     /// Whether there is no case at all.
@@ -289,6 +293,12 @@ pub fn load_suite(dir: &Path) -> Result<Suite, LoadError> {
                 for c in trace::parse_file(&f, &text)? {
                     check(&c.id, &c.file, c.line)?;
                     suite.traces.push(c);
+                }
+            }
+            "regression" => {
+                for c in regression::parse_file(&f, &text)? {
+                    check(&c.id, &c.file, c.line)?;
+                    suite.regressions.push(c);
                 }
             }
             _ => {

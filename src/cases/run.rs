@@ -288,6 +288,20 @@ pub fn run_suite(suite: &super::Suite, only: &[String]) -> Vec<Row> {
             outcome: super::sequence::run_sequence(c),
         });
     }
+    for c in suite.regressions.iter().filter(|c| pick(&c.id)) {
+        rows.push(Row {
+            id: c.id.clone(),
+            kind: "regression",
+            group: format!("fuzz target {}", c.target),
+            description: c.description.clone(),
+            sections: Vec::new(),
+            requirements: Vec::new(),
+            file: c.file.clone(),
+            line: c.line,
+            hex: Some(crate::hex::encode(&c.bytes)),
+            outcome: super::regression::run_regression(c),
+        });
+    }
     for c in suite.traces.iter().filter(|c| pick(&c.id)) {
         rows.push(Row {
             id: c.id.clone(),

@@ -42,6 +42,8 @@ pub struct TraceCase {
     pub layout: Layout,
     /// The recorded buffers.
     pub trace: Vec<TraceStep>,
+    /// Handles the client holds from outside the trace.
+    pub preexisting_handles: Vec<u32>,
     /// Requirement IDs of the findings the monitor must report, sorted.
     pub findings: Vec<String>,
     /// The file.
@@ -70,6 +72,8 @@ struct RawCase {
     requirements: Vec<String>,
     #[serde(default)]
     layout: Option<String>,
+    #[serde(default)]
+    preexisting_handles: Vec<u32>,
     trace: Vec<RawStep>,
     expect: RawExpect,
 }
@@ -113,6 +117,9 @@ pub struct TraceFile {
     /// `spec` (default) or `legacy`.
     #[serde(default)]
     pub layout: Option<String>,
+    /// Handles the client holds from outside the trace.
+    #[serde(default)]
+    pub preexisting_handles: Vec<u32>,
     /// The buffers.
     pub trace: Vec<RawStep>,
 }
@@ -148,6 +155,7 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<TraceCase>, LoadError> 
             requirements: rc.requirements,
             layout,
             trace,
+            preexisting_handles: rc.preexisting_handles,
             findings,
             file: path.into(),
             line: line.unwrap_or(0),
@@ -158,7 +166,7 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<TraceCase>, LoadError> 
 
 /// Runs a trace case through the client monitor.
 pub fn run_trace(case: &TraceCase) -> Outcome {
-    match check(&case.trace, case.layout) {
+    match check(&case.trace, case.layout, &case.preexisting_handles) {
         Err(e) => Outcome {
             verdict: Verdict::Fail,
             problems: vec![format!("step {}: {}", e.step, e.message)],

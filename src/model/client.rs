@@ -12,8 +12,9 @@
 //!   zero FolderId (MS-OXCNOTIF_R407);
 //! * a handle used after its RopRelease (MS-OXCROPS_R4494: the slot must
 //!   hold a live object's handle);
-//! * a RopRelease of a handle the server never gave out (MS-OXCNOTIF_R408:
-//!   the client keeps the handle it was given);
+//! * a RopRelease of a handle the server never gave out and the trace does
+//!   not declare as held from elsewhere (MS-OXCNOTIF_R408: the client keeps
+//!   the handle it was given);
 //! * a subscription still live at the end of the trace (MS-OXCNOTIF_R409);
 //! * a RopPending that ends the trace, never followed by a call
 //!   (MS-OXCNOTIF_R441, SHOULD).
@@ -23,7 +24,7 @@
 //! trace and are not claimed.
 
 use crate::wire::rop_buffer::{RopInputBuffer, RopOutputBuffer, RopRequest, RopResponse, UNUSED_HANDLE};
-use crate::wire::{decode, Finding, Id8, Layout, Level};
+use crate::wire::{decode, Finding, Id8, Layout, Level, WireStructure};
 use std::collections::{BTreeMap, HashSet};
 
 /// One buffer of a recorded session.
@@ -70,17 +71,24 @@ fn finding(
     TraceFinding { step, finding: Finding { requirement, level, field, offset, message } }
 }
 
-/// Checks a client trace.
-pub fn check(trace: &[TraceStep], layout: Layout) -> Result<Vec<TraceFinding>, TraceError> {
+/// Checks a client trace. `preexisting` lists handles the client holds
+/// from before the trace or from ROPs the harness does not parse (a
+/// contents table, a folder): releasing them is not a sign of a lost
+/// subscription handle.
+pub fn check(trace: &[TraceStep], layout: Layout, preexisting: &[u32]) -> Result<Vec<TraceFinding>, TraceError> {
     let mut out = Vec::new();
     let mut live: BTreeMap<u32, Live> = BTreeMap::new();
     let mut released: HashSet<u32> = HashSet::new();
     // Handles the client may hold without the trace showing their origin:
-    // those it passes as RopRegisterNotification's input (a logon, a folder).
-    let mut known: HashSet<u32> = HashSet::new();
-    // The last input's requests, to pair with the next output.
+    // the declared ones, and those it passes as RopRegisterNotification's
+    // input (a logon, a folder).
+    let mut known: HashSet<u32> = preexisting.iter().copied().collect();
+    // The last input's requests, to pair with the next output, and the
+    // releases of slots that a registration earlier in the same buffer
+    // writes: their handle is only known from the output.
     let mut pending_input: Option<(usize, RopInputBuffer, Vec<usize>)> = None;
-    let mut last_output_pending: Option<usize> = None;
+    let mut deferred: Vec<u8> = Vec::new();
+    let mut last_output_pending: Option<(usize, String, usize)> = None;
     for (k, step) in trace.iter().enumerate() {
         match step {
             TraceStep::Input(bytes) => {
@@ -93,8 +101,25 @@ pub fn check(trace: &[TraceStep], layout: Layout) -> Result<Vec<TraceFinding>, T
                 let table = &d.value.server_object_handle_table;
                 let mut offset = 2;
                 let mut offsets = Vec::with_capacity(d.value.rops_list.len());
+                let mut written: HashSet<u8> = HashSet::new();
+                deferred.clear();
                 for (i, rop) in d.value.rops_list.iter().enumerate() {
                     offsets.push(offset);
+                    if let RopRequest::Release(r) = rop {
+                        if written.contains(&r.input_handle_index) {
+                            // MS-OXCROPS_R4498: the slot holds what the registration before it wrote.
+                            deferred.push(r.input_handle_index);
+                            offset += rop_len(rop, layout);
+                            continue;
+                        }
+                    }
+                    if let RopRequest::RegisterNotification(r) = rop {
+                        if written.contains(&r.input_handle_index) {
+                            offset += rop_len(rop, layout);
+                            written.insert(r.output_handle_index);
+                            continue;
+                        }
+                    }
                     let (index, field) = match rop {
                         RopRequest::RegisterNotification(r) => (r.input_handle_index, "InputHandleIndex"),
                         RopRequest::Release(r) => (r.input_handle_index, "InputHandleIndex"),
@@ -113,6 +138,7 @@ pub fn check(trace: &[TraceStep], layout: Layout) -> Result<Vec<TraceFinding>, T
                         }
                         match rop {
                             RopRequest::RegisterNotification(r) => {
+                                written.insert(r.output_handle_index);
                                 if h != UNUSED_HANDLE {
                                     known.insert(h);
                                 }
@@ -130,7 +156,7 @@ pub fn check(trace: &[TraceStep], layout: Layout) -> Result<Vec<TraceFinding>, T
                             RopRequest::Release(_) => {
                                 if live.remove(&h).is_some() {
                                     released.insert(h);
-                                } else if !released.contains(&h) && !known.contains(&h) {
+                                } else if h != UNUSED_HANDLE && !released.contains(&h) && !known.contains(&h) {
                                     out.push(finding(
                                         k,
                                         "MS-OXCNOTIF_R408",
@@ -173,9 +199,22 @@ pub fn check(trace: &[TraceStep], layout: Layout) -> Result<Vec<TraceFinding>, T
                             live.insert(h, Live { step: ik, offset, field: format!("RopsList[{i}].RopId") });
                         }
                     }
+                    for slot in deferred.drain(..) {
+                        if let Some(&h) = d.value.server_object_handle_table.get(slot as usize) {
+                            if live.remove(&h).is_some() {
+                                released.insert(h);
+                            }
+                        }
+                    }
                 }
-                last_output_pending =
-                    d.value.rops_list.iter().any(|r| matches!(r, RopResponse::Pending(_))).then_some(k);
+                last_output_pending = None;
+                let mut at = 2;
+                for (i, r) in d.value.rops_list.iter().enumerate() {
+                    if let RopResponse::Pending(_) = r {
+                        last_output_pending = Some((k, format!("RopsList[{i}].RopId"), at));
+                    }
+                    at += response_len(r);
+                }
             }
         }
     }
@@ -189,17 +228,29 @@ pub fn check(trace: &[TraceStep], layout: Layout) -> Result<Vec<TraceFinding>, T
             format!("the subscription 0x{h:08X} registered here is never released with RopRelease"),
         ));
     }
-    if let Some(k) = last_output_pending {
+    if let Some((k, field, at)) = last_output_pending {
         out.push(finding(
             k,
             "MS-OXCNOTIF_R441",
             Level::Should,
-            "RopPending".into(),
-            0,
+            field,
+            at,
             "the server announced pending notifications, and the client made no further call to fetch them".into(),
         ));
     }
     Ok(out)
+}
+
+/// Encoded length of a response, to keep offsets.
+fn response_len(r: &RopResponse) -> usize {
+    let mut b = Vec::new();
+    let _ = match r {
+        RopResponse::RegisterNotification(x) => x.write(&mut b, Layout::Spec),
+        RopResponse::Notify(x) => x.write(&mut b, Layout::Spec),
+        RopResponse::Pending(x) => x.write(&mut b, Layout::Spec),
+        RopResponse::BufferTooSmall(x) => x.write(&mut b, Layout::Spec),
+    };
+    b.len()
 }
 
 fn types_len(layout: Layout) -> usize {
