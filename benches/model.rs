@@ -32,12 +32,17 @@ fn main() {
     let root = Id8([0, 0, 0, 0, 0, 0, 0, 1]);
     let setup = Setup {
         logons: vec![0],
-        folders: std::iter::once((root, None, false)).chain((0..FOLDERS).map(|i| (folder(i), Some(root), false))).collect(),
+        folders: std::iter::once((root, None, false))
+            .chain((0..FOLDERS).map(|i| (folder(i), Some(root), false)))
+            .collect(),
         messages: Vec::new(),
         session_index: 0,
     };
     let mut per_event = Vec::new();
-    println!("{:>12} {:>14} {:>16} {:>14} {:>14}", "subscriptions", "register (ms)", "events (ms)", "ns/event", "notes/event");
+    println!(
+        "{:>12} {:>14} {:>16} {:>14} {:>14}",
+        "subscriptions", "register (ms)", "events (ms)", "ns/event", "notes/event"
+    );
     for subs in [1_000u64, 10_000, 100_000] {
         let mut server = Server::new(profile::spec(), Layout::Spec, &setup);
         let logon = server.logon_handle(0).expect("logon");
@@ -91,5 +96,8 @@ fn main() {
             queued as f64 / EVENTS as f64
         );
     }
-    println!("time per event at 100,000 subscriptions / at 1,000: {:.2}x (target: within 2x)", per_event[2] / per_event[0]);
+    println!(
+        "time per event at 100,000 subscriptions / at 1,000: {:.2}x (target: within 2x)",
+        per_event[2] / per_event[0]
+    );
 }

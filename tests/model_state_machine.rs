@@ -88,7 +88,7 @@ fn notify_size(kind: EventType, message: Option<u64>, folder: u64, tags: u8, cou
     match kind {
         EventType::ObjectCreated => n += 2 + 4 * tags as usize,
         EventType::ObjectModified => n += 2 + if counts { 8 } else { 0 }, // spec profile: TagCount 0
-        EventType::NewMail => n += 4 + 1 + 18,                            // MessageFlags, UnicodeFlag, "IPM.Note" UTF-16
+        EventType::NewMail => n += 4 + 1 + 18, // MessageFlags, UnicodeFlag, "IPM.Note" UTF-16
         _ => {}
     }
     6 + n
@@ -236,7 +236,13 @@ fn check_delivery(sut: &Sut, out: &RopOutputBuffer, reference: &Reference, skip:
             _ => None,
         })
         .collect();
-    assert_eq!(notifies.len(), reference.delivered.len(), "delivered {} notifications, expected {:?}", notifies.len(), reference.delivered);
+    assert_eq!(
+        notifies.len(),
+        reference.delivered.len(),
+        "delivered {} notifications, expected {:?}",
+        notifies.len(),
+        reference.delivered
+    );
     for (n, want) in notifies.iter().zip(&reference.delivered) {
         assert_eq!(n.notification_handle, sut.handles[want.sub], "wrong subscription for {want:?}");
         let d = &n.notification_data;
@@ -292,7 +298,10 @@ impl StateMachineTest for ModelTest {
                     folder_id: folder,
                     message_id: message,
                 };
-                let input = RopInputBuffer { rops_list: vec![RopRequest::RegisterNotification(req)], server_object_handle_table: vec![sut.logon, 0xFFFF_FFFF] };
+                let input = RopInputBuffer {
+                    rops_list: vec![RopRequest::RegisterNotification(req)],
+                    server_object_handle_table: vec![sut.logon, 0xFFFF_FFFF],
+                };
                 let out = send(&mut sut, input, 0x8000);
                 match out.rops_list.first() {
                     Some(RopResponse::RegisterNotification(r)) => {
@@ -319,7 +328,10 @@ impl StateMachineTest for ModelTest {
                     folder_id: None,
                     message_id: None,
                 };
-                let input = RopInputBuffer { rops_list: vec![RopRequest::RegisterNotification(req)], server_object_handle_table: vec![sut.logon, 0xFFFF_FFFF] };
+                let input = RopInputBuffer {
+                    rops_list: vec![RopRequest::RegisterNotification(req)],
+                    server_object_handle_table: vec![sut.logon, 0xFFFF_FFFF],
+                };
                 let bytes = encode(&input, Layout::Spec).unwrap();
                 let out = sut.server.execute(&bytes, 0x8000).expect("the call succeeds");
                 // The client broke MS-OXCROPS_R4493; the server must still answer with ecNullObject.
