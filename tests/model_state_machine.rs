@@ -103,13 +103,12 @@ fn concerns(kind: EventType, folder: u64, message: Option<u64>) -> (Vec<u64>, Ve
 }
 
 impl Reference {
-    /// The model's documented delivery rule: RopNotify while it fits, with
-    /// room kept for RopPending while more than one is queued.
+    /// The delivery rule: RopNotify in queue order while the next one fits
+    /// (MS-OXCNOTIF_R347), then RopPending if some remain and it fits (R349).
     fn deliver(&mut self, mut used: usize, limit: usize) {
         self.delivered.clear();
         while let Some(first) = self.queue.first() {
-            let reserve = if self.queue.len() > 1 { 3 } else { 0 };
-            if used + first.size + reserve > limit {
+            if used + first.size > limit {
                 break;
             }
             used += first.size;

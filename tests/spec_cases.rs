@@ -5,23 +5,41 @@
 //! `prefix_may_decode`).
 
 use libtest_mimic::{Arguments, Failed, Trial};
+use oxcnotif::cases::run::Outcome;
 use oxcnotif::cases::run::{run_case, Verdict};
-use oxcnotif::cases::{load_dir, Case, Expect};
+use oxcnotif::cases::{load_suite, Case, Expect};
 use oxcnotif::wire::Structure;
 use std::path::Path;
 
 fn main() {
     let args = Arguments::from_args();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("spec-cases");
-    let cases = match load_dir(&dir) {
-        Ok(c) => c,
+    let suite = match load_suite(&dir) {
+        Ok(s) => s,
         Err(e) => {
             eprintln!("cannot load the spec cases: {e}");
             std::process::exit(101);
         }
     };
+    let cases = suite.wire.clone();
     let mut trials = Vec::new();
-    let all = cases.clone();
+    let all: Vec<(String, Vec<String>, String)> = suite
+        .wire
+        .iter()
+        .map(|c| (c.id.clone(), c.requirements.clone(), format!("{}:{}", c.file.display(), c.line)))
+        .chain(
+            suite
+                .sequences
+                .iter()
+                .map(|c| (c.id.clone(), c.requirements.clone(), format!("{}:{}", c.file.display(), c.line))),
+        )
+        .chain(
+            suite
+                .traces
+                .iter()
+                .map(|c| (c.id.clone(), c.requirements.clone(), format!("{}:{}", c.file.display(), c.line))),
+        )
+        .collect();
     trials.push(Trial::test("requirements::every-cited-id-exists", move || cited_ids_exist(&all)));
     for case in cases {
         let c = case.clone();
@@ -33,7 +51,40 @@ fn main() {
             );
         }
     }
+    for c in suite.sequences.clone() {
+        let id = c.id.clone();
+        trials.push(
+            Trial::test(id, move || {
+                verdict(oxcnotif::cases::sequence::run_sequence(&c), &c.description, &c.file, c.line)
+            })
+            .with_kind("sequence"),
+        );
+    }
+    for c in suite.traces.clone() {
+        let id = c.id.clone();
+        trials.push(
+            Trial::test(id, move || verdict(oxcnotif::cases::trace::run_trace(&c), &c.description, &c.file, c.line))
+                .with_kind("trace"),
+        );
+    }
+    for c in suite.regressions.clone() {
+        let id = c.id.clone();
+        trials.push(
+            Trial::test(id, move || {
+                verdict(oxcnotif::cases::regression::run_regression(&c), &c.description, &c.file, c.line)
+            })
+            .with_kind("regression"),
+        );
+    }
     libtest_mimic::run(&args, trials).exit();
+}
+
+fn verdict(o: Outcome, description: &str, file: &Path, line: usize) -> Result<(), Failed> {
+    if o.verdict == Verdict::Pass {
+        Ok(())
+    } else {
+        Err(format!("{description} ({}:{line})\n{}", file.display(), o.problems.join("\n")).into())
+    }
 }
 
 fn check_case(case: &Case) -> Result<(), Failed> {
@@ -94,14 +145,14 @@ fn check_prefixes(case: &Case) -> Result<(), Failed> {
 
 /// Every requirement ID a case cites is a row of the committed requirement
 /// tables (a made-up or mistyped ID would otherwise pass unnoticed).
-fn cited_ids_exist(cases: &[Case]) -> Result<(), Failed> {
+fn cited_ids_exist(cases: &[(String, Vec<String>, String)]) -> Result<(), Failed> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("spec/requirements");
     let table = oxcnotif::cases::requirements::load(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     let mut unknown = Vec::new();
-    for c in cases {
-        for r in &c.requirements {
+    for (id, reqs, at) in cases {
+        for r in reqs {
             if !table.contains_key(r) {
-                unknown.push(format!("{} ({}:{}) cites {r}", c.id, c.file.display(), c.line));
+                unknown.push(format!("{id} ({at}) cites {r}"));
             }
         }
     }

@@ -8,7 +8,7 @@
 //! subscription, in event order, then in registration order among the
 //! subscriptions an event matches. [`Server::execute`] answers the requests
 //! in order, then delivers as many queued RopNotify as fit, then RopPending
-//! if any remain ([MS-OXCNOTIF] 3.1.5.5–3.1.5.7).
+//! if any remain and it fits ([MS-OXCNOTIF] 3.1.5.5–3.1.5.7).
 //!
 //! Routing an event costs what the subscriptions it matches cost, not what
 //! all subscriptions cost: subscriptions are indexed by logon (whole-store
@@ -233,6 +233,12 @@ impl Server {
     ) -> RopRegisterNotificationResponse {
         let mut resp =
             RopRegisterNotificationResponse { output_handle_index: req.output_handle_index, return_value: SUCCESS };
+        // MS-OXCROPS_R4563: the output table covers every index a response
+        // names, failed or not; new slots hold 0xFFFFFFFF.
+        let slot = req.output_handle_index as usize;
+        if table.len() <= slot {
+            table.resize(slot + 1, UNUSED_HANDLE);
+        }
         if let Err(code) = self.resolve(req.logon_id, table, req.input_handle_index) {
             resp.return_value = code;
             return resp;
@@ -249,12 +255,7 @@ impl Server {
         if let Some((_, objects)) = self.logons.get_mut(&req.logon_id) {
             objects.insert(h, Object::Subscription);
         }
-        // MS-OXCROPS_R4558: the handle goes into the output slot; the table
-        // grows to reach it (MS-OXCROPS_R4563).
-        let slot = req.output_handle_index as usize;
-        if table.len() <= slot {
-            table.resize(slot + 1, UNUSED_HANDLE);
-        }
+        // MS-OXCROPS_R4558: the handle goes into the output slot.
         table[slot] = h;
         resp
     }
@@ -414,10 +415,10 @@ impl Server {
         Ok(RopOutputBuffer { rops_list: rops, server_object_handle_table: table })
     }
 
-    /// Appends as many queued RopNotify as fit, then RopPending when some
-    /// remain (MS-OXCNOTIF_R334, R347, R349). While more than one is queued,
-    /// room for RopPending is kept back, so the announcement always fits
-    /// when something is left behind.
+    /// Appends as many queued RopNotify as fit (MS-OXCNOTIF_R345, R347), in
+    /// queue order, then RopPending when some remain and it fits
+    /// (MS-OXCNOTIF_R334, R349). Delivery stops at the first notification
+    /// that does not fit, so order is kept.
     fn deliver(&mut self, rops: &mut Vec<RopResponse>, mut used: usize, table_len: usize, max_output: usize) {
         let limit = max_output.saturating_sub(4 * table_len).min(0xFFFF);
         let mut delivered = 0;
@@ -432,8 +433,7 @@ impl Server {
                     continue;
                 }
             };
-            let reserve = if self.queue.len() > 1 { 3 } else { 0 };
-            if used + size + reserve > limit {
+            if used + size > limit {
                 break;
             }
             if let Some(q) = self.queue.pop_front() {
