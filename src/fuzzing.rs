@@ -153,10 +153,17 @@ pub enum ModelOp {
     Poll(u16),
 }
 
+/// At most this many operations per input: long inputs add little
+/// coverage and slow the target down.
+pub const MAX_MODEL_OPS: usize = 64;
+
 /// Parses the model target's input.
 pub fn model_ops(mut data: &[u8]) -> Vec<ModelOp> {
     let mut ops = Vec::new();
     while let Some((&op, rest)) = data.split_first() {
+        if ops.len() == MAX_MODEL_OPS {
+            break;
+        }
         data = rest;
         let take = |data: &mut &[u8], n: usize| -> Option<Vec<u8>> {
             let (a, b) = data.split_at_checked(n)?;
