@@ -1,0 +1,206 @@
+//! Reading NotificationData field by field, and the findings on its flags
+//! and values.
+
+use super::*;
+use notification_type as nt;
+
+impl NotificationData {
+    fn flag_findings(r: &mut Reader, flags: u16, at: usize) {
+        let t = flags & TYPE_MASK;
+        if t == nt::RESERVED {
+            // MS-OXCNOTIF_R111001
+            r.finding(
+                "MS-OXCNOTIF_R111001",
+                Level::Must,
+                "NotificationFlags",
+                at,
+                "NotificationType 0x0400 is reserved and not used by the server".into(),
+            );
+        } else if type_name(t).is_none() {
+            // MS-OXCNOTIF_R102
+            let why = if t.count_ones() > 1 { "several type bits are set at once" } else { "not in the spec's table" };
+            r.finding(
+                "MS-OXCNOTIF_R102",
+                Level::Must,
+                "NotificationFlags",
+                at,
+                format!("NotificationType 0x{t:04X} is not a defined value: {why}"),
+            );
+        }
+        if flags & flag::T != 0 && t != nt::OBJECT_MODIFIED {
+            // MS-OXCNOTIF_R114
+            r.finding(
+                "MS-OXCNOTIF_R114",
+                Level::Must,
+                "NotificationFlags",
+                at,
+                format!("T (0x1000) is set, so NotificationType MUST be 0x0010, not 0x{t:04X}"),
+            );
+        }
+        if flags & flag::U != 0 && t != nt::OBJECT_MODIFIED {
+            // MS-OXCNOTIF_R117
+            r.finding(
+                "MS-OXCNOTIF_R117",
+                Level::Must,
+                "NotificationFlags",
+                at,
+                format!("U (0x2000) is set, so NotificationType MUST be 0x0010, not 0x{t:04X}"),
+            );
+        }
+        if flags & flag::S != 0 && flags & flag::M == 0 {
+            // MS-OXCNOTIF_R120
+            r.finding(
+                "MS-OXCNOTIF_R120",
+                Level::Must,
+                "NotificationFlags",
+                at,
+                "S (0x4000) is set, so M (0x8000) MUST be set too".into(),
+            );
+        }
+    }
+}
+
+impl NotificationData {
+    /// Reads NotificationData into `d` (which must be the default value):
+    /// the hot path of ROP output buffers, where building the value in
+    /// place saves moving it through every layer of `Result`.
+    pub fn read_in_place(&mut self, r: &mut Reader) -> Result<(), Error> {
+        let d = self;
+        let at = r.pos();
+        let flags = r.u16("NotificationFlags")?;
+        r.annotate(|| flags_name(flags));
+        Self::flag_findings(r, flags, at);
+        d.notification_flags = flags;
+        let mut p = presence(flags, 0);
+        if p.has(Field::TableEventType) {
+            let at = r.pos();
+            let tet = r.u16("TableEventType")?;
+            r.annotate(|| table_event_name(tet).unwrap_or("undefined").to_string());
+            if table_event_name(tet).is_none() {
+                // MS-OXCNOTIF_R126
+                r.finding(
+                    "MS-OXCNOTIF_R126",
+                    Level::Must,
+                    "TableEventType",
+                    at,
+                    format!(
+                        "0x{tet:04X} is not a TableEventType the spec defines (0x0001, 0x0003, 0x0004, 0x0005, 0x0007)"
+                    ),
+                );
+            }
+            d.table_event_type = Some(tet);
+            p = presence(flags, tet);
+        }
+        if p.has(Field::TableRowFolderID) {
+            d.table_row_folder_id = Some(r.id8("TableRowFolderID")?);
+        }
+        if p.has(Field::TableRowMessageID) {
+            d.table_row_message_id = Some(r.id8("TableRowMessageID")?);
+        }
+        if p.has(Field::TableRowInstance) {
+            d.table_row_instance = Some(r.u32("TableRowInstance")?);
+        }
+        if p.has(Field::InsertAfterTableRowFolderID) {
+            d.insert_after_table_row_folder_id = Some(r.id8("InsertAfterTableRowFolderID")?);
+        }
+        if p.has(Field::InsertAfterTableRowID) {
+            d.insert_after_table_row_id = Some(r.id8("InsertAfterTableRowID")?);
+        }
+        if p.has(Field::InsertAfterTableRowInstance) {
+            d.insert_after_table_row_instance = Some(r.u32("InsertAfterTableRowInstance")?);
+        }
+        if p.has(Field::TableRowData) {
+            let size = r.u16("TableRowDataSize")?;
+            r.annotate(|| format!("({size})"));
+            d.table_row_data = Some(r.bytes("TableRowData", size as usize)?.to_vec());
+            r.set_value(|| "PropertyRow, kept as bytes".into());
+        }
+        if p.has(Field::FolderId) {
+            d.folder_id = Some(r.id8("FolderId")?);
+        }
+        if p.has(Field::MessageId) {
+            d.message_id = Some(r.id8("MessageId")?);
+        }
+        if p.has(Field::ParentFolderId) {
+            d.parent_folder_id = Some(r.id8("ParentFolderId")?);
+        }
+        if p.has(Field::OldFolderId) {
+            d.old_folder_id = Some(r.id8("OldFolderId")?);
+        }
+        if p.has(Field::OldMessageId) {
+            d.old_message_id = Some(r.id8("OldMessageId")?);
+        }
+        if p.has(Field::OldParentFolderId) {
+            d.old_parent_folder_id = Some(r.id8("OldParentFolderId")?);
+        }
+        if p.has(Field::TagCount) {
+            let at = r.pos();
+            let count = r.u16("TagCount")?;
+            r.annotate(|| if tags_present(count) { format!("({count})") } else { "(no Tags follow)".into() });
+            d.tag_count = Some(count);
+            if count != 0 && flags & TYPE_MASK == nt::OBJECT_MODIFIED {
+                // MS-OXCNOTIF_R197
+                r.finding(
+                    "MS-OXCNOTIF_R197",
+                    Level::Should,
+                    "TagCount",
+                    at,
+                    format!("TagCount is 0x{count:04X} for ObjectModified; it SHOULD be 0x0000 (Exchange 2013 and later send 0)"),
+                );
+            }
+            if tags_present(count) {
+                // Bounded by the input: the whole array is checked before allocating.
+                let raw = r.bytes("Tags", count as usize * 4)?;
+                let tags: Vec<u32> =
+                    raw.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+                r.set_value(|| tags.iter().map(|t| format!("0x{t:08X}")).collect::<Vec<_>>().join(" "));
+                d.tags = Some(tags);
+            }
+        }
+        if p.has(Field::TotalMessageCount) {
+            d.total_message_count = Some(r.u32("TotalMessageCount")?);
+        }
+        if p.has(Field::UnreadMessageCount) {
+            d.unread_message_count = Some(r.u32("UnreadMessageCount")?);
+        }
+        if p.has(Field::NewMail) {
+            d.message_flags = Some(r.u32("MessageFlags")?);
+            let at = r.pos();
+            let u = r.u8("UnicodeFlag")?;
+            r.annotate(|| crate::wire::register_notification::bool_name(u));
+            if u > 1 {
+                // MS-OXCNOTIF_R218
+                r.finding(
+                    "MS-OXCNOTIF_R218",
+                    Level::Must,
+                    "UnicodeFlag",
+                    at,
+                    format!("UnicodeFlag is 0x{u:02X}; a Boolean is TRUE (0x01) or FALSE (0x00). Read as TRUE"),
+                );
+            }
+            d.unicode_flag = Some(u);
+            let at = r.pos();
+            let (bytes, terminated) = r.cstring("MessageClass", if u != 0 { 2 } else { 1 });
+            let mc = MessageClass { bytes: bytes.to_vec(), terminated };
+            r.set_value(|| match mc.text(u != 0) {
+                Some(t) => format!("{t:?}"),
+                None => format!("{} bytes{}", mc.bytes.len(), if terminated { "" } else { ", no terminator" }),
+            });
+            if !terminated {
+                // MS-OXCNOTIF_R223
+                r.finding(
+                    "MS-OXCNOTIF_R223",
+                    Level::Must,
+                    "MessageClass",
+                    at,
+                    format!(
+                        "MessageClass has no {} terminator before the end of the data",
+                        if u != 0 { "2-byte" } else { "1-byte" }
+                    ),
+                );
+            }
+            d.message_class = Some(mc);
+        }
+        Ok(())
+    }
+}
