@@ -36,3 +36,24 @@ pub fn name(code: u32) -> &'static str {
         _ => "unknown",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_its_name() {
+        let table = [
+            (SUCCESS, "Success"),
+            (EC_NULL_OBJECT, "ecNullObject"),
+            (EC_INVALID_OBJECT, "ecInvalidObject"),
+            (EC_ACCESS_DENIED, "ecAccessDenied"),
+            (EC_RPC_FORMAT, "ecRpcFormat"),
+            (EC_BUFFER_TOO_SMALL, "ecBufferTooSmall"),
+            (0x1234_5678, "unknown"),
+        ];
+        for (code, want) in table {
+            assert_eq!(name(code), want, "0x{code:08X}");
+        }
+    }
+}

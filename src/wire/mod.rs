@@ -161,3 +161,36 @@ pub fn return_value_name(v: u32) -> &'static str {
         _ => "",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn return_values_and_rops_have_their_names() {
+        let table = [
+            (0x0000_0000, "Success"),
+            (0x8000_4005, "GeneralFailure"),
+            (0x8007_0057, "InvalidParameter"),
+            (0x8004_0102, "NotSupported"),
+            (0x0000_04B9, "ecNullObject"),
+            (0x8004_0108, "ecInvalidObject"),
+            (0x8007_0005, "ecAccessDenied"),
+            (0x0000_04B6, "ecRpcFormat"),
+            (0x0000_047D, "ecBufferTooSmall"),
+            (0x1234_5678, ""),
+        ];
+        for (v, want) in table {
+            assert_eq!(return_value_name(v), want, "0x{v:08X}");
+        }
+        assert_eq!(rop_name(0x01), Some("RopRelease"));
+        assert_eq!(rop_name(0x29), Some("RopRegisterNotification"));
+        assert_eq!(rop_name(0x2A), Some("RopNotify"));
+        assert_eq!(rop_name(0x6E), Some("RopPending"));
+        assert_eq!(rop_name(0xFF), Some("RopBufferTooSmall"));
+        assert_eq!(rop_name(0x02), None);
+        assert_eq!(Layout::from_name("legacy"), Some(Layout::Legacy));
+        assert_eq!(Layout::from_name(Layout::Spec.name()), Some(Layout::Spec));
+        assert_eq!(Layout::from_name("other"), None);
+    }
+}
