@@ -15,7 +15,7 @@
 //!           6f000000 ffffffff
 //!       - output: "0800 29 01 00000000 6f000000 00010000"
 //!     expect:
-//!       findings: []
+//!       findings: []   # IDs, or {requirement, step, field, offset} to pin the place
 //! ```
 
 use super::run::{finding_json, Outcome, Verdict};
@@ -46,6 +46,8 @@ pub struct TraceCase {
     pub preexisting_handles: Vec<u32>,
     /// Requirement IDs of the findings the monitor must report, sorted.
     pub findings: Vec<String>,
+    /// Findings pinned to a place: (requirement, step, field, offset).
+    pub located: Vec<(String, usize, String, usize)>,
     /// The file.
     pub file: PathBuf,
     /// The line of its id.
@@ -91,7 +93,24 @@ pub struct RawStep {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawExpect {
-    findings: Vec<String>,
+    findings: Vec<RawFinding>,
+}
+
+/// An expected finding: its requirement ID, or the ID with where it is.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawFinding {
+    Id(String),
+    Located(LocatedFinding),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LocatedFinding {
+    requirement: String,
+    step: usize,
+    field: String,
+    offset: usize,
 }
 
 /// Turns raw steps into buffers; the error names the step.
@@ -146,7 +165,17 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<TraceCase>, LoadError> 
         let layout =
             Layout::from_name(lname).ok_or_else(|| err("layout".into(), format!("{lname:?} is not spec or legacy")))?;
         let trace = steps(&rc.trace).map_err(|(f, m)| err(f, m))?;
-        let mut findings = rc.expect.findings;
+        let mut findings = Vec::new();
+        let mut located = Vec::new();
+        for f in rc.expect.findings {
+            match f {
+                RawFinding::Id(id) => findings.push(id),
+                RawFinding::Located(l) => {
+                    findings.push(l.requirement.clone());
+                    located.push((l.requirement, l.step, l.field, l.offset));
+                }
+            }
+        }
         findings.sort();
         out.push(TraceCase {
             id: rc.id,
@@ -157,6 +186,7 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<TraceCase>, LoadError> 
             trace,
             preexisting_handles: rc.preexisting_handles,
             findings,
+            located,
             file: path.into(),
             line: line.unwrap_or(0),
         });
@@ -176,6 +206,17 @@ pub fn run_trace(case: &TraceCase) -> Outcome {
             let mut ids: Vec<&str> = found.iter().map(|f| f.finding.requirement).collect();
             ids.sort();
             let mut problems = Vec::new();
+            for (req, step, field, offset) in &case.located {
+                let hit = found.iter().any(|f| {
+                    f.finding.requirement == req
+                        && f.step == *step
+                        && &f.finding.field == field
+                        && f.finding.offset == *offset
+                });
+                if !hit {
+                    problems.push(format!("expected {req} at step {step}, {field}, offset {offset}"));
+                }
+            }
             if ids != case.findings.iter().map(String::as_str).collect::<Vec<_>>() {
                 problems.push(format!("findings: expected {:?}, got {ids:?}", case.findings));
                 for f in &found {
