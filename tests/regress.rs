@@ -19,7 +19,14 @@ fn regress_writes_a_case_that_loads_and_replays() {
     assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(std::fs::read_dir(&cases).unwrap().count(), 0);
     let o = Command::new(bin)
-        .args(["regress", "notification_data", artifact.to_str().unwrap(), "--dir", cases.to_str().unwrap(), "--keep-passing"])
+        .args([
+            "regress",
+            "notification_data",
+            artifact.to_str().unwrap(),
+            "--dir",
+            cases.to_str().unwrap(),
+            "--keep-passing",
+        ])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
