@@ -209,19 +209,25 @@ pub fn load_file(path: &Path) -> Result<Vec<Case>, LoadError> {
     parse_file(path, &text)
 }
 
-/// The kind of a case file: `wire` (no `kind` key), `sequence` or `trace`.
+/// Parses YAML text into `T`, reporting a syntax or shape error with the
+/// file and line.
+pub(crate) fn parse_yaml<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, LoadError> {
+    serde_yaml::from_str(text).map_err(|e| LoadError {
+        file: path.into(),
+        line: e.location().map(|l| l.line()),
+        field: String::new(),
+        message: e.to_string(),
+    })
+}
+
+/// The kind of a case file: `wire` (no `kind` key), `sequence`, `trace` or `regression`.
 pub fn file_kind(path: &Path, text: &str) -> Result<String, LoadError> {
     #[derive(Deserialize)]
     struct Kind {
         #[serde(default)]
         kind: Option<String>,
     }
-    let k: Kind = serde_yaml::from_str(text).map_err(|e| LoadError {
-        file: path.into(),
-        line: e.location().map(|l| l.line()),
-        field: String::new(),
-        message: e.to_string(),
-    })?;
+    let k: Kind = parse_yaml(path, text)?;
     let kind = k.kind.unwrap_or_else(|| "wire".into());
     if !["wire", "sequence", "trace", "regression"].contains(&kind.as_str()) {
         return Err(LoadError {
@@ -346,12 +352,7 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<Case>, LoadError> {
     if file_kind(path, text)? != "wire" {
         return Ok(Vec::new());
     }
-    let raw: RawFile = serde_yaml::from_str(text).map_err(|e| LoadError {
-        file: path.into(),
-        line: e.location().map(|l| l.line()),
-        field: String::new(),
-        message: e.to_string(),
-    })?;
+    let raw: RawFile = parse_yaml(path, text)?;
     let mut out = Vec::with_capacity(raw.cases.len());
     for (i, rc) in raw.cases.into_iter().enumerate() {
         let line = line_of_id(text, &rc.id);

@@ -54,12 +54,7 @@ struct RawCase {
 
 /// Parses a `kind: regression` file.
 pub fn parse_file(path: &Path, text: &str) -> Result<Vec<RegressionCase>, LoadError> {
-    let raw: RawFile = serde_yaml::from_str(text).map_err(|e| LoadError {
-        file: path.into(),
-        line: e.location().map(|l| l.line()),
-        field: String::new(),
-        message: e.to_string(),
-    })?;
+    let raw: RawFile = super::parse_yaml(path, text)?;
     let mut out = Vec::new();
     for (i, rc) in raw.cases.into_iter().enumerate() {
         let line = super::line_of_id(text, &rc.id);

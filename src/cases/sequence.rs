@@ -117,12 +117,7 @@ struct RawCase {
 
 /// Parses a `kind: sequence` file.
 pub fn parse_file(path: &Path, text: &str) -> Result<Vec<SequenceCase>, LoadError> {
-    let raw: RawFile = serde_yaml::from_str(text).map_err(|e| LoadError {
-        file: path.into(),
-        line: e.location().map(|l| l.line()),
-        field: String::new(),
-        message: e.to_string(),
-    })?;
+    let raw: RawFile = super::parse_yaml(path, text)?;
     if raw.kind != "sequence" {
         return Err(LoadError {
             file: path.into(),
