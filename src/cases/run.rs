@@ -76,25 +76,21 @@ pub fn run_case(case: &Case) -> Outcome {
                     }
                     if let Some(expected) = value {
                         diff("", expected, &v, &mut problems);
-                        match case.structure.encode(expected, case.layout) {
-                            Ok(b) if b == bytes => {}
-                            Ok(b) => problems.push(format!(
-                                "encoding the expected value gives {}, not the case's bytes {}",
-                                crate::hex::encode(&b),
-                                crate::hex::encode(bytes)
-                            )),
-                            Err(e) => problems.push(format!("the encoder refuses the expected value: {e}")),
-                        }
+                        problems.extend(encodes_back(
+                            case,
+                            expected,
+                            bytes,
+                            ["encoding the expected value gives", "the case's bytes "],
+                            "the encoder refuses the expected value",
+                        ));
                     }
-                    match case.structure.encode(&v, case.layout) {
-                        Ok(b) if b == bytes => {}
-                        Ok(b) => problems.push(format!(
-                            "not lossless: the decoded value re-encodes to {}, not {}",
-                            crate::hex::encode(&b),
-                            crate::hex::encode(bytes)
-                        )),
-                        Err(e) => problems.push(format!("not lossless: the decoded value does not re-encode: {e}")),
-                    }
+                    problems.extend(encodes_back(
+                        case,
+                        &v,
+                        bytes,
+                        ["not lossless: the decoded value re-encodes to", ""],
+                        "not lossless: the decoded value does not re-encode",
+                    ));
                     actual = json!({"value": v, "findings": fs.iter().map(finding_json).collect::<Vec<_>>()});
                 }
             }
@@ -145,6 +141,18 @@ pub fn run_case(case: &Case) -> Outcome {
     }
     let verdict = if problems.is_empty() { Verdict::Pass } else { Verdict::Fail };
     Outcome { verdict, problems, actual }
+}
+
+/// Encodes `value` and says what is wrong if it does not give `bytes`.
+/// `differs` words the mismatch: "<differs[0]> <actual hex>, not <differs[1]><wanted hex>".
+fn encodes_back(case: &Case, value: &Value, bytes: &[u8], differs: [&str; 2], refused: &str) -> Option<String> {
+    match case.structure.encode(value, case.layout) {
+        Ok(b) if b == bytes => None,
+        Ok(b) => {
+            Some(format!("{} {}, not {}{}", differs[0], crate::hex::encode(&b), differs[1], crate::hex::encode(bytes)))
+        }
+        Err(e) => Some(format!("{refused}: {e}")),
+    }
 }
 
 /// Compares an expected value with an actual one, field by field, adding a
