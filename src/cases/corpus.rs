@@ -23,6 +23,11 @@ pub fn seeds(suite: &Suite) -> Vec<Seed> {
     for c in &suite.wire {
         let Some(b) = &c.bytes else { continue };
         let name = c.id.clone();
+        // `external_form` reads a selector byte, then the structure's bytes.
+        let index = Structure::ALL.iter().position(|s| *s == c.structure).unwrap_or(0) as u8;
+        let mut ext = vec![index | if c.layout == Layout::Legacy { 0x80 } else { 0 }];
+        ext.extend_from_slice(b);
+        out.push(("external_form", name.clone(), ext));
         match c.structure {
             Structure::RopInputBuffer => {
                 out.push(("rop_input_buffer", name.clone(), b.clone()));

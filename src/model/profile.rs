@@ -36,19 +36,25 @@ const DATA: &str = include_str!("../../spec/profiles/profiles.yaml");
 
 /// Every profile, by name.
 pub fn all() -> BTreeMap<String, Profile> {
-    // The file is compiled in and checked by a test; an error here is a
-    // build-time data bug, reported as no profiles rather than a panic.
-    let file: File = match serde_yaml::from_str(DATA) {
-        Ok(f) => f,
-        Err(_) => return BTreeMap::new(),
-    };
-    file.profiles
-        .into_iter()
-        .map(|(k, mut p)| {
-            p.name = k.clone();
-            (k, p)
-        })
-        .collect()
+    // Parsed once: the fuzz targets and the case runner ask for profiles
+    // many thousands of times.
+    static ALL: std::sync::OnceLock<BTreeMap<String, Profile>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        // The file is compiled in and checked by a test; an error here is a
+        // build-time data bug, reported as no profiles rather than a panic.
+        let file: File = match serde_yaml::from_str(DATA) {
+            Ok(f) => f,
+            Err(_) => return BTreeMap::new(),
+        };
+        file.profiles
+            .into_iter()
+            .map(|(k, mut p)| {
+                p.name = k.clone();
+                (k, p)
+            })
+            .collect()
+    })
+    .clone()
 }
 
 /// The profile called `name`.

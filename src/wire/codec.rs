@@ -312,15 +312,13 @@ impl<'a> Reader<'a> {
 
     /// The full path of `field` under the current position.
     pub fn path_of(&self, field: &str) -> String {
-        let mut s = String::new();
+        use std::fmt::Write as _;
+        let mut s = String::with_capacity(64);
         for seg in &self.path {
             match seg {
                 Seg::Name(n) => s.push_str(n),
                 Seg::Index(n, i) => {
-                    s.push_str(n);
-                    s.push('[');
-                    s.push_str(&i.to_string());
-                    s.push(']');
+                    let _ = write!(s, "{n}[{i}]");
                 }
             }
             s.push('.');
