@@ -17,6 +17,7 @@
 //! [MS-OXCROPS]: https://learn.microsoft.com/en-us/openspecs/exchange_server_protocols/ms-oxcrops/
 #![forbid(unsafe_code)]
 
+pub mod adapter;
 pub mod cases;
 pub mod fuzzing;
 pub mod hex;

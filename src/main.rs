@@ -1,7 +1,7 @@
 //! The `oxcnotif` command line: a thin layer over the library.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use oxcnotif::cases::run::{error_json, finding_json, run_suite, Verdict};
+use oxcnotif::cases::run::{error_json, finding_json, Verdict};
 use oxcnotif::wire::dissect;
 use oxcnotif::wire::{Layout, Structure};
 use serde_json::{json, Value};
@@ -125,22 +125,47 @@ enum Command {
         #[arg(long)]
         keep_passing: bool,
     },
-    /// Run the spec cases (wire, sequence, trace, regression) against the built-in reference and write a report
+    /// Run the spec cases against the built-in reference (default) or an implementation's adapter, and write a report
+    #[command(after_help = RUN_HELP)]
     Run {
+        /// The implementation's adapter command (see docs/adapter.md); the built-in reference when absent
+        #[arg(long)]
+        target: Option<String>,
+        /// Product profile: run the spec-profile sequence cases as this product and apply its expected failures (spec, exchange-2007, exchange-2010, exchange-2013-and-later)
+        #[arg(long)]
+        profile: Option<String>,
+        /// Run only the cases whose id matches (`*` and `?` wildcards; repeatable)
+        #[arg(long = "cases", alias = "case", value_name = "GLOB")]
+        select: Vec<String>,
+        /// Leave out the cases whose id matches (verdict EXCLUDED; repeatable)
+        #[arg(long, value_name = "GLOB")]
+        exclude: Vec<String>,
+        /// YAML file of expected failures: {expected_failures: [{id, reason}]}
+        #[arg(long, value_name = "FILE")]
+        expected_failures: Vec<PathBuf>,
+        /// Seconds to wait for each adapter reply before stopping it
+        #[arg(long, default_value_t = 5.0)]
+        timeout: f64,
         /// Directory of case files
         #[arg(long, default_value = "spec-cases")]
-        cases: PathBuf,
-        /// Run only the case with this id (repeatable)
-        #[arg(long = "case")]
-        only: Vec<String>,
-        /// Report directory
-        #[arg(long, default_value = "reports/reference")]
-        out: PathBuf,
+        suite: PathBuf,
+        /// Report directory [default: reports/<target name>/; no report when --cases is given]
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// Do not write a report
         #[arg(long)]
         no_report: bool,
     },
+    /// Serve the built-in reference over the adapter protocol on standard input and output (docs/adapter.md)
+    Adapter,
 }
+
+const RUN_HELP: &str = "Verdicts: PASS, NON-STRICT (a SHOULD departed from), INFO (behaviour the spec leaves open),
+FAIL (a MUST broken), UNIMPLEMENTED, EXCLUDED, XFAIL, XPASS (an expected failure that passes), ERROR
+(the target or the harness misbehaved).
+
+Exit status: 0 when no case is FAIL, XPASS or ERROR; 1 otherwise (or when interrupted);
+2 for a usage or configuration error.";
 
 fn main() -> ExitCode {
     match dispatch(Cli::parse().command) {
@@ -203,7 +228,22 @@ fn dispatch(command: Command) -> Result<ExitCode, ExitCode> {
             print!("{}", dissect::render(&bytes, &d));
             ExitCode::from(if d.result.is_ok() { 0 } else { 1 })
         }
-        Command::Run { cases, only, out, no_report } => run(&cases, &only, &out, no_report),
+        Command::Run { target, profile, select, exclude, expected_failures, timeout, suite, out, no_report } => {
+            run(RunArgs { target, profile, select, exclude, expected_failures, timeout, suite, out, no_report })?
+        }
+        Command::Adapter => {
+            let mut r = oxcnotif::adapter::reference::Reference::new();
+            let stdin = std::io::stdin();
+            let stdout = std::io::stdout();
+            match oxcnotif::adapter::serve(&mut r, stdin.lock(), std::io::BufWriter::new(stdout.lock())) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::CheckTrace { file, format } => check_trace(&file, format)?,
         Command::ExportCorpus { cases, out } => export_corpus(&cases, &out)?,
         Command::Regress { target, artifact, dir, keep_passing } => regress(&target, &artifact, &dir, keep_passing)?,
@@ -263,14 +303,63 @@ fn print_doc(doc: &Value, format: Format) {
     }
 }
 
-fn run(dir: &std::path::Path, only: &[String], out: &std::path::Path, no_report: bool) -> ExitCode {
-    let suite = match oxcnotif::cases::load_suite(dir) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
+struct RunArgs {
+    target: Option<String>,
+    profile: Option<String>,
+    select: Vec<String>,
+    exclude: Vec<String>,
+    expected_failures: Vec<PathBuf>,
+    timeout: f64,
+    suite: PathBuf,
+    out: Option<PathBuf>,
+    no_report: bool,
+}
+
+/// Reads an expected-failures file: `{expected_failures: [{id, reason}]}`.
+fn load_expected_failures(
+    path: &std::path::Path,
+    known: &std::collections::BTreeSet<&str>,
+    into: &mut std::collections::BTreeMap<String, String>,
+) -> Result<(), String> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct File {
+        #[serde(default)]
+        #[allow(dead_code)]
+        description: Option<String>,
+        expected_failures: Vec<Entry>,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Entry {
+        id: String,
+        reason: String,
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let f: File = serde_yaml::from_str(&text).map_err(|e| {
+        let at = e.location().map(|l| format!(":{}", l.line())).unwrap_or_default();
+        format!("{}{at}: {e}", path.display())
+    })?;
+    for (i, e) in f.expected_failures.into_iter().enumerate() {
+        let line = text.lines().position(|l| l.contains(&e.id)).map(|n| format!(":{}", n + 1)).unwrap_or_default();
+        if !known.contains(e.id.as_str()) {
+            return Err(format!("{}{line}: expected_failures[{i}].id: no case has id {:?}", path.display(), e.id));
         }
-    };
+        if e.reason.trim().is_empty() {
+            return Err(format!("{}{line}: expected_failures[{i}].reason: give the reason", path.display()));
+        }
+        into.insert(e.id, e.reason);
+    }
+    Ok(())
+}
+
+fn run(a: RunArgs) -> Result<ExitCode, ExitCode> {
+    use oxcnotif::adapter::{process::AdapterProcess, reference::Reference, Implementation};
+    use oxcnotif::cases::run::{run_suite, RunOptions};
+    let suite = oxcnotif::cases::load_suite(&a.suite).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })?;
     let ids: std::collections::BTreeSet<&str> = suite
         .wire
         .iter()
@@ -279,50 +368,156 @@ fn run(dir: &std::path::Path, only: &[String], out: &std::path::Path, no_report:
         .chain(suite.traces.iter().map(|c| c.id.as_str()))
         .chain(suite.regressions.iter().map(|c| c.id.as_str()))
         .collect();
-    for id in only {
-        if !ids.contains(id.as_str()) {
-            return usage(&format!("no case has id {id:?}"));
+    for g in &a.select {
+        if !ids.iter().any(|id| oxcnotif::cases::run::glob_match(g, id)) {
+            return Err(usage(&format!("no case id matches {g:?}")));
         }
     }
-    let results = run_suite(&suite, only);
-    for r in &results {
-        if r.outcome.verdict == Verdict::Fail {
-            println!("FAIL {} ({}:{})", r.id, r.file.display(), r.line);
-            for p in &r.outcome.problems {
+    if let Some(p) = &a.profile {
+        if oxcnotif::model::profile::named(p).is_none() {
+            let names: Vec<String> = oxcnotif::model::profile::all().keys().cloned().collect();
+            return Err(usage(&format!("--profile {p:?} is not one of {}", names.join(", "))));
+        }
+    }
+    if !(a.timeout > 0.0 && a.timeout.is_finite()) {
+        return Err(usage("--timeout is a positive number of seconds"));
+    }
+    let mut expected = std::collections::BTreeMap::new();
+    let mut files = a.expected_failures.clone();
+    if let Some(p) = &a.profile {
+        let builtin = a.suite.join("..").join("spec").join("profiles").join(format!("{p}.expected-failures.yaml"));
+        let builtin = if builtin.exists() {
+            builtin
+        } else {
+            std::path::Path::new("spec/profiles").join(format!("{p}.expected-failures.yaml"))
+        };
+        if builtin.exists() {
+            files.insert(0, builtin);
+        }
+    }
+    for f in &files {
+        load_expected_failures(f, &ids, &mut expected).map_err(|e| {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        })?;
+    }
+    let interrupted = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    {
+        let flag = interrupted.clone();
+        let _ = ctrlc::set_handler(move || {
+            if flag.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                std::process::exit(130); // a second Ctrl-C: stop at once
+            }
+            eprintln!(
+                "\ninterrupted: finishing the current case and writing an incomplete report (Ctrl-C again to quit now)"
+            );
+        });
+    }
+    let subset = !a.select.is_empty();
+    let stderr_log = match &a.out {
+        Some(o) => o.join("target-stderr.log"),
+        None => std::env::temp_dir().join(format!("oxcnotif-target-{}.log", std::process::id())),
+    };
+    let mut reference = Reference::new();
+    let mut process;
+    let imp: &mut dyn Implementation = match &a.target {
+        None => &mut reference,
+        Some(cmd) => {
+            // The adapter's stderr goes beside the report (or to a temporary
+            // log when there is no report directory yet).
+            let opts = oxcnotif::adapter::process::Options {
+                timeout: std::time::Duration::from_secs_f64(a.timeout),
+                stderr_log: Some(stderr_log.clone()),
+                interrupted: interrupted.clone(),
+                ..Default::default()
+            };
+            if let Some(parent) = opts.stderr_log.as_ref().and_then(|p| p.parent()) {
+                let _ = std::fs::create_dir_all(parent);
+            }
+            if let Some(p) = &opts.stderr_log {
+                let _ = std::fs::write(p, b"");
+            }
+            process = AdapterProcess::start(cmd, opts).map_err(|e| {
+                eprintln!("error: --target: {e}");
+                ExitCode::from(2)
+            })?;
+            &mut process
+        }
+    };
+    let target_name = match &a.target {
+        None => "reference".to_string(),
+        Some(_) => imp.hello().name.clone(),
+    };
+    let dir_name: String = target_name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '-' })
+        .collect();
+    let opts = RunOptions {
+        profile: a.profile.clone(),
+        select: a.select.clone(),
+        exclude: a.exclude.clone(),
+        expected_failures: expected,
+        interrupted: interrupted.clone(),
+    };
+    let result = run_suite(&suite, imp, &opts);
+    let info = oxcnotif::report::RunInfo {
+        target: target_name.clone(),
+        command: a.target.clone(),
+        profile: a.profile.clone(),
+        incomplete: result.incomplete,
+        restarts: result.restarts,
+    };
+    let counts = oxcnotif::report::counts(&result.rows);
+    for r in &result.rows {
+        if r.outcome.verdict.is_bad() || matches!(r.outcome.verdict, Verdict::NonStrict) {
+            println!("{} {} ({}:{})", r.outcome.verdict.name(), r.id, r.file.display(), r.line);
+            for p in r.outcome.problem_text().lines().take(12) {
                 println!("     {p}");
             }
-            println!("     rerun: oxcnotif run --case {}", r.id);
+            println!("     rerun: {}", info.rerun(&r.id));
         }
     }
-    let counts = oxcnotif::report::counts(&results);
-    let pass = counts.get(&Verdict::Pass).copied().unwrap_or(0);
-    let fail = counts.get(&Verdict::Fail).copied().unwrap_or(0);
-    let mut by: std::collections::BTreeMap<(&str, &str), (usize, usize)> = Default::default();
-    for r in &results {
-        let e = by.entry((r.kind, r.group.as_str())).or_default();
-        if r.outcome.verdict == Verdict::Pass {
-            e.0 += 1
-        } else {
-            e.1 += 1
+    let mut by: std::collections::BTreeMap<(&str, &str), std::collections::BTreeMap<Verdict, usize>> =
+        Default::default();
+    for r in &result.rows {
+        *by.entry((r.kind, r.group.as_str())).or_default().entry(r.outcome.verdict).or_insert(0) += 1;
+    }
+    match &a.target {
+        None => println!("target: reference codec, server model and client monitor (built in)"),
+        Some(cmd) => println!("target: {target_name} ({cmd})"),
+    }
+    for ((kind, group), m) in &by {
+        let parts: Vec<String> = m.iter().map(|(v, n)| format!("{n} {}", v.name())).collect();
+        println!("  {kind:<10} {group:<40} {}", parts.join(", "));
+    }
+    let parts: Vec<String> = counts.iter().filter(|(_, n)| **n > 0).map(|(v, n)| format!("{n} {}", v.name())).collect();
+    println!("{} cases: {}", result.rows.len(), parts.join(", "));
+    if result.incomplete {
+        println!("INCOMPLETE: the run was interrupted");
+    }
+    let out = match (&a.out, a.no_report, subset) {
+        (_, true, _) => None,
+        (Some(o), false, _) => Some(o.clone()),
+        (None, false, false) => Some(PathBuf::from("reports").join(&dir_name)),
+        (None, false, true) => None,
+    };
+    if let Some(out) = out {
+        let table = oxcnotif::report::requirements::load(std::path::Path::new("spec/requirements"))
+            .or_else(|_| oxcnotif::report::requirements::load(&a.suite.join("..").join("spec").join("requirements")))
+            .unwrap_or_default();
+        if let Err(e) = oxcnotif::report::write_all(&out, &info, &result, &table) {
+            eprintln!("error: cannot write the report to {}: {e}", out.display());
+            return Err(ExitCode::from(2));
         }
-    }
-    println!("target: reference codec, server model and client monitor (built in)");
-    for ((kind, group), (p, f)) in &by {
-        println!("  {kind:<9} {group:<36} {p:>4} pass {f:>4} fail");
-    }
-    println!("{pass} passed, {fail} failed");
-    if !no_report && only.is_empty() {
-        let md = oxcnotif::report::summary_md("reference", &results);
-        let js = oxcnotif::report::results_json("reference", &results);
-        for (name, body) in [("summary.md", md), ("results.json", js)] {
-            if let Err(e) = oxcnotif::report::write_atomic(&out.join(name), body.as_bytes()) {
-                eprintln!("error: cannot write {}: {e}", out.join(name).display());
-                return ExitCode::from(2);
-            }
+        if a.target.is_some() && a.out.is_none() {
+            // Keep the adapter's log beside the report.
+            let _ = std::fs::copy(&stderr_log, out.join("target-stderr.log"));
+            let _ = std::fs::remove_file(&stderr_log);
         }
         println!("report: {}", out.display());
     }
-    ExitCode::from(if fail == 0 { 0 } else { 1 })
+    let bad = result.rows.iter().any(|r| r.outcome.verdict.is_bad());
+    Ok(ExitCode::from(if bad || result.incomplete { 1 } else { 0 }))
 }
 
 fn check_trace(file: &std::path::Path, format: Format) -> Result<ExitCode, ExitCode> {

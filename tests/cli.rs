@@ -178,17 +178,17 @@ fn run_fails_on_a_failing_case_and_refuses_a_broken_file() {
         )
     };
     std::fs::write(dir.join("a.yaml"), case("value: {RopId: 0x6E, SessionIndex: 1}")).unwrap();
-    let o = oxcnotif(&["run", "--cases", dir.to_str().unwrap(), "--no-report"]);
+    let o = oxcnotif(&["run", "--suite", dir.to_str().unwrap(), "--no-report"]);
     assert_eq!(o.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("1 passed, 0 failed"));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("1 cases: 1 PASS"));
     std::fs::write(dir.join("a.yaml"), case("value: {RopId: 0x6E, SessionIndex: 2}")).unwrap();
-    let o = oxcnotif(&["run", "--cases", dir.to_str().unwrap(), "--no-report"]);
+    let o = oxcnotif(&["run", "--suite", dir.to_str().unwrap(), "--no-report"]);
     assert_eq!(o.status.code(), Some(1));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("SessionIndex: expected 2, got 1"), "{out}");
     assert!(out.contains("rerun: oxcnotif run --case t.one"));
     std::fs::write(dir.join("a.yaml"), case("valu: {RopId: 0x6E}")).unwrap();
-    let o = oxcnotif(&["run", "--cases", dir.to_str().unwrap(), "--no-report"]);
+    let o = oxcnotif(&["run", "--suite", dir.to_str().unwrap(), "--no-report"]);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("a.yaml:") && err.contains("unknown field `valu`"), "{err}");

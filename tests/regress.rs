@@ -36,9 +36,9 @@ fn regress_writes_a_case_that_loads_and_replays() {
     assert_eq!(r.target, "notification_data");
     assert_eq!(r.bytes, vec![0x04, 0x00, 1, 2, 3, 4, 5, 6, 7, 8]);
     assert!(r.id.starts_with("regression.notification-data."));
-    let out = Command::new(bin).args(["run", "--cases", cases.to_str().unwrap(), "--no-report"]).output().unwrap();
+    let out = Command::new(bin).args(["run", "--suite", cases.to_str().unwrap(), "--no-report"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("1 passed, 0 failed"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 cases: 1 PASS"));
     // An unknown target is a usage error.
     let o = Command::new(bin).args(["regress", "nope", artifact.to_str().unwrap()]).output().unwrap();
     assert_eq!(o.status.code(), Some(2));

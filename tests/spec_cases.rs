@@ -83,7 +83,7 @@ fn verdict(o: Outcome, description: &str, file: &Path, line: usize) -> Result<()
     if o.verdict == Verdict::Pass {
         Ok(())
     } else {
-        Err(format!("{description} ({}:{line})\n{}", file.display(), o.problems.join("\n")).into())
+        Err(format!("{description} ({}:{line})\n{}", file.display(), o.problem_text()).into())
     }
 }
 
@@ -92,7 +92,7 @@ fn check_case(case: &Case) -> Result<(), Failed> {
     if o.verdict == Verdict::Pass {
         Ok(())
     } else {
-        Err(format!("{} ({}:{})\n{}", case.description, case.file.display(), case.line, o.problems.join("\n")).into())
+        Err(format!("{} ({}:{})\n{}", case.description, case.file.display(), case.line, o.problem_text()).into())
     }
 }
 

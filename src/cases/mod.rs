@@ -56,6 +56,8 @@ struct RawCase {
     bytes: Option<String>,
     #[serde(default)]
     value: Option<Value>,
+    #[serde(default)]
+    grade: Option<String>,
     expect: RawExpect,
 }
 
@@ -135,6 +137,8 @@ pub struct Case {
     pub value: Option<Value>,
     /// The expectation.
     pub expect: Expect,
+    /// How strong the case's checks are (`grade:`; default MUST).
+    pub grade: run::Grade,
     /// The file it came from.
     pub file: PathBuf,
     /// Its line in that file.
@@ -384,6 +388,12 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<Case>, LoadError> {
             Some(t) => Some(crate::hex::parse(t).map_err(|e| err("bytes", e.to_string()))?),
             None => None,
         };
+        let grade = match rc.grade.as_deref() {
+            None => run::Grade::Must,
+            Some(g) => {
+                run::Grade::from_name(g).ok_or_else(|| err("grade", format!("{g:?} is not must, should or info")))?
+            }
+        };
         let e = rc.expect;
         let shapes = [e.value.is_some() || e.findings.is_some(), e.error.is_some(), e.encode_error.is_some()];
         if shapes.iter().filter(|x| **x).count() != 1 {
@@ -427,6 +437,7 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<Case>, LoadError> {
             bytes_text: rc.bytes,
             value: rc.value,
             expect,
+            grade,
             file: path.into(),
             line: line.unwrap_or(0),
         });

@@ -11,11 +11,11 @@
 //!     bytes: "00010200ff"
 //! ```
 
-use super::run::{Outcome, Verdict};
+use super::run::{Grade, Outcome, Problem};
 use super::LoadError;
 use crate::fuzzing::{run_target, TARGETS};
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
 /// A loaded regression case.
@@ -103,12 +103,13 @@ pub fn check(target: &str, bytes: &[u8]) -> Result<(), String> {
 /// Runs a regression case.
 pub fn run_regression(case: &RegressionCase) -> Outcome {
     match check(&case.target, &case.bytes) {
-        Ok(()) => Outcome { verdict: Verdict::Pass, problems: Vec::new(), actual: json!({"target": case.target}) },
-        Err(e) => Outcome {
-            verdict: Verdict::Fail,
-            problems: vec![e.clone()],
-            actual: json!({"target": case.target, "error": e}),
-        },
+        Ok(()) => Outcome::graded(Vec::new(), Grade::Must, json!({"target": case.target}), Value::Null),
+        Err(e) => Outcome::graded(
+            vec![Problem::must(e.clone())],
+            Grade::Must,
+            json!({"target": case.target, "error": e}),
+            Value::Null,
+        ),
     }
 }
 

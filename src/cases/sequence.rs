@@ -22,9 +22,10 @@
 //!         expect: {RopsList: [{RopId: 0x2A, NotificationHandle: $sub}]}
 //! ```
 
-use super::run::{error_json, finding_json, scalar_eq, Outcome, Verdict};
+use super::run::{error_json, exchange, finding_json, scalar_eq, unusable, Grade, Outcome, Problem, Verdict};
 use super::LoadError;
-use crate::model::{profile, Event, Profile, Server, Setup};
+use crate::adapter::{request, Implementation, Reply};
+use crate::model::{profile, Event, Profile, Setup};
 use crate::wire::rop_buffer::RopInputBuffer;
 use crate::wire::value::Obj;
 use crate::wire::{Layout, Structure, WireStructure};
@@ -43,8 +44,8 @@ pub enum Action {
     Send(Value),
     /// Send a ROP input buffer given as hex.
     SendHex(Vec<u8>),
-    /// An event happens.
-    Event(Event),
+    /// An event happens (the event value as written; checked when loaded).
+    Event(Value),
     /// Send the empty ROP input buffer `02 00` (MS-OXCROPS 4.1, MS-OXCNOTIF_R337).
     Poll,
 }
@@ -79,6 +80,10 @@ pub struct SequenceCase {
     pub layout: Layout,
     /// The initial state.
     pub setup: Setup,
+    /// The initial state as written (sent to the implementation by `reset`).
+    pub setup_value: Value,
+    /// How strong the case's checks are (`grade:`; default MUST).
+    pub grade: Grade,
     /// The steps.
     pub steps: Vec<Step>,
     /// The file.
@@ -112,6 +117,8 @@ struct RawCase {
     layout: Option<String>,
     #[serde(default)]
     setup: Option<Value>,
+    #[serde(default)]
+    grade: Option<String>,
     steps: Vec<Value>,
 }
 
@@ -153,6 +160,13 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<SequenceCase>, LoadErro
             Some(v) => parse_setup(v).map_err(|e| err(format!("setup.{}", e.field), e.message))?,
             None => Setup { logons: vec![0], ..Setup::default() },
         };
+        let grade = match rc.grade.as_deref() {
+            None => Grade::Must,
+            Some(g) => {
+                Grade::from_name(g).ok_or_else(|| err("grade".into(), format!("{g:?} is not must, should or info")))?
+            }
+        };
+        let setup_value = rc.setup.clone().unwrap_or_else(|| json!({"logons": [0]}));
         let mut steps = Vec::new();
         for (k, s) in rc.steps.iter().enumerate() {
             steps
@@ -171,6 +185,8 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<SequenceCase>, LoadErro
             profile,
             layout,
             setup,
+            setup_value,
+            grade,
             steps,
             file: path.into(),
             line: line.unwrap_or(0),
@@ -179,7 +195,7 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<SequenceCase>, LoadErro
     Ok(out)
 }
 
-fn parse_setup(v: &Value) -> Result<Setup, crate::wire::EncodeError> {
+pub fn parse_setup(v: &Value) -> Result<Setup, crate::wire::EncodeError> {
     use crate::wire::EncodeError;
     let o = Obj::new(v, &["logons", "folders", "messages", "session_index"])?;
     let mut s = Setup { session_index: o.opt_u16("session_index")?.unwrap_or(0), ..Setup::default() };
@@ -236,7 +252,10 @@ fn parse_step(v: &Value) -> Result<Step, crate::wire::EncodeError> {
             let text = h.as_str().ok_or_else(|| EncodeError::new("send_hex", "expected hex text"))?;
             Action::SendHex(crate::hex::parse(text).map_err(|e| EncodeError::new("send_hex", e.to_string()))?)
         }
-        (None, None, Some(e), None) => Action::Event(Event::from_value(e).map_err(|e| e.within("event"))?),
+        (None, None, Some(e), None) => {
+            Event::from_value(e).map_err(|e| e.within("event"))?;
+            Action::Event(e.clone())
+        }
         (None, None, None, Some(p)) => {
             if let Some(po) = p.as_object() {
                 if let Some(m) = po.get("max_output") {
@@ -287,14 +306,14 @@ pub fn match_partial(
     exp: &Value,
     act: &Value,
     binds: &mut BTreeMap<String, Value>,
-    problems: &mut Vec<String>,
+    problems: &mut Vec<(String, String)>,
 ) {
     let at = |k: &str| if path.is_empty() { k.to_string() } else { format!("{path}.{k}") };
     match (exp, act) {
         (Value::String(s), _) if s.starts_with('$') => match binds.get(s) {
             Some(b) => {
                 if !scalar_eq(b, act) {
-                    problems.push(format!("{path}: expected {s} = {b}, got {act}"));
+                    problems.push((path.to_string(), format!("expected {s} = {b}, got {act}")));
                 }
             }
             None => {
@@ -305,13 +324,13 @@ pub fn match_partial(
             for (k, ev) in e {
                 match a.get(k) {
                     Some(av) => match_partial(&at(k), ev, av, binds, problems),
-                    None => problems.push(format!("{}: expected {ev}, but the field is absent", at(k))),
+                    None => problems.push((at(k), format!("expected {ev}, but the field is absent"))),
                 }
             }
         }
         (Value::Array(e), Value::Array(a)) => {
             if e.len() != a.len() {
-                problems.push(format!("{path}: expected {} entries, got {}", e.len(), a.len()));
+                problems.push((path.to_string(), format!("expected {} entries, got {}", e.len(), a.len())));
             }
             for (i, (ev, av)) in e.iter().zip(a).enumerate() {
                 match_partial(&format!("{path}[{i}]"), ev, av, binds, problems);
@@ -319,128 +338,181 @@ pub fn match_partial(
         }
         _ => {
             if !scalar_eq(exp, act) {
-                problems.push(format!("{path}: expected {exp}, got {act}"));
+                problems.push((path.to_string(), format!("expected {exp}, got {act}")));
             }
         }
     }
 }
 
-/// Something that executes ROP buffers and takes events: the built-in
-/// model, or (later) an implementation behind an adapter.
-pub trait Target {
-    /// Processes a ROP input buffer.
-    fn execute(&mut self, input: &[u8], max_output: usize) -> Result<Vec<u8>, (u32, String)>;
-    /// An event happens.
-    fn event(&mut self, e: &Event);
-    /// The handle of a logon set up at the start.
-    fn logon_handle(&self, logon_id: u8) -> Option<u32>;
-}
-
-impl Target for Server {
-    fn execute(&mut self, input: &[u8], max_output: usize) -> Result<Vec<u8>, (u32, String)> {
-        Server::execute(self, input, max_output).map_err(|e| (e.code, e.message))
-    }
-    fn event(&mut self, e: &Event) {
-        Server::event(self, e);
-    }
-    fn logon_handle(&self, logon_id: u8) -> Option<u32> {
-        Server::logon_handle(self, logon_id)
-    }
-}
-
-/// Runs a sequence case against the built-in reference server.
+/// Runs a sequence case against the built-in reference server, with the
+/// case's own profile.
 pub fn run_sequence(case: &SequenceCase) -> Outcome {
-    let mut server = Server::new(case.profile.clone(), case.layout, &case.setup);
-    run_against(case, &mut server)
+    let mut r = crate::adapter::reference::Reference::new();
+    run_with(case, &case.profile.name, &mut r)
 }
 
-/// Runs a sequence case against a target.
-pub fn run_against(case: &SequenceCase, target: &mut dyn Target) -> Outcome {
-    let mut problems = Vec::new();
+/// Runs a sequence case against an implementation (server role), which
+/// `reset` tells to behave as `profile`.
+pub fn run_with(case: &SequenceCase, profile: &str, imp: &mut dyn Implementation) -> Outcome {
+    let mut exchanges = Vec::new();
+    let with = |mut o: Outcome, exchanges: Vec<super::run::Exchange>| {
+        o.exchanges = exchanges;
+        o
+    };
+    let mut needed = vec!["reset", "execute"];
+    if case.steps.iter().any(|s| matches!(s.action, Action::Event(_))) {
+        needed.push("event");
+    }
+    if let Some(op) = needed.iter().find(|op| !imp.hello().supports(op)) {
+        return Outcome::without_checks(Verdict::Unimplemented, crate::adapter::not_listed(op, None));
+    }
+    let expected = Value::Array(
+        case.steps
+            .iter()
+            .enumerate()
+            .map(|(k, s)| {
+                let mut e = json!({"step": k});
+                match &s.action {
+                    Action::Event(v) => e["event"] = v.clone(),
+                    Action::Send(v) => e["send"] = v.clone(),
+                    Action::SendHex(b) => e["send_hex"] = Value::String(crate::hex::encode(b)),
+                    Action::Poll => e["poll"] = json!({"max_output": s.max_output}),
+                }
+                if let Some(x) = &s.expect {
+                    e["expect"] = x.clone();
+                }
+                if let Some(c) = s.expect_error {
+                    e["expect_error"] = json!(c);
+                }
+                e
+            })
+            .collect(),
+    );
+    let req = request::reset(profile, case.layout.name(), &case.setup_value);
+    let reply = imp.call(req.clone());
+    exchanges.push(exchange(&req, &reply));
+    if let Some(o) = unusable("reset", &reply) {
+        return with(o, exchanges);
+    }
+    let mut problems: Vec<Problem> = Vec::new();
     let mut binds: BTreeMap<String, Value> = BTreeMap::new();
-    for l in &case.setup.logons {
-        if let Some(h) = target.logon_handle(*l) {
-            binds.insert(format!("$logon{l}"), Value::from(h));
+    if let Reply::Ok(ok) = &reply {
+        if let Some(m) = ok.get("logons").and_then(Value::as_object) {
+            for (l, h) in m {
+                binds.insert(format!("$logon{l}"), h.clone());
+            }
         }
     }
     let mut log = Vec::new();
     for (k, step) in case.steps.iter().enumerate() {
-        let mut step_problems = Vec::new();
+        let mut step_problems: Vec<Problem> = Vec::new();
         let input = match &step.action {
             Action::Event(e) => {
-                target.event(e);
-                log.push(json!({"step": k, "event": e.event_type.name()}));
+                let req = request::event(e);
+                let reply = imp.call(req.clone());
+                exchanges.push(exchange(&req, &reply));
+                if let Some(o) = unusable(&format!("step {k}: event"), &reply) {
+                    return with(o, exchanges);
+                }
+                log.push(json!({"step": k, "event": e.get("Type").cloned().unwrap_or(Value::Null)}));
                 continue;
             }
             Action::Poll => vec![0x02, 0x00],
             Action::SendHex(b) => b.clone(),
             Action::Send(v) => {
-                let v = substitute(v, &binds, &mut step_problems);
+                let mut unbound = Vec::new();
+                let v = substitute(v, &binds, &mut unbound);
+                step_problems.extend(unbound.into_iter().map(|m| Problem::must(m).in_step(k)));
                 match RopInputBuffer::from_value(&v, case.layout).and_then(|b| crate::wire::encode(&b, case.layout)) {
                     Ok(b) => b,
                     Err(e) => {
-                        problems.push(format!("step {k}: the input value does not encode: {e}"));
+                        problems.push(Problem::must(format!("the input value does not encode: {e}")).in_step(k));
                         break;
                     }
                 }
             }
         };
-        let result = target.execute(&input, step.max_output);
+        let req = request::execute(&input, step.max_output);
+        let reply = imp.call(req.clone());
+        exchanges.push(exchange(&req, &reply));
+        if let Some(o) = unusable(&format!("step {k}: execute"), &reply) {
+            return with(o, exchanges);
+        }
+        let ok = match &reply {
+            Reply::Ok(ok) => ok.clone(),
+            _ => Value::Null,
+        };
         let mut entry = json!({"step": k, "input": crate::hex::encode(&input), "max_output": step.max_output});
-        match result {
-            Err((code, message)) => {
-                entry["error"] = json!({"code": code, "message": message});
-                match step.expect_error {
-                    Some(c) if c == code => {}
-                    Some(c) => step_problems.push(format!(
-                        "expected the call to fail with 0x{c:08X}, it failed with 0x{code:08X}: {message}"
-                    )),
-                    None => step_problems.push(format!("the call failed with 0x{code:08X}: {message}")),
-                }
+        if let Some(f) = ok.get("failed") {
+            let code = f["code"].as_u64().unwrap_or(0) as u32;
+            let message = f["message"].as_str().unwrap_or("").to_string();
+            entry["error"] = json!({"code": code, "message": message});
+            match step.expect_error {
+                Some(c) if c == code => {}
+                Some(c) => step_problems.push(Problem::must(format!(
+                    "expected the call to fail with 0x{c:08X}, it failed with 0x{code:08X}: {message}"
+                ))),
+                None => step_problems.push(Problem::must(format!("the call failed with 0x{code:08X}: {message}"))),
             }
-            Ok(out) => {
-                entry["output"] = Value::String(crate::hex::encode(&out));
-                if let Some(c) = step.expect_error {
-                    step_problems.push(format!("expected the call to fail with 0x{c:08X}, but it answered"));
+        } else {
+            let out = match ok.get("hex").and_then(Value::as_str).map(crate::hex::parse) {
+                Some(Ok(b)) => b,
+                _ => {
+                    let mut o = Outcome::without_checks(
+                        Verdict::Error,
+                        format!("step {k}: execute: the reply has neither hex nor failed"),
+                    );
+                    o.actual = ok.clone();
+                    return with(o, exchanges);
                 }
-                if out.len() > step.max_output {
-                    step_problems.push(format!(
-                        "the output is {} bytes, over the {} allowed",
-                        out.len(),
-                        step.max_output
-                    ));
+            };
+            entry["output"] = Value::String(crate::hex::encode(&out));
+            if let Some(c) = step.expect_error {
+                step_problems.push(Problem::must(format!("expected the call to fail with 0x{c:08X}, but it answered")));
+            }
+            if out.len() > step.max_output {
+                step_problems.push(Problem::must(format!(
+                    "the output is {} bytes, over the {} allowed",
+                    out.len(),
+                    step.max_output
+                )));
+            }
+            match Structure::RopOutputBuffer.decode(&out, Layout::Spec) {
+                Err(e) => {
+                    step_problems.push(Problem::at(Grade::Must, &e.field, format!("the output does not decode: {e}")));
+                    entry["decode_error"] = error_json(&e);
                 }
-                match Structure::RopOutputBuffer.decode(&out, Layout::Spec) {
-                    Err(e) => {
-                        step_problems.push(format!("the output does not decode: {e}"));
-                        entry["decode_error"] = error_json(&e);
+                Ok((v, findings)) => {
+                    // A MUST broken always counts. A SHOULD departed from is
+                    // NON-STRICT under the `spec` profile, and not counted under a
+                    // product profile, whose products depart from some SHOULDs on
+                    // purpose (for example TagCount for ObjectModified, MS-OXCNOTIF_R198).
+                    for f in &findings {
+                        let grade = if f.level == crate::wire::Level::Must {
+                            Some(Grade::Must)
+                        } else if profile == "spec" {
+                            Some(Grade::Should)
+                        } else {
+                            None
+                        };
+                        if let Some(g) = grade {
+                            step_problems.push(Problem::at(g, &f.field, format!("the output breaks a rule: {f}")));
+                        }
                     }
-                    Ok((v, findings)) => {
-                        // A MUST broken always fails the step. A SHOULD departed
-                        // from fails it under the `spec` profile only: product
-                        // profiles depart from some SHOULDs on purpose (for
-                        // example TagCount for ObjectModified, MS-OXCNOTIF_R198).
-                        for f in &findings {
-                            if f.level == crate::wire::Level::Must || case.profile.name == "spec" {
-                                step_problems.push(format!("the output breaks a rule: {f}"));
-                            }
-                        }
-                        if !findings.is_empty() {
-                            entry["findings"] = Value::Array(findings.iter().map(finding_json).collect());
-                        }
-                        if let Some(exp) = &step.expect {
-                            match_partial("", exp, &v, &mut binds, &mut step_problems);
-                        }
-                        entry["value"] = v;
+                    if !findings.is_empty() {
+                        entry["findings"] = Value::Array(findings.iter().map(finding_json).collect());
                     }
+                    if let Some(exp) = &step.expect {
+                        let mut diffs = Vec::new();
+                        match_partial("", exp, &v, &mut binds, &mut diffs);
+                        step_problems.extend(diffs.into_iter().map(|(p, m)| Problem::at(Grade::Must, &p, m)));
+                    }
+                    entry["value"] = v;
                 }
             }
         }
         log.push(entry);
-        for p in step_problems {
-            problems.push(format!("step {k}: {p}"));
-        }
+        problems.extend(step_problems.into_iter().map(|p| p.in_step(k)));
     }
-    let verdict = if problems.is_empty() { Verdict::Pass } else { Verdict::Fail };
-    Outcome { verdict, problems, actual: Value::Array(log) }
+    with(Outcome::graded(problems, case.grade, Value::Array(log), expected), exchanges)
 }

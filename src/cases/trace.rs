@@ -18,9 +18,10 @@
 //!       findings: []   # IDs, or {requirement, step, field, offset} to pin the place
 //! ```
 
-use super::run::{finding_json, Outcome, Verdict};
+use super::run::{exchange, unusable, Grade, Outcome, Problem, Verdict};
 use super::LoadError;
-use crate::model::client::{check, TraceStep};
+use crate::adapter::{request, Implementation, Reply};
+use crate::model::client::TraceStep;
 use crate::wire::Layout;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -48,6 +49,8 @@ pub struct TraceCase {
     pub findings: Vec<String>,
     /// Findings pinned to a place: (requirement, step, field, offset).
     pub located: Vec<(String, usize, String, usize)>,
+    /// How strong the case's checks are (`grade:`; default MUST).
+    pub grade: Grade,
     /// The file.
     pub file: PathBuf,
     /// The line of its id.
@@ -76,6 +79,8 @@ struct RawCase {
     layout: Option<String>,
     #[serde(default)]
     preexisting_handles: Vec<u32>,
+    #[serde(default)]
+    grade: Option<String>,
     trace: Vec<RawStep>,
     expect: RawExpect,
 }
@@ -160,6 +165,12 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<TraceCase>, LoadError> 
         let layout =
             Layout::from_name(lname).ok_or_else(|| err("layout".into(), format!("{lname:?} is not spec or legacy")))?;
         let trace = steps(&rc.trace).map_err(|(f, m)| err(f, m))?;
+        let grade = match rc.grade.as_deref() {
+            None => Grade::Must,
+            Some(g) => {
+                Grade::from_name(g).ok_or_else(|| err("grade".into(), format!("{g:?} is not must, should or info")))?
+            }
+        };
         let mut findings = Vec::new();
         let mut located = Vec::new();
         for f in rc.expect.findings {
@@ -182,6 +193,7 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<TraceCase>, LoadError> 
             preexisting_handles: rc.preexisting_handles,
             findings,
             located,
+            grade,
             file: path.into(),
             line: line.unwrap_or(0),
         });
@@ -189,49 +201,81 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<TraceCase>, LoadError> 
     Ok(out)
 }
 
-/// Runs a trace case through the client monitor.
+/// Runs a trace case through the built-in client monitor.
 pub fn run_trace(case: &TraceCase) -> Outcome {
-    match check(&case.trace, case.layout, &case.preexisting_handles) {
-        Err(e) => Outcome {
-            verdict: Verdict::Fail,
-            problems: vec![format!("step {}: {}", e.step, e.message)],
-            actual: json!({"error": {"step": e.step, "message": e.message}}),
-        },
-        Ok(found) => {
-            let mut ids: Vec<&str> = found.iter().map(|f| f.finding.requirement).collect();
-            ids.sort();
-            let mut problems = Vec::new();
-            for (req, step, field, offset) in &case.located {
-                let hit = found.iter().any(|f| {
-                    f.finding.requirement == req
-                        && f.step == *step
-                        && &f.finding.field == field
-                        && f.finding.offset == *offset
-                });
-                if !hit {
-                    problems.push(format!("expected {req} at step {step}, {field}, offset {offset}"));
-                }
-            }
-            if ids != case.findings.iter().map(String::as_str).collect::<Vec<_>>() {
-                problems.push(format!("findings: expected {:?}, got {ids:?}", case.findings));
-                for f in &found {
-                    problems.push(format!("  step {}: {}", f.step, f.finding));
-                }
-            }
-            let actual = Value::Array(
-                found
-                    .iter()
-                    .map(|f| {
-                        let mut v = finding_json(&f.finding);
-                        v["step"] = json!(f.step);
-                        v
-                    })
-                    .collect(),
-            );
-            let verdict = if problems.is_empty() { Verdict::Pass } else { Verdict::Fail };
-            Outcome { verdict, problems, actual: json!({"findings": actual}) }
-        }
+    run_with(case, &mut crate::adapter::reference::Reference::new())
+}
+
+/// Runs a trace case through an implementation's client monitor
+/// (`check_trace`: capture analysers).
+pub fn run_with(case: &TraceCase, imp: &mut dyn Implementation) -> Outcome {
+    if !imp.hello().supports("check_trace") {
+        return Outcome::without_checks(Verdict::Unimplemented, crate::adapter::not_listed("check_trace", None));
     }
+    let req = request::check_trace(
+        case.layout.name(),
+        &case.preexisting_handles,
+        &crate::adapter::reference::trace_steps_json(&case.trace),
+    );
+    let reply = imp.call(req.clone());
+    let exchanges = vec![exchange(&req, &reply)];
+    let expected = json!({"findings": case.findings});
+    if let Some(mut o) = unusable("check_trace", &reply) {
+        o.exchanges = exchanges;
+        return o;
+    }
+    let ok = match &reply {
+        Reply::Ok(v) => v.clone(),
+        _ => Value::Null,
+    };
+    let mut o = if let Some(e) = ok.get("error") {
+        let step = e["step"].as_u64().unwrap_or(0) as usize;
+        Outcome::graded(
+            vec![Problem::must(format!(
+                "the monitor could not read the trace: {}",
+                e["message"].as_str().unwrap_or("")
+            ))
+            .in_step(step)],
+            case.grade,
+            json!({"error": e}),
+            expected,
+        )
+    } else {
+        let found: Vec<Value> = ok.get("findings").and_then(Value::as_array).cloned().unwrap_or_default();
+        let mut ids: Vec<&str> = found.iter().filter_map(|f| f["requirement"].as_str()).collect();
+        ids.sort();
+        let mut problems = Vec::new();
+        for (req, step, field, offset) in &case.located {
+            let hit = found.iter().any(|f| {
+                f["requirement"].as_str() == Some(req.as_str())
+                    && f["step"].as_u64() == Some(*step as u64)
+                    && f["field"].as_str() == Some(field.as_str())
+                    && f["offset"].as_u64() == Some(*offset as u64)
+            });
+            if !hit {
+                problems.push(
+                    Problem::at(Grade::Must, field, format!("expected {req} here, offset {offset}")).in_step(*step),
+                );
+            }
+        }
+        if ids != case.findings.iter().map(String::as_str).collect::<Vec<_>>() {
+            let mut msg = format!("findings: expected {:?}, got {ids:?}", case.findings);
+            for f in &found {
+                msg.push_str(&format!(
+                    "\n  step {}: {} at {}, offset {}: {}",
+                    f["step"],
+                    f["requirement"].as_str().unwrap_or("?"),
+                    f["field"].as_str().unwrap_or("?"),
+                    f["offset"],
+                    f["message"].as_str().unwrap_or("")
+                ));
+            }
+            problems.push(Problem::must(msg));
+        }
+        Outcome::graded(problems, case.grade, json!({"findings": found}), expected)
+    };
+    o.exchanges = exchanges;
+    o
 }
 
 /// Counts of findings by requirement, for summaries.
