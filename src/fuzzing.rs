@@ -468,10 +468,10 @@ pub fn client_monitor(data: &[u8]) -> Result<(), String> {
 }
 
 #[cfg(feature = "arbitrary")]
-pub use generate::structure_aware;
+pub use generate::{generate, structure_aware, Generated};
 
 #[cfg(feature = "arbitrary")]
-mod generate {
+pub mod generate {
     //! Structure-aware generation: valid values of every structure built
     //! from `arbitrary` input, following the presence rules.
 
@@ -580,61 +580,97 @@ mod generate {
         Ok(())
     }
 
+    /// A generated valid value of one of the entry structures.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Generated {
+        /// A NotificationData (the last of its buffer: MessageClass may be unterminated).
+        NotificationData(NotificationData),
+        /// A ROP input buffer, in a reading.
+        InputBuffer(RopInputBuffer, Layout),
+        /// A ROP output buffer.
+        OutputBuffer(RopOutputBuffer),
+        /// A RopRegisterNotification request, in a reading.
+        Request(RopRegisterNotificationRequest, Layout),
+    }
+
+    impl Generated {
+        /// The structure, its reading and its bytes (`None` if the encoder refuses it).
+        pub fn encoded(&self) -> Option<(crate::wire::Structure, Layout, Vec<u8>)> {
+            use crate::wire::Structure;
+            Some(match self {
+                Generated::NotificationData(v) => {
+                    (Structure::NotificationData, Layout::Spec, encode(v, Layout::Spec).ok()?)
+                }
+                Generated::InputBuffer(v, l) => (Structure::RopInputBuffer, *l, encode(v, *l).ok()?),
+                Generated::OutputBuffer(v) => (Structure::RopOutputBuffer, Layout::Spec, encode(v, Layout::Spec).ok()?),
+                Generated::Request(v, l) => (Structure::RegisterNotificationRequest, *l, encode(v, *l).ok()?),
+            })
+        }
+    }
+
+    /// Generates a valid value of one of the entry structures.
+    pub fn generate(u: &mut Unstructured) -> Result<Generated> {
+        let pick: u8 = u.arbitrary()?;
+        Ok(match pick % 4 {
+            0 => Generated::NotificationData(notification_data(u, true)?),
+            1 => {
+                let layout = if u.arbitrary()? { Layout::Legacy } else { Layout::Spec };
+                let mut b = RopInputBuffer::default();
+                for _ in 0..u.int_in_range(0..=6)? {
+                    b.rops_list.push(if u.arbitrary()? {
+                        RopRequest::RegisterNotification(register_request(u, layout)?)
+                    } else {
+                        RopRequest::Release(RopReleaseRequest {
+                            logon_id: u.arbitrary()?,
+                            input_handle_index: u.arbitrary()?,
+                        })
+                    });
+                }
+                b.server_object_handle_table = Vec::arbitrary(u)?;
+                Generated::InputBuffer(b, layout)
+            }
+            2 => {
+                let mut b = RopOutputBuffer::default();
+                for _ in 0..u.int_in_range(0..=6)? {
+                    b.rops_list.push(match u.int_in_range(0..=2)? {
+                        0 => RopResponse::RegisterNotification(RopRegisterNotificationResponse {
+                            output_handle_index: u.arbitrary()?,
+                            return_value: u.arbitrary()?,
+                        }),
+                        1 => RopResponse::Notify(RopNotifyResponse {
+                            notification_handle: u.arbitrary()?,
+                            logon_id: u.arbitrary()?,
+                            notification_data: notification_data(u, false)?,
+                        }),
+                        _ => RopResponse::Pending(RopPendingResponse { session_index: u.arbitrary()? }),
+                    });
+                }
+                if u.arbitrary()? {
+                    b.rops_list.push(RopResponse::BufferTooSmall(RopBufferTooSmallResponse {
+                        size_needed: u.arbitrary()?,
+                        request_buffers: Vec::arbitrary(u)?,
+                    }));
+                }
+                b.server_object_handle_table = Vec::arbitrary(u)?;
+                Generated::OutputBuffer(b)
+            }
+            _ => {
+                let layout = if u.arbitrary()? { Layout::Legacy } else { Layout::Spec };
+                Generated::Request(register_request(u, layout)?, layout)
+            }
+        })
+    }
+
     /// Generated values encode, and decode back to themselves.
     pub fn structure_aware(data: &[u8]) -> std::result::Result<(), String> {
         let mut u = Unstructured::new(data);
-        let pick: u8 = u.arbitrary().unwrap_or(0);
-        let r = (|| -> Result<std::result::Result<(), String>> {
-            Ok(match pick % 4 {
-                0 => check(&notification_data(&mut u, true)?, Layout::Spec),
-                1 => {
-                    let layout = if u.arbitrary()? { Layout::Legacy } else { Layout::Spec };
-                    let mut b = RopInputBuffer::default();
-                    for _ in 0..u.int_in_range(0..=6)? {
-                        b.rops_list.push(if u.arbitrary()? {
-                            RopRequest::RegisterNotification(register_request(&mut u, layout)?)
-                        } else {
-                            RopRequest::Release(RopReleaseRequest {
-                                logon_id: u.arbitrary()?,
-                                input_handle_index: u.arbitrary()?,
-                            })
-                        });
-                    }
-                    b.server_object_handle_table = Vec::arbitrary(&mut u)?;
-                    check(&b, layout)
-                }
-                2 => {
-                    let mut b = RopOutputBuffer::default();
-                    for _ in 0..u.int_in_range(0..=6)? {
-                        b.rops_list.push(match u.int_in_range(0..=2)? {
-                            0 => RopResponse::RegisterNotification(RopRegisterNotificationResponse {
-                                output_handle_index: u.arbitrary()?,
-                                return_value: u.arbitrary()?,
-                            }),
-                            1 => RopResponse::Notify(RopNotifyResponse {
-                                notification_handle: u.arbitrary()?,
-                                logon_id: u.arbitrary()?,
-                                notification_data: notification_data(&mut u, false)?,
-                            }),
-                            _ => RopResponse::Pending(RopPendingResponse { session_index: u.arbitrary()? }),
-                        });
-                    }
-                    if u.arbitrary()? {
-                        b.rops_list.push(RopResponse::BufferTooSmall(RopBufferTooSmallResponse {
-                            size_needed: u.arbitrary()?,
-                            request_buffers: Vec::arbitrary(&mut u)?,
-                        }));
-                    }
-                    b.server_object_handle_table = Vec::arbitrary(&mut u)?;
-                    check(&b, Layout::Spec)
-                }
-                _ => {
-                    let layout = if u.arbitrary()? { Layout::Legacy } else { Layout::Spec };
-                    check(&register_request(&mut u, layout)?, layout)
-                }
-            })
-        })();
-        // Running out of input is not a failure.
-        r.unwrap_or(Ok(()))
+        match generate(&mut u) {
+            // Running out of input is not a failure.
+            Err(_) => Ok(()),
+            Ok(Generated::NotificationData(v)) => check(&v, Layout::Spec),
+            Ok(Generated::InputBuffer(v, l)) => check(&v, l),
+            Ok(Generated::OutputBuffer(v)) => check(&v, Layout::Spec),
+            Ok(Generated::Request(v, l)) => check(&v, l),
+        }
     }
 }

@@ -19,6 +19,7 @@
 
 pub mod adapter;
 pub mod cases;
+pub mod differential;
 pub mod fuzzing;
 pub mod hex;
 pub mod model;

@@ -158,6 +158,30 @@ enum Command {
     },
     /// Serve the built-in reference over the adapter protocol on standard input and output (docs/adapter.md)
     Adapter,
+    /// Differential fuzzing: run generated inputs through a target and the reference in lockstep; write each disagreement as a minimized YAML case
+    Fuzz {
+        /// The implementation's adapter command (see docs/adapter.md)
+        #[arg(long)]
+        target: String,
+        /// How long to run: 60s, 2m, 500ms
+        #[arg(long, default_value = "60s")]
+        duration: String,
+        /// Seed of the input generator (the same seed gives the same inputs)
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Stop after this many disagreements
+        #[arg(long, default_value_t = 20)]
+        max_disagreements: usize,
+        /// Seconds to wait for each adapter reply
+        #[arg(long, default_value_t = 5.0)]
+        timeout: f64,
+        /// Directory of case files (seeds for near-valid inputs)
+        #[arg(long, default_value = "spec-cases")]
+        suite: PathBuf,
+        /// Where reproducers go [default: fuzz/differential/<target name>/]
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 const RUN_HELP: &str = "Verdicts: PASS, NON-STRICT (a SHOULD departed from), INFO (behaviour the spec leaves open),
@@ -230,6 +254,9 @@ fn dispatch(command: Command) -> Result<ExitCode, ExitCode> {
         }
         Command::Run { target, profile, select, exclude, expected_failures, timeout, suite, out, no_report } => {
             run(RunArgs { target, profile, select, exclude, expected_failures, timeout, suite, out, no_report })?
+        }
+        Command::Fuzz { target, duration, seed, max_disagreements, timeout, suite, out } => {
+            differential(&target, &duration, seed, max_disagreements, timeout, &suite, out)?
         }
         Command::Adapter => {
             let mut r = oxcnotif::adapter::reference::Reference::new();
@@ -518,6 +545,94 @@ fn run(a: RunArgs) -> Result<ExitCode, ExitCode> {
     }
     let bad = result.rows.iter().any(|r| r.outcome.verdict.is_bad());
     Ok(ExitCode::from(if bad || result.incomplete { 1 } else { 0 }))
+}
+
+fn differential(
+    target: &str,
+    duration: &str,
+    seed: u64,
+    max_disagreements: usize,
+    timeout: f64,
+    suite: &std::path::Path,
+    out: Option<PathBuf>,
+) -> Result<ExitCode, ExitCode> {
+    use oxcnotif::adapter::Implementation;
+    use std::io::IsTerminal;
+    let duration = oxcnotif::differential::parse_duration(duration).map_err(|e| usage(&format!("--duration: {e}")))?;
+    if !(timeout > 0.0 && timeout.is_finite()) {
+        return Err(usage("--timeout is a positive number of seconds"));
+    }
+    let suite = oxcnotif::cases::load_suite(suite).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })?;
+    let interrupted = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    {
+        let flag = interrupted.clone();
+        let _ = ctrlc::set_handler(move || {
+            if flag.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+        });
+    }
+    let log = std::env::temp_dir().join(format!("oxcnotif-fuzz-{}.log", std::process::id()));
+    let opts = oxcnotif::adapter::process::Options {
+        timeout: std::time::Duration::from_secs_f64(timeout),
+        stderr_log: Some(log.clone()),
+        interrupted: interrupted.clone(),
+        ..Default::default()
+    };
+    let mut process = oxcnotif::adapter::process::AdapterProcess::start(target, opts).map_err(|e| {
+        eprintln!("error: --target: {e}");
+        ExitCode::from(2)
+    })?;
+    let name: String = process
+        .hello()
+        .name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '-' })
+        .collect();
+    let out = out.unwrap_or_else(|| PathBuf::from("fuzz").join("differential").join(&name));
+    let opts = oxcnotif::differential::Options {
+        duration,
+        seed,
+        max_inputs: None,
+        max_disagreements,
+        progress: std::io::stderr().is_terminal(),
+        interrupted,
+    };
+    eprintln!("fuzzing {} ({target}) against the reference for {:.0?}, seed {seed}", process.hello().name, duration);
+    let summary = oxcnotif::differential::run(&mut process, &suite, &opts);
+    drop(process);
+    let total: u64 = summary.inputs.values().sum();
+    let kinds: Vec<String> = summary.inputs.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    println!(
+        "{total} inputs in {:.1} s ({}); {} skipped as unimplemented; {} disagreement{} ({} more found again)",
+        summary.elapsed.as_secs_f64(),
+        kinds.join(", "),
+        summary.unimplemented,
+        summary.disagreements.len(),
+        if summary.disagreements.len() == 1 { "" } else { "s" },
+        summary.duplicates
+    );
+    for d in &summary.disagreements {
+        let path = out.join(format!("{}.yaml", d.id));
+        if let Err(e) = oxcnotif::report::write_atomic(&path, d.case_yaml.as_bytes()) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return Err(ExitCode::from(2));
+        }
+        println!("{} {}: {}", d.kind, path.display(), d.summary);
+    }
+    if !summary.disagreements.is_empty() {
+        println!(
+            "rerun the reproducers: oxcnotif run --suite {} --target '{}'",
+            out.display(),
+            target.replace('\'', r"'\''")
+        );
+    }
+    let _ = std::fs::copy(&log, out.join("target-stderr.log")).ok().filter(|_| !summary.disagreements.is_empty());
+    let _ = std::fs::remove_file(&log);
+    Ok(ExitCode::from(if summary.disagreements.is_empty() { 0 } else { 1 }))
 }
 
 fn check_trace(file: &std::path::Path, format: Format) -> Result<ExitCode, ExitCode> {

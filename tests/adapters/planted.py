@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""A test adapter with two planted bugs, for `oxcnotif fuzz` to find.
+
+It forwards every request to the reference adapter (`$OXCNOTIF_BIN adapter`)
+and passes its replies back, except:
+
+* codec: when a RopRegisterNotification request is decoded and its
+  WantWholeStore byte is neither 0 nor 1, it reports WantWholeStore 1 (a
+  decoder that normalizes booleans, where the reference keeps the byte as
+  sent);
+* server: ObjectCopied events are dropped, so a subscriber is never told of
+  a copy.
+"""
+import json
+import os
+import subprocess
+import sys
+
+BIN = os.environ.get("OXCNOTIF_BIN", "oxcnotif")
+ref = subprocess.Popen([BIN, "adapter"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+
+
+def ask(line):
+    ref.stdin.write(line if line.endswith("\n") else line + "\n")
+    ref.stdin.flush()
+    return ref.stdout.readline()
+
+
+for line in sys.stdin:
+    if not line.strip():
+        continue
+    req = json.loads(line)
+    op = req.get("op")
+    if op == "hello":
+        reply = json.loads(ask(line))
+        reply["ok"]["name"] = "planted"
+        out = json.dumps(reply)
+    elif op == "event" and req.get("event", {}).get("Type") == "ObjectCopied":
+        out = json.dumps({"id": req["id"], "ok": {}})
+    else:
+        out = ask(line).rstrip("\n")
+        if op == "decode" and req.get("structure") == "register-notification-request":
+            reply = json.loads(out)
+            value = reply.get("ok", {}).get("value")
+            if value is not None and value.get("WantWholeStore") not in (0, 1, None):
+                value["WantWholeStore"] = 1
+                out = json.dumps(reply)
+    sys.stdout.write(out + "\n")
+    sys.stdout.flush()
