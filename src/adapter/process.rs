@@ -274,11 +274,20 @@ impl AdapterProcess {
     /// Sends `requests` (ids assigned here) and collects one reply each.
     /// On the first breakage the oldest unanswered request gets
     /// [`Reply::Broken`], the adapter is restarted, and the rest are sent
-    /// again.
+    /// again. After Ctrl-C no adapter is restarted: the unanswered requests
+    /// get [`Reply::Broken`] with the problem "interrupted".
     fn exchange(&mut self, requests: &[Value]) -> Vec<Reply> {
         let mut replies: Vec<Option<Reply>> = vec![None; requests.len()];
         let mut start = 0;
         while start < requests.len() {
+            if self.running.is_none() && self.opts.interrupted.load(Ordering::SeqCst) {
+                // After Ctrl-C, no new adapter is started: what is left is
+                // not run.
+                for r in replies.iter_mut().skip(start).filter(|r| r.is_none()) {
+                    *r = Some(Reply::Broken { problem: "interrupted".into(), raw: None });
+                }
+                break;
+            }
             if self.running.is_none() {
                 if let Err(e) = self.respawn() {
                     for r in replies.iter_mut().skip(start) {
@@ -375,6 +384,7 @@ impl AdapterProcess {
     fn next_line(&mut self) -> Result<String, (String, Option<String>)> {
         let timeout = self.opts.timeout;
         let deadline = Instant::now() + timeout;
+        let mut exited_at: Option<Instant> = None;
         loop {
             let Some(run) = self.running.as_mut() else { return Err(("the target is not running".into(), None)) };
             let slice = deadline.saturating_duration_since(Instant::now()).min(Duration::from_millis(100));
@@ -401,6 +411,19 @@ impl AdapterProcess {
                 Err(RecvTimeoutError::Timeout) => {
                     if self.opts.interrupted.load(Ordering::SeqCst) {
                         return Err(("interrupted".into(), None));
+                    }
+                    // An adapter that exits while something it started keeps
+                    // its output open gives no end of file: notice the exit
+                    // itself, once the reader has had time to pass on what
+                    // it wrote before.
+                    if let Ok(Some(status)) = run.child.try_wait() {
+                        let at = *exited_at.get_or_insert_with(Instant::now);
+                        if at.elapsed() >= Duration::from_millis(200) {
+                            return Err((
+                                format!("no reply: it exited ({status}); something it started still holds its output"),
+                                None,
+                            ));
+                        }
                     }
                     if Instant::now() >= deadline {
                         return Err((

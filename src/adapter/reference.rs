@@ -14,6 +14,7 @@ use serde_json::{json, Map, Value};
 pub struct Reference {
     hello: Hello,
     server: Option<Server>,
+    profile_override: Option<crate::model::Profile>,
 }
 
 impl Default for Reference {
@@ -60,7 +61,14 @@ impl Reference {
                 structures: Structure::ALL.iter().map(|s| s.name().to_string()).collect(),
             },
             server: None,
+            profile_override: None,
         }
+    }
+
+    /// A reference whose `reset` uses `profile` whatever profile is asked
+    /// for: to find which product switch makes a case fail.
+    pub fn with_profile(profile: crate::model::Profile) -> Self {
+        Reference { profile_override: Some(profile), ..Reference::new() }
     }
 
     /// Answers one request (a protocol object; its `id` is not looked at).
@@ -100,7 +108,10 @@ impl Reference {
             }
             "reset" => {
                 let name = req.get("profile").and_then(Value::as_str).unwrap_or("spec");
-                let p = profile::named(name).ok_or_else(|| format!("profile {name:?} is not known"))?;
+                let p = match &self.profile_override {
+                    Some(p) => p.clone(),
+                    None => profile::named(name).ok_or_else(|| format!("profile {name:?} is not known"))?,
+                };
                 let setup = crate::cases::sequence::parse_setup(req.get("setup").unwrap_or(&json!({})))
                     .map_err(|e| format!("setup.{}: {}", e.field, e.message))?;
                 let server = Server::new(p, layout(req)?, &setup);
