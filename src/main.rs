@@ -9,6 +9,22 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// `println!` that ignores a closed standard output (`oxcnotif run | head`).
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
+/// `print!` that ignores a closed standard output.
+macro_rules! say_raw {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($t)*);
+    }};
+}
+
 const STRUCTURES: &str = "STRUCTURE is one of:
   rop-input-buffer               ROP input buffer (MS-OXCROPS 2.2.1), sent by the client
   rop-output-buffer              ROP output buffer (MS-OXCROPS 2.2.1), sent by the server
@@ -236,7 +252,7 @@ fn dispatch(command: Command) -> Result<ExitCode, ExitCode> {
             };
             match s.encode(value, layout.into()) {
                 Ok(b) => {
-                    println!("{}", oxcnotif::hex::encode(&b));
+                    say!("{}", oxcnotif::hex::encode(&b));
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
@@ -249,7 +265,7 @@ fn dispatch(command: Command) -> Result<ExitCode, ExitCode> {
             let s = structure_arg(&structure)?;
             let bytes = hex_arg(&hex)?;
             let d = s.dissect(&bytes, layout.into());
-            print!("{}", dissect::render(&bytes, &d));
+            say_raw!("{}", dissect::render(&bytes, &d));
             ExitCode::from(if d.result.is_ok() { 0 } else { 1 })
         }
         Command::Run { target, profile, select, exclude, expected_failures, timeout, suite, out, no_report } => {
@@ -325,8 +341,8 @@ fn unwrap_decode_output(doc: &Value, s: Structure) -> Result<&Value, String> {
 
 fn print_doc(doc: &Value, format: Format) {
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(doc).unwrap_or_default()),
-        Format::Yaml => print!("{}", serde_yaml::to_string(doc).unwrap_or_default()),
+        Format::Json => say!("{}", serde_json::to_string_pretty(doc).unwrap_or_default()),
+        Format::Yaml => say_raw!("{}", serde_yaml::to_string(doc).unwrap_or_default()),
     }
 }
 
@@ -433,7 +449,9 @@ fn run(a: RunArgs) -> Result<ExitCode, ExitCode> {
         let flag = interrupted.clone();
         let _ = ctrlc::set_handler(move || {
             if flag.swap(true, std::sync::atomic::Ordering::SeqCst) {
-                std::process::exit(130); // a second Ctrl-C: stop at once
+                // A second Ctrl-C: stop at once, and the adapter with us.
+                oxcnotif::adapter::process::kill_live_adapters();
+                std::process::exit(130);
             }
             eprintln!(
                 "\ninterrupted: finishing the current case and writing an incomplete report (Ctrl-C again to quit now)"
@@ -497,11 +515,11 @@ fn run(a: RunArgs) -> Result<ExitCode, ExitCode> {
     let counts = oxcnotif::report::counts(&result.rows);
     for r in &result.rows {
         if r.outcome.verdict.is_bad() || matches!(r.outcome.verdict, Verdict::NonStrict) {
-            println!("{} {} ({}:{})", r.outcome.verdict.name(), r.id, r.file.display(), r.line);
+            say!("{} {} ({}:{})", r.outcome.verdict.name(), r.id, r.file.display(), r.line);
             for p in r.outcome.problem_text().lines().take(12) {
-                println!("     {p}");
+                say!("     {p}");
             }
-            println!("     rerun: {}", info.rerun(&r.id));
+            say!("     rerun: {}", info.rerun(&r.id));
         }
     }
     let mut by: std::collections::BTreeMap<(&str, &str), std::collections::BTreeMap<Verdict, usize>> =
@@ -510,17 +528,20 @@ fn run(a: RunArgs) -> Result<ExitCode, ExitCode> {
         *by.entry((r.kind, r.group.as_str())).or_default().entry(r.outcome.verdict).or_insert(0) += 1;
     }
     match &a.target {
-        None => println!("target: reference codec, server model and client monitor (built in)"),
-        Some(cmd) => println!("target: {target_name} ({cmd})"),
+        None => say!("target: reference codec, server model and client monitor (built in)"),
+        Some(cmd) => say!("target: {target_name} ({cmd})"),
     }
     for ((kind, group), m) in &by {
         let parts: Vec<String> = m.iter().map(|(v, n)| format!("{n} {}", v.name())).collect();
-        println!("  {kind:<10} {group:<40} {}", parts.join(", "));
+        say!("  {kind:<10} {group:<40} {}", parts.join(", "));
     }
     let parts: Vec<String> = counts.iter().filter(|(_, n)| **n > 0).map(|(v, n)| format!("{n} {}", v.name())).collect();
-    println!("{} cases: {}", result.rows.len(), parts.join(", "));
+    say!("{} cases: {}", result.rows.len(), parts.join(", "));
     if result.incomplete {
-        println!("INCOMPLETE: the run was interrupted");
+        say!("INCOMPLETE: the run was interrupted");
+    }
+    if a.target.is_some() && (a.no_report || (a.out.is_none() && subset)) {
+        say!("target stderr: {}", stderr_log.display());
     }
     let out = match (&a.out, a.no_report, subset) {
         (_, true, _) => None,
@@ -529,9 +550,21 @@ fn run(a: RunArgs) -> Result<ExitCode, ExitCode> {
         (None, false, true) => None,
     };
     if let Some(out) = out {
-        let table = oxcnotif::report::requirements::load(std::path::Path::new("spec/requirements"))
-            .or_else(|_| oxcnotif::report::requirements::load(&a.suite.join("..").join("spec").join("requirements")))
-            .unwrap_or_default();
+        let dir = [a.suite.join("..").join("spec").join("requirements"), PathBuf::from("spec/requirements")]
+            .into_iter()
+            .find(|d| d.is_dir());
+        let table = match dir {
+            Some(d) => oxcnotif::report::requirements::load(&d).map_err(|e| {
+                eprintln!("error: the requirement tables in {}: {e}", d.display());
+                ExitCode::from(2)
+            })?,
+            None => {
+                eprintln!(
+                    "warning: no spec/requirements directory beside the suite or here: requirements.md lists no rows"
+                );
+                Default::default()
+            }
+        };
         if let Err(e) = oxcnotif::report::write_all(&out, &info, &result, &table) {
             eprintln!("error: cannot write the report to {}: {e}", out.display());
             return Err(ExitCode::from(2));
@@ -541,7 +574,7 @@ fn run(a: RunArgs) -> Result<ExitCode, ExitCode> {
             let _ = std::fs::copy(&stderr_log, out.join("target-stderr.log"));
             let _ = std::fs::remove_file(&stderr_log);
         }
-        println!("report: {}", out.display());
+        say!("report: {}", out.display());
     }
     let bad = result.rows.iter().any(|r| r.outcome.verdict.is_bad());
     Ok(ExitCode::from(if bad || result.incomplete { 1 } else { 0 }))
@@ -571,6 +604,7 @@ fn differential(
         let flag = interrupted.clone();
         let _ = ctrlc::set_handler(move || {
             if flag.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                oxcnotif::adapter::process::kill_live_adapters();
                 std::process::exit(130);
             }
         });
@@ -606,7 +640,7 @@ fn differential(
     drop(process);
     let total: u64 = summary.inputs.values().sum();
     let kinds: Vec<String> = summary.inputs.iter().map(|(k, n)| format!("{n} {k}")).collect();
-    println!(
+    say!(
         "{total} inputs in {:.1} s ({}); {} skipped as unimplemented; {} disagreement{} ({} more found again)",
         summary.elapsed.as_secs_f64(),
         kinds.join(", "),
@@ -621,10 +655,10 @@ fn differential(
             eprintln!("error: cannot write {}: {e}", path.display());
             return Err(ExitCode::from(2));
         }
-        println!("{} {}: {}", d.kind, path.display(), d.summary);
+        say!("{} {}: {}", d.kind, path.display(), d.summary);
     }
     if !summary.disagreements.is_empty() {
-        println!(
+        say!(
             "rerun the reproducers: oxcnotif run --suite {} --target '{}'",
             out.display(),
             target.replace('\'', r"'\''")
@@ -700,9 +734,9 @@ fn export_corpus(cases: &std::path::Path, out: &std::path::Path) -> Result<ExitC
         *counts.entry(target).or_default() += 1;
     }
     for t in oxcnotif::fuzzing::TARGETS {
-        println!("{t:<24} {:>5} seeds", counts.get(t).copied().unwrap_or(0));
+        say!("{t:<24} {:>5} seeds", counts.get(t).copied().unwrap_or(0));
     }
-    println!("{} seeds written under {}", seeds.len(), out.display());
+    say!("{} seeds written under {}", seeds.len(), out.display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -736,6 +770,6 @@ fn regress(
         eprintln!("error: cannot write {}: {e}", path.display());
         ExitCode::from(1)
     })?;
-    println!("{}: {what}", path.display());
+    say!("{}: {what}", path.display());
     Ok(ExitCode::SUCCESS)
 }

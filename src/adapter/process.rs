@@ -218,6 +218,7 @@ impl AdapterProcess {
                 }
             }
         });
+        live_groups().push(child.id());
         self.running = Some(Running { child, to_stdin: Some(to_stdin), lines });
         match self.exchange(&[request::hello()]).pop() {
             Some(Reply::Ok(v)) => {
@@ -233,7 +234,13 @@ impl AdapterProcess {
             }
             other => {
                 self.stop();
-                Err(format!("the target answered hello with {other:?}"))
+                Err(match other {
+                    Some(Reply::Unimplemented(m)) => {
+                        format!("the target answered hello with unimplemented ({m}); every adapter implements hello")
+                    }
+                    Some(Reply::Failed(m)) => format!("the target answered hello with error: {m}"),
+                    _ => "the target gave no reply to hello".to_string(),
+                })
             }
         }
     }
@@ -242,6 +249,8 @@ impl AdapterProcess {
     /// kills its process group; always reaps it.
     pub fn stop(&mut self) {
         let Some(mut run) = self.running.take() else { return };
+        let id = run.child.id();
+        live_groups().retain(|g| *g != id);
         run.to_stdin = None;
         let deadline = Instant::now() + Duration::from_millis(500);
         loop {
@@ -434,6 +443,27 @@ impl AdapterProcess {
                 }
             }
         }
+    }
+}
+
+/// Process groups of adapters still running, so that a second Ctrl-C,
+/// which ends the harness at once, can stop them first.
+fn live_groups() -> std::sync::MutexGuard<'static, Vec<u32>> {
+    static LIVE: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
+    LIVE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Kills the process group of every adapter still running (for a harness
+/// about to exit without unwinding).
+pub fn kill_live_adapters() {
+    for g in live_groups().drain(..) {
+        #[cfg(unix)]
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{g}")])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
     }
 }
 

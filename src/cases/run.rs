@@ -379,6 +379,8 @@ fn judge_wire(case: &Case, got: Vec<(Ask, Value, Reply)>) -> Outcome {
     let bytes = case.bytes.as_deref().unwrap_or(&[]);
     let mut problems = Vec::new();
     let mut notes = Vec::new();
+    // How many of the case's checks the replies allowed.
+    let mut checks = 0;
     let mut actual = json!({});
     let expected;
     match &case.expect {
@@ -396,6 +398,7 @@ fn judge_wire(case: &Case, got: Vec<(Ask, Value, Reply)>) -> Outcome {
                 match ask {
                     Ask::Decode => {
                         if let Some(e) = ok.get("error") {
+                            checks += 1;
                             problems.push(Problem::at(
                                 Grade::Must,
                                 e["field"].as_str().unwrap_or(""),
@@ -406,11 +409,18 @@ fn judge_wire(case: &Case, got: Vec<(Ask, Value, Reply)>) -> Outcome {
                         }
                         let v = ok.get("value").cloned().unwrap_or(Value::Null);
                         if let Some(exp) = value {
+                            checks += 1;
                             for (path, msg) in diff_paths("", exp, &v) {
                                 problems.push(Problem::at(Grade::Must, &path, msg));
                             }
                         }
+                        if ok.get("findings").is_none() && value.is_none() {
+                            notes.push(
+                                "the decoder reports no findings, and this case checks findings only".to_string(),
+                            );
+                        }
                         if let Some(fs) = ok.get("findings").and_then(Value::as_array) {
+                            checks += 1;
                             let mut ids: Vec<&str> = fs.iter().filter_map(|f| f["requirement"].as_str()).collect();
                             ids.sort();
                             if ids != findings.iter().map(String::as_str).collect::<Vec<_>>() {
@@ -437,6 +447,7 @@ fn judge_wire(case: &Case, got: Vec<(Ask, Value, Reply)>) -> Outcome {
                         } else {
                             "not lossless: encoding the decoded value"
                         };
+                        checks += 1;
                         if let Some(r) = ok.get("refused") {
                             problems.push(Problem::at(
                                 Grade::Must,
@@ -467,6 +478,7 @@ fn judge_wire(case: &Case, got: Vec<(Ask, Value, Reply)>) -> Outcome {
             expected = json!({"error": {"kind": exp.kind, "field": exp.field, "offset": exp.offset}});
             for (_, _, reply) in &got {
                 let Reply::Ok(ok) = reply else { continue };
+                checks += 1;
                 match ok.get("error") {
                     None => {
                         problems.push(Problem::at(
@@ -504,6 +516,7 @@ fn judge_wire(case: &Case, got: Vec<(Ask, Value, Reply)>) -> Outcome {
             expected = json!({"encode_error": {"field": exp.field}});
             for (_, _, reply) in &got {
                 let Reply::Ok(ok) = reply else { continue };
+                checks += 1;
                 match ok.get("refused") {
                     None => {
                         let h = ok.get("hex").cloned().unwrap_or(Value::Null);
@@ -532,6 +545,13 @@ fn judge_wire(case: &Case, got: Vec<(Ask, Value, Reply)>) -> Outcome {
                 }
             }
         }
+    }
+    if checks == 0 {
+        let mut o =
+            Outcome::without_checks(Verdict::Unimplemented, format!("nothing could be checked: {}", notes.join("; ")));
+        o.actual = actual;
+        o.expected = expected;
+        return finish(o);
     }
     let mut o = Outcome::graded(problems, case.grade, actual, expected);
     if !notes.is_empty() {
@@ -798,6 +818,10 @@ pub fn run_suite(suite: &super::Suite, imp: &mut dyn Implementation, opts: &RunO
         run_wire(&owned, imp, &mut outs);
         for (i, o) in outs {
             let c = &owned[i];
+            if was_interrupted(&o) {
+                result.incomplete = true; // not run: left out of the report
+                continue;
+            }
             result.rows.push(row_of(c, opts.expectation(&c.id, o)));
         }
     }
@@ -817,7 +841,14 @@ pub fn run_suite(suite: &super::Suite, imp: &mut dyn Implementation, opts: &RunO
             Outcome::without_checks(Verdict::Excluded, "excluded by --exclude")
         } else {
             match &profile {
-                Some(p) => opts.expectation(&c.id, super::sequence::run_with(c, p, imp)),
+                Some(p) => {
+                    let o = super::sequence::run_with(c, p, imp);
+                    if was_interrupted(&o) {
+                        result.incomplete = true;
+                        break;
+                    }
+                    opts.expectation(&c.id, o)
+                }
                 None => Outcome::without_checks(
                     Verdict::Excluded,
                     format!(
@@ -874,7 +905,12 @@ pub fn run_suite(suite: &super::Suite, imp: &mut dyn Implementation, opts: &RunO
         let outcome = if opts.excluded(&c.id) {
             Outcome::without_checks(Verdict::Excluded, "excluded by --exclude")
         } else {
-            opts.expectation(&c.id, super::trace::run_with(c, imp))
+            let o = super::trace::run_with(c, imp);
+            if was_interrupted(&o) {
+                result.incomplete = true;
+                break;
+            }
+            opts.expectation(&c.id, o)
         };
         result.rows.push(Row {
             id: c.id.clone(),
@@ -893,6 +929,11 @@ pub fn run_suite(suite: &super::Suite, imp: &mut dyn Implementation, opts: &RunO
     stop(&mut result);
     result.restarts = imp.restarts();
     result
+}
+
+/// Whether a case was cut short by Ctrl-C (its replies say "interrupted").
+fn was_interrupted(o: &Outcome) -> bool {
+    o.verdict == Verdict::Error && o.actual.get("broken").and_then(Value::as_str) == Some("interrupted")
 }
 
 /// The outcome for a reply that is not a usable answer, if it is one:
