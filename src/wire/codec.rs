@@ -125,11 +125,11 @@ impl fmt::Display for Error {
             ),
             ErrorKind::TrailingBytes { count } => write!(
                 f,
-                "{}: ends at offset {} but {} more byte{} follow",
+                "{}: ends at offset {} but {} more {}",
                 self.field,
                 self.offset,
                 count,
-                if *count == 1 { "" } else { "s" }
+                if *count == 1 { "byte follows" } else { "bytes follow" }
             ),
         }
     }
