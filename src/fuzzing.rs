@@ -79,6 +79,9 @@ pub fn external_form(data: &[u8]) -> Result<(), String> {
     let Some((&sel, bytes)) = data.split_first() else { return Ok(()) };
     let structure = Structure::ALL[(sel & 0x0F) as usize % Structure::ALL.len()];
     let layout = if sel & 0x80 != 0 { Layout::Legacy } else { Layout::Spec };
+    if Structure::from_name(structure.name()) != Some(structure) || structure.section().is_empty() {
+        return Err(format!("{structure:?} does not round-trip through its name"));
+    }
     let d = structure.dissect(bytes, layout);
     for s in &d.spans {
         if s.offset + s.len > bytes.len() || s.field.is_empty() {
@@ -104,9 +107,10 @@ pub fn external_form(data: &[u8]) -> Result<(), String> {
             crate::hex::encode(&again)
         ));
     }
-    // Break the value in one place, chosen by the selector byte.
+    // Break the value in one place, chosen by the selector byte and the
+    // input's length.
     let mut broken = value.clone();
-    let changed = break_value(&mut broken, sel as usize);
+    let changed = break_value(&mut broken, ((sel & 0x70) as usize >> 4) * 37 + bytes.len());
     if !changed {
         return Ok(());
     }
@@ -120,38 +124,63 @@ pub fn external_form(data: &[u8]) -> Result<(), String> {
     }
 }
 
-/// Removes one field of the innermost maps, or replaces a number by an
-/// out-of-range one, walking the value depth first; `n` picks which.
+/// Breaks a value in one place, walking it depth first: `n` picks the place
+/// and the way (remove the field; a number out of range; a number written
+/// as a "0x…" string, which must still be read; a value of the wrong kind;
+/// an unknown field beside it).
 fn break_value(v: &mut serde_json::Value, n: usize) -> bool {
     use serde_json::Value;
-    fn walk(v: &mut Value, n: &mut usize) -> bool {
+    fn walk(v: &mut Value, n: &mut usize, how: usize) -> bool {
         match v {
             Value::Object(m) => {
                 let keys: Vec<String> = m.keys().cloned().collect();
                 for k in keys {
                     if *n == 0 {
-                        m.remove(&k);
+                        match how {
+                            0 => {
+                                m.remove(&k);
+                            }
+                            1 => {
+                                m.insert(k, Value::from(0x1_0000_0000u64));
+                            }
+                            2 => {
+                                let text = match &m[&k] {
+                                    Value::Number(x) => format!("0x{:X}", x.as_u64().unwrap_or(0)),
+                                    _ => "0xZZ".to_string(),
+                                };
+                                m.insert(k, Value::String(text));
+                            }
+                            3 => {
+                                let wrong = match &m[&k] {
+                                    Value::Array(_) => Value::Bool(true),
+                                    Value::Object(_) => Value::Null,
+                                    Value::String(_) => Value::from(1),
+                                    _ => Value::Array(Vec::new()),
+                                };
+                                m.insert(k, wrong);
+                            }
+                            _ => {
+                                m.insert(format!("{k}Extra"), Value::from(0));
+                            }
+                        }
                         return true;
                     }
                     *n -= 1;
                     if let Some(child) = m.get_mut(&k) {
-                        if *n == 0 && child.is_number() {
-                            *child = Value::from(0x1_0000_0000u64);
-                            return true;
-                        }
-                        if walk(child, n) {
+                        if walk(child, n, how) {
                             return true;
                         }
                     }
                 }
                 false
             }
-            Value::Array(a) => a.iter_mut().any(|x| walk(x, n)),
+            Value::Array(a) => a.iter_mut().any(|x| walk(x, n, how)),
             _ => false,
         }
     }
-    let mut n = n % 61;
-    walk(v, &mut n)
+    let how = n % 5;
+    let mut n = (n / 5) % 53;
+    walk(v, &mut n, how)
 }
 
 /// The two readings of RopRegisterNotification agree wherever the spec says
