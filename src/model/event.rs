@@ -190,6 +190,14 @@ impl Event {
             EventType::SearchCompleted => needs("Message", e.message.is_none(), "SearchCompleted is about a folder")?,
             _ => {}
         }
+        if (e.to_folder.is_some() || e.new_id.is_some())
+            && !matches!(event_type, EventType::ObjectMoved | EventType::ObjectCopied)
+        {
+            return Err(EncodeError::new(
+                if e.to_folder.is_some() { "ToFolder" } else { "NewId" },
+                "only a move or a copy has a destination",
+            ));
+        }
         if (e.total_message_count.is_some() || e.unread_message_count.is_some())
             && event_type != EventType::ObjectModified
         {
@@ -199,5 +207,33 @@ impl Event {
             ));
         }
         Ok(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn refused(v: Value) -> String {
+        Event::from_value(&v).map(|e| format!("accepted {e:?}")).unwrap_or_else(|e| e.field)
+    }
+
+    #[test]
+    fn events_missing_or_carrying_the_wrong_parts_are_refused_naming_the_field() {
+        let f = "0100000000000a01";
+        assert_eq!(refused(json!({"Type": "NewMail", "Folder": f})), "Message");
+        assert_eq!(refused(json!({"Type": "ObjectMoved", "Folder": f})), "ToFolder");
+        assert_eq!(refused(json!({"Type": "ObjectCopied", "Folder": f, "Message": f})), "ToFolder");
+        assert_eq!(refused(json!({"Type": "SearchCompleted", "Folder": f, "Message": f})), "Message");
+        assert_eq!(refused(json!({"Type": "ObjectCreated", "Folder": f, "ToFolder": f})), "ToFolder");
+        assert_eq!(refused(json!({"Type": "ObjectDeleted", "Folder": f, "NewId": f})), "NewId");
+        assert_eq!(refused(json!({"Type": "ObjectCreated", "Folder": f, "TotalMessageCount": 1})), "TotalMessageCount");
+        assert_eq!(
+            refused(json!({"Type": "ObjectDeleted", "Folder": f, "UnreadMessageCount": 1})),
+            "TotalMessageCount"
+        );
+        assert!(Event::from_value(&json!({"Type": "ObjectModified", "Folder": f, "UnreadMessageCount": 1})).is_ok());
+        assert!(Event::from_value(&json!({"Type": "ObjectMoved", "Folder": f, "ToFolder": f, "NewId": f})).is_ok());
     }
 }

@@ -452,3 +452,27 @@ impl Server {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handles_skip_live_released_and_unused_ones_after_wrapping() {
+        let mut s =
+            Server::new(super::super::profile::spec(), Layout::Spec, &Setup { logons: vec![0, 1], ..Setup::default() });
+        assert_eq!(s.logon_handle(0), Some(FIRST_HANDLE));
+        assert_eq!(s.logon_handle(1), Some(FIRST_HANDLE + 1));
+        s.released.insert(FIRST_HANDLE + 2);
+        // Next in line is 0xFFFFFFFF, then (wrapping) two live logons and a released handle.
+        s.next_handle = UNUSED_HANDLE;
+        assert_eq!(s.assign(), FIRST_HANDLE + 3);
+        assert_eq!(s.assign(), FIRST_HANDLE + 4);
+    }
+
+    #[test]
+    fn call_errors_say_code_name_and_why() {
+        let e = CallError { code: super::super::errors::EC_RPC_FORMAT, message: "RopSize is 1".into() };
+        assert_eq!(e.to_string(), "0x000004B6 ecRpcFormat: RopSize is 1");
+    }
+}
