@@ -475,4 +475,39 @@ mod tests {
         let e = CallError { code: super::super::errors::EC_RPC_FORMAT, message: "RopSize is 1".into() };
         assert_eq!(e.to_string(), "0x000004B6 ecRpcFormat: RopSize is 1");
     }
+
+    #[test]
+    fn two_hundred_notifications_fill_one_large_buffer_in_event_order() {
+        use crate::model::{Event, EventType};
+        use crate::wire::register_notification::RopRegisterNotificationRequest;
+        let mut s =
+            Server::new(super::super::profile::spec(), Layout::Spec, &Setup { logons: vec![0], ..Setup::default() });
+        let logon = s.logon_handle(0).unwrap();
+        let req = RopInputBuffer {
+            rops_list: vec![RopRequest::RegisterNotification(RopRegisterNotificationRequest {
+                logon_id: 0,
+                input_handle_index: 0,
+                output_handle_index: 1,
+                notification_types: 0x0004,
+                reserved: None,
+                want_whole_store: 1,
+                folder_id: None,
+                message_id: None,
+            })],
+            server_object_handle_table: vec![logon, UNUSED_HANDLE],
+        };
+        s.execute_value(&req, 0x8000).unwrap();
+        for i in 0..200u8 {
+            let e = Event::new(EventType::ObjectCreated, Id8([1, 0, 0, 0, 0, 0, 0x0A, i]), None);
+            assert_eq!(s.event(&e), 1, "one subscription hears event {i}");
+        }
+        let order: Vec<u64> = s.queued().iter().map(|q| q.event).collect();
+        assert_eq!(order, (0..200).collect::<Vec<u64>>());
+        // 200 RopNotify of 26 bytes each (5,202 bytes with RopSize) fit in 32 KiB:
+        // one buffer, no RopPending.
+        let out = s.execute_value(&RopInputBuffer::default(), 0x8000).unwrap();
+        assert_eq!(out.rops_list.len(), 200);
+        assert!(out.rops_list.iter().all(|r| matches!(r, RopResponse::Notify(_))));
+        assert!(s.queued().is_empty());
+    }
 }
