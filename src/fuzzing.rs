@@ -53,16 +53,15 @@ pub fn run_target(target: &str, data: &[u8]) -> Result<(), String> {
 }
 
 /// Byte-level: decoding never panics; an accepted input re-encodes to the
-/// bytes it consumed and decodes again to the same value.
+/// bytes it consumed. (It then decodes again to the same value: the
+/// re-encoded bytes are the input's, and decoding is a function of its
+/// bytes, so a second decode would only repeat the first; the targets skip
+/// it to spend the time on new inputs.)
 pub fn round_trip<T: WireStructure + PartialEq + Debug>(data: &[u8], layout: Layout) -> Result<(), String> {
     let Ok(d) = decode::<T>(data, layout) else { return Ok(()) };
     let again = encode(&d.value, layout).map_err(|e| format!("accepted input does not re-encode: {e}"))?;
     if again != data {
         return Err(format!("not lossless: {} re-encodes to {}", crate::hex::encode(data), crate::hex::encode(&again)));
-    }
-    let d2 = decode::<T>(&again, layout).map_err(|e| format!("re-encoded bytes do not decode: {e}"))?;
-    if d2.value != d.value || d2.findings != d.findings {
-        return Err("decoding the re-encoded bytes gives another value".into());
     }
     Ok(())
 }
