@@ -64,9 +64,4 @@ impl Store {
             f.parent = Some(parent);
         }
     }
-
-    /// Whether the store knows the folder.
-    pub fn has_folder(&self, id: &Id8) -> bool {
-        self.folders.contains_key(id)
-    }
 }

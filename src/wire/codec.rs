@@ -282,11 +282,6 @@ impl<'a> Reader<'a> {
         self.end - self.pos
     }
 
-    /// Findings so far.
-    pub fn findings(&self) -> &[Finding] {
-        &self.findings
-    }
-
     /// Takes the recorded findings and spans.
     pub fn finish(self) -> (Vec<Finding>, Option<Vec<Span>>) {
         (self.findings, self.trace)
@@ -525,6 +520,24 @@ mod tests {
         assert_eq!(e.offset, 2);
         assert_eq!(e.kind, ErrorKind::Truncated { needed: 8, available: 1 });
         assert_eq!(e.to_string(), "NotificationData.FolderId: needs 8 bytes at offset 2, only 1 remains");
+    }
+
+    #[test]
+    fn ids_findings_and_refusals_print_what_they_hold() {
+        let id = Id8([1, 0, 0, 0, 0, 0, 0x0a, 0x01]);
+        assert_eq!(format!("{id:?}"), "Id8(0100000000000a01)");
+        assert_eq!(id.to_string(), "0100000000000a01");
+        let f = Finding {
+            requirement: "MS-OXCNOTIF_R52",
+            level: Level::Must,
+            field: "WantWholeStore".into(),
+            offset: 6,
+            message: "not a Boolean".into(),
+        };
+        assert_eq!(f.to_string(), "MS-OXCNOTIF_R52 (MUST) at offset 6, WantWholeStore: not a Boolean");
+        let e = EncodeError::new("FolderId", "missing").within("RopsList[0]");
+        assert_eq!(e.to_string(), "RopsList[0].FolderId: missing");
+        assert_eq!(EncodeError::new("", "x").within("Tags").field, "Tags");
     }
 
     #[test]
