@@ -29,7 +29,11 @@ fn main() {
         assert!(r.rows.iter().all(|row| row.outcome.verdict == Verdict::Pass));
         r.rows.len()
     });
-    println!("built-in reference:        {n} cases in {:>7.1} ms = {:>8.0} cases/s", t.as_secs_f64() * 1e3, n as f64 / t.as_secs_f64());
+    println!(
+        "built-in reference:        {n} cases in {:>7.1} ms = {:>8.0} cases/s",
+        t.as_secs_f64() * 1e3,
+        n as f64 / t.as_secs_f64()
+    );
     let cmd = format!("{} adapter", env!("CARGO_BIN_EXE_oxcnotif"));
     let mut target = AdapterProcess::start(&cmd, Options::default()).expect("oxcnotif adapter starts");
     let (t, n) = best(&mut || {
@@ -37,5 +41,9 @@ fn main() {
         assert!(r.rows.iter().all(|row| row.outcome.verdict == Verdict::Pass));
         r.rows.len()
     });
-    println!("oxcnotif adapter (pipes):  {n} cases in {:>7.1} ms = {:>8.0} cases/s", t.as_secs_f64() * 1e3, n as f64 / t.as_secs_f64());
+    println!(
+        "oxcnotif adapter (pipes):  {n} cases in {:>7.1} ms = {:>8.0} cases/s",
+        t.as_secs_f64() * 1e3,
+        n as f64 / t.as_secs_f64()
+    );
 }
