@@ -269,9 +269,10 @@ fn ask_all(imp: &mut dyn Implementation, asks: &[(usize, Ask, Value)]) -> Vec<Re
         let structure = req["structure"].as_str().unwrap_or("");
         let h = imp.hello();
         if !h.supports(op) {
-            replies[i] = Some(Reply::Unimplemented(crate::adapter::not_listed(op, None)));
+            replies[i] = Some(Reply::Unimplemented(format!("not sent: {}", crate::adapter::not_listed(op, None))));
         } else if !h.codec_handles(structure) {
-            replies[i] = Some(Reply::Unimplemented(crate::adapter::not_listed(op, Some(structure))));
+            replies[i] =
+                Some(Reply::Unimplemented(format!("not sent: {}", crate::adapter::not_listed(op, Some(structure)))));
         } else {
             send.push(req.clone());
             at.push(i);
