@@ -510,4 +510,27 @@ mod tests {
         assert!(out.rops_list.iter().all(|r| matches!(r, RopResponse::Notify(_))));
         assert!(s.queued().is_empty());
     }
+
+    #[test]
+    fn two_thousand_registrations_answer_in_one_buffer() {
+        use crate::wire::register_notification::RopRegisterNotificationRequest;
+        let mut s =
+            Server::new(super::super::profile::spec(), Layout::Spec, &Setup { logons: vec![0], ..Setup::default() });
+        let logon = s.logon_handle(0).unwrap();
+        let one = RopRequest::RegisterNotification(RopRegisterNotificationRequest {
+            logon_id: 0,
+            input_handle_index: 0,
+            output_handle_index: 1,
+            notification_types: 0x0004,
+            reserved: None,
+            want_whole_store: 1,
+            folder_id: None,
+            message_id: None,
+        });
+        let req = RopInputBuffer { rops_list: vec![one; 2000], server_object_handle_table: vec![logon, UNUSED_HANDLE] };
+        // 2 + 2,000 × 6 = 12,002 bytes of RopsList and an 8-byte table: within 32 KiB and RopSize.
+        let out = s.execute_value(&req, 0x8000).unwrap();
+        assert_eq!(out.rops_list.len(), 2000);
+        assert!(out.rops_list.iter().all(|r| matches!(r, RopResponse::RegisterNotification(x) if x.return_value == 0)));
+    }
 }
