@@ -396,6 +396,26 @@ fn load_expected_failures(
     Ok(())
 }
 
+/// A flag set by the first Ctrl-C (after printing `message`); a second
+/// Ctrl-C kills any adapter still running and exits 130 at once.
+fn on_ctrl_c(message: &'static str) -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+    let interrupted = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = interrupted.clone();
+    let _ = ctrlc::set_handler(move || {
+        if flag.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            oxcnotif::adapter::process::kill_live_adapters();
+            std::process::exit(130);
+        }
+        eprintln!("{message}");
+    });
+    interrupted
+}
+
+/// A target's name as a directory name: letters, digits, `-`, `_`, `.`.
+fn dir_name(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '-' }).collect()
+}
+
 fn run(a: RunArgs) -> Result<ExitCode, ExitCode> {
     use oxcnotif::adapter::{process::AdapterProcess, reference::Reference, Implementation};
     use oxcnotif::cases::run::{run_suite, RunOptions};
@@ -444,20 +464,9 @@ fn run(a: RunArgs) -> Result<ExitCode, ExitCode> {
             ExitCode::from(2)
         })?;
     }
-    let interrupted = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    {
-        let flag = interrupted.clone();
-        let _ = ctrlc::set_handler(move || {
-            if flag.swap(true, std::sync::atomic::Ordering::SeqCst) {
-                // A second Ctrl-C: stop at once, and the adapter with us.
-                oxcnotif::adapter::process::kill_live_adapters();
-                std::process::exit(130);
-            }
-            eprintln!(
-                "\ninterrupted: finishing the current case and writing an incomplete report (Ctrl-C again to quit now)"
-            );
-        });
-    }
+    let interrupted = on_ctrl_c(
+        "\ninterrupted: finishing the current case and writing an incomplete report (Ctrl-C again to quit now)",
+    );
     let subset = !a.select.is_empty();
     let stderr_log = match &a.out {
         Some(o) => o.join("target-stderr.log"),
@@ -493,10 +502,7 @@ fn run(a: RunArgs) -> Result<ExitCode, ExitCode> {
         None => "reference".to_string(),
         Some(_) => imp.hello().name.clone(),
     };
-    let dir_name: String = target_name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '-' })
-        .collect();
+    let report_dir = dir_name(&target_name);
     let opts = RunOptions {
         profile: a.profile.clone(),
         select: a.select.clone(),
@@ -546,7 +552,7 @@ fn run(a: RunArgs) -> Result<ExitCode, ExitCode> {
     let out = match (&a.out, a.no_report, subset) {
         (_, true, _) => None,
         (Some(o), false, _) => Some(o.clone()),
-        (None, false, false) => Some(PathBuf::from("reports").join(&dir_name)),
+        (None, false, false) => Some(PathBuf::from("reports").join(&report_dir)),
         (None, false, true) => None,
     };
     if let Some(out) = out {
@@ -599,16 +605,7 @@ fn differential(
         eprintln!("error: {e}");
         ExitCode::from(2)
     })?;
-    let interrupted = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    {
-        let flag = interrupted.clone();
-        let _ = ctrlc::set_handler(move || {
-            if flag.swap(true, std::sync::atomic::Ordering::SeqCst) {
-                oxcnotif::adapter::process::kill_live_adapters();
-                std::process::exit(130);
-            }
-        });
-    }
+    let interrupted = on_ctrl_c("\ninterrupted: stopping (Ctrl-C again to quit now)");
     let log = std::env::temp_dir().join(format!("oxcnotif-fuzz-{}.log", std::process::id()));
     let opts = oxcnotif::adapter::process::Options {
         timeout: std::time::Duration::from_secs_f64(timeout),
@@ -620,12 +617,7 @@ fn differential(
         eprintln!("error: --target: {e}");
         ExitCode::from(2)
     })?;
-    let name: String = process
-        .hello()
-        .name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '-' })
-        .collect();
+    let name = dir_name(&process.hello().name);
     let out = out.unwrap_or_else(|| PathBuf::from("fuzz").join("differential").join(&name));
     let opts = oxcnotif::differential::Options {
         duration,
