@@ -69,3 +69,42 @@ fn finding_line(out: &mut String, f: &Finding) {
     let _ =
         writeln!(out, "        ! {} {} at {:04x} {}: {}", f.level.name(), f.requirement, f.offset, f.field, f.message);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::codec::Level;
+
+    fn span(offset: usize, field: &str) -> Span {
+        Span { offset, len: 1, field: field.into(), value: String::new() }
+    }
+
+    fn finding(offset: usize, field: &str) -> Finding {
+        Finding {
+            requirement: "MS-OXCNOTIF_R1",
+            level: Level::Must,
+            field: field.into(),
+            offset,
+            message: field.into(),
+        }
+    }
+
+    #[test]
+    fn a_finding_goes_under_the_span_with_its_field_and_offset_or_at_the_end() {
+        let d = Dissection {
+            result: Ok(serde_json::Value::Null),
+            // The finding on B at 0 shares A's offset and B's field, but
+            // neither span has both: it is listed after every span.
+            findings: vec![finding(1, "B"), finding(0, "B"), finding(1, "A")],
+            spans: vec![span(0, "A"), span(1, "B")],
+        };
+        let text = render(&[0x10, 0x20], &d);
+        let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+        assert_eq!(lines.len(), 6, "{text}");
+        assert!(lines[1].starts_with("0000    10") && lines[1].ends_with('A'), "{text}");
+        assert!(lines[2].starts_with("0001    20") && lines[2].ends_with('B'), "{text}");
+        assert_eq!(lines[3], "        ! MUST MS-OXCNOTIF_R1 at 0001 B: B");
+        assert_eq!(lines[4], "        ! MUST MS-OXCNOTIF_R1 at 0000 B: B");
+        assert_eq!(lines[5], "        ! MUST MS-OXCNOTIF_R1 at 0001 A: A");
+    }
+}

@@ -520,3 +520,66 @@ fn check_output_order(r: &mut Reader, rops: &[RopResponse], table: &[u32], offse
         r.leave();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::{decode, encode};
+
+    fn release(i: u8) -> RopRequest {
+        RopRequest::Release(RopReleaseRequest { logon_id: 0, input_handle_index: i })
+    }
+
+    /// A whole-store RopRegisterNotification request: 7 bytes.
+    fn register() -> RopRequest {
+        RopRequest::RegisterNotification(RopRegisterNotificationRequest {
+            logon_id: 0,
+            input_handle_index: 0,
+            output_handle_index: 0,
+            notification_types: 0x0002,
+            reserved: None,
+            want_whole_store: 1,
+            folder_id: None,
+            message_id: None,
+        })
+    }
+
+    /// An input buffer whose RopSize (2 + RopsList) is `rop_size`, from 3-byte
+    /// RopRelease and 7-byte RopRegisterNotification requests.
+    fn buffer_of(rop_size: usize) -> RopInputBuffer {
+        let list = rop_size - 2;
+        let registers = (0..3).find(|b| (list - 7 * b) % 3 == 0).unwrap();
+        let mut rops_list: Vec<RopRequest> = (0..(list - 7 * registers) / 3).map(|_| release(0)).collect();
+        rops_list.extend((0..registers).map(|_| register()));
+        RopInputBuffer { rops_list, server_object_handle_table: vec![0x6F] }
+    }
+
+    #[test]
+    fn rop_size_counts_up_to_0xffff_and_no_further() {
+        // MS-OXCROPS 2.2.1: RopSize is 2 bytes and counts itself and RopsList.
+        let bytes = encode(&buffer_of(0xFFFF), Layout::Spec).unwrap();
+        assert_eq!(&bytes[..2], &[0xFF, 0xFF]);
+        assert_eq!(bytes.len(), 0xFFFF + 4);
+        let e = encode(&buffer_of(0x10000), Layout::Spec).unwrap_err();
+        assert_eq!(e.field, "RopSize");
+        assert_eq!(e.message, "RopSize and RopsList take 65536 bytes, more than RopSize can count");
+    }
+
+    #[test]
+    fn writing_appends_after_what_the_buffer_already_holds() {
+        let b = RopInputBuffer { rops_list: vec![release(0)], server_object_handle_table: vec![0x6F] };
+        let mut out = vec![0xAA; 5];
+        b.write(&mut out, Layout::Spec).unwrap();
+        assert_eq!(out, [0xAA, 0xAA, 0xAA, 0xAA, 0xAA, 0x05, 0x00, 0x01, 0x00, 0x00, 0x6F, 0x00, 0x00, 0x00]);
+    }
+
+    #[test]
+    fn an_index_finding_points_at_its_own_rop() {
+        // RopRelease (3 bytes), then a registration whose InputHandleIndex,
+        // at offset 2 + 3 + 2, is beyond the 1-slot table (MS-OXCROPS_R4493).
+        let bytes = [0x0C, 0x00, 0x01, 0x00, 0x00, 0x29, 0x00, 0x05, 0x00, 0x02, 0x00, 0x01, 0x6F, 0x00, 0x00, 0x00];
+        let d = decode::<RopInputBuffer>(&bytes, Layout::Spec).unwrap();
+        let f: Vec<_> = d.findings.iter().map(|f| (f.requirement, f.field.as_str(), f.offset)).collect();
+        assert_eq!(f, [("MS-OXCROPS_R4493", "RopsList[1].InputHandleIndex", 7)]);
+    }
+}

@@ -141,3 +141,28 @@ impl Structure {
         dispatch!(self, enc(value, layout))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_structure_names_its_section() {
+        let want = [
+            (Structure::RopInputBuffer, "MS-OXCROPS 2.2.1"),
+            (Structure::RopOutputBuffer, "MS-OXCROPS 2.2.1"),
+            (Structure::RegisterNotificationRequest, "MS-OXCROPS 2.2.14.1.1"),
+            (Structure::RegisterNotificationResponse, "MS-OXCROPS 2.2.14.1.2"),
+            (Structure::ReleaseRequest, "MS-OXCROPS 2.2.15.3.1"),
+            (Structure::NotifyResponse, "MS-OXCROPS 2.2.14.2.1"),
+            (Structure::NotificationData, "MS-OXCNOTIF 2.2.1.4.1.2"),
+            (Structure::PendingResponse, "MS-OXCROPS 2.2.14.3.1"),
+            (Structure::BufferTooSmallResponse, "MS-OXCROPS 2.2.15.1.1"),
+        ];
+        assert_eq!(want.len(), Structure::ALL.len());
+        for (s, section) in want {
+            assert_eq!(s.section(), section, "{}", s.name());
+            assert_eq!(Structure::from_name(s.name()), Some(s));
+        }
+    }
+}

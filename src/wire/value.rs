@@ -204,3 +204,58 @@ impl MapBuilder {
         Value::Object(self.0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn integers_come_as_numbers_or_hex_or_decimal_strings() {
+        assert_eq!(int_of(&json!(7), 0xFF), Ok(7));
+        assert_eq!(int_of(&json!("0x1F"), 0xFF), Ok(0x1F));
+        assert_eq!(int_of(&json!(" 31 "), 0xFF), Ok(31));
+        assert_eq!(int_of(&json!("0Xff"), 0xFF), Ok(0xFF));
+    }
+
+    #[test]
+    fn too_large_integers_name_the_field_width() {
+        assert_eq!(int_of(&json!(256), 0xFF), Err("256 does not fit in 1 byte(s)".to_string()));
+        assert_eq!(int_of(&json!("0x10000"), 0xFFFF), Err("65536 does not fit in 2 byte(s)".to_string()));
+        assert_eq!(
+            int_of(&json!(1u64 << 32), u32::MAX as u64),
+            Err("4294967296 does not fit in 4 byte(s)".to_string())
+        );
+    }
+
+    #[test]
+    fn refusals_say_what_was_found() {
+        let cases = [
+            (json!(null), "null"),
+            (json!(true), "a boolean"),
+            (json!(1), "a number"),
+            (json!("x"), "a string"),
+            (json!([1]), "a list"),
+            (json!({"a": 1}), "a map"),
+        ];
+        for (v, kind) in cases {
+            assert_eq!(kind_of(&v), kind);
+        }
+        let e = Obj::new(&json!([1, 2]), &[]).err().unwrap();
+        assert_eq!(e.message, "expected a map of fields, found a list");
+        assert_eq!(int_of(&json!([1, 2]), 0xFF), Err("expected a non-negative integer, found [1,2]".to_string()));
+        assert_eq!(int_of(&json!(-1), 0xFF), Err("expected a non-negative integer, found -1".to_string()));
+    }
+
+    #[test]
+    fn long_values_are_cut_at_forty_characters() {
+        // JSON text of 40 characters is shown whole; 41 is cut to 40 and "…".
+        let forty = json!("a".repeat(38));
+        assert_eq!(show(&forty), format!("\"{}\"", "a".repeat(38)));
+        let forty_one = json!("a".repeat(39));
+        assert_eq!(show(&forty_one), format!("\"{}…", "a".repeat(39)));
+        let long = json!("é".repeat(60));
+        assert_eq!(show(&long), format!("\"{}…", "é".repeat(39)));
+        assert_eq!(show(&json!(12)), "12");
+    }
+}

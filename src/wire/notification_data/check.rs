@@ -147,3 +147,62 @@ fn tet_clause(tet: Option<u16>, f: Field) -> String {
         _ => String::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::wire::{Layout, Structure};
+    use serde_json::json;
+
+    fn refuse(v: serde_json::Value) -> (String, String) {
+        let e = Structure::NotificationData.encode(&v, Layout::Spec).unwrap_err();
+        (e.field, e.message)
+    }
+
+    #[test]
+    fn a_table_row_refusal_names_the_table_event_type_and_the_rule() {
+        // TableRowAdded in a folder table without TableRowFolderID.
+        let (field, message) = refuse(json!({
+            "NotificationFlags": 0x0100,
+            "TableEventType": 0x0003,
+            "InsertAfterTableRowFolderID": "010000000000c001",
+            "TableRowData": "00",
+        }));
+        assert_eq!(field, "TableRowFolderID");
+        assert_eq!(
+            message,
+            "missing, but NotificationFlags 0x0100 (TableModified) with TableEventType 0x0003 says it is present (MS-OXCNOTIF_R142)"
+        );
+    }
+
+    #[test]
+    fn other_refusals_have_no_table_event_type_clause() {
+        let (field, message) =
+            refuse(json!({"NotificationFlags": 0x0100, "TableEventType": 0x0001, "FolderId": "0100000000001001"}));
+        assert_eq!(field, "FolderId");
+        assert_eq!(
+            message,
+            "present, but NotificationFlags 0x0100 (TableModified) says it is absent (MS-OXCNOTIF_R171)"
+        );
+    }
+
+    fn row_added(data_len: usize) -> serde_json::Value {
+        json!({
+            "NotificationFlags": 0x0100,
+            "TableEventType": 0x0003,
+            "TableRowFolderID": "010000000000a001",
+            "InsertAfterTableRowFolderID": "010000000000c001",
+            "TableRowData": "ab".repeat(data_len),
+        })
+    }
+
+    #[test]
+    fn table_row_data_fits_its_two_byte_size_up_to_0xffff_bytes() {
+        let bytes = Structure::NotificationData.encode(&row_added(0xFFFF), Layout::Spec).unwrap();
+        // NotificationFlags, TableEventType, two IDs, then TableRowDataSize.
+        assert_eq!(&bytes[20..22], &[0xFF, 0xFF]);
+        assert_eq!(bytes.len(), 22 + 0xFFFF);
+        let (field, message) = refuse(row_added(0x10000));
+        assert_eq!(field, "TableRowData");
+        assert_eq!(message, "65536 bytes do not fit TableRowDataSize (2 bytes)");
+    }
+}
