@@ -30,43 +30,11 @@ pub fn looks_like_id(s: &str) -> bool {
         && num.chars().all(|c| c.is_ascii_digit())
 }
 
-/// Reads every `*.xml` requirement table in `dir`, keyed by ID.
+/// Reads every `*.xml` requirement table in `dir`, keyed by ID (the XML is
+/// parsed by [`crate::report::requirements::load_rows`]).
 pub fn load(dir: &Path) -> std::io::Result<BTreeMap<String, Requirement>> {
-    let mut out = BTreeMap::new();
-    let mut files: Vec<_> = std::fs::read_dir(dir)?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "xml"))
-        .collect();
-    files.sort();
-    for f in files {
-        let text = std::fs::read_to_string(&f)?;
-        for row in text.split("<ns1:Requirement>").skip(1) {
-            let get = |tag: &str| -> String {
-                let open = format!("<ns1:{tag}>");
-                let close = format!("</ns1:{tag}>");
-                row.split_once(&open)
-                    .and_then(|(_, r)| r.split_once(&close))
-                    .map(|(v, _)| v.trim().to_string())
-                    .unwrap_or_default()
-            };
-            let id = get("REQ_ID");
-            if id.is_empty() {
-                continue;
-            }
-            out.insert(
-                id.clone(),
-                Requirement {
-                    id,
-                    section: get("Doc_Sect"),
-                    verification: get("Verification"),
-                    normative: get("IsNormative"),
-                    scope: get("Scope"),
-                },
-            );
-        }
-    }
-    Ok(out)
+    let rows = crate::report::requirements::load_rows(dir)?;
+    Ok(rows.iter().map(|r| (r.id.clone(), Requirement::from(r))).collect())
 }
 
 #[cfg(test)]

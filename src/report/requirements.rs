@@ -149,16 +149,7 @@ pub struct Table {
 impl Table {
     /// A table of `entries` with `annotations` (from [`parse_status`]).
     pub fn new(entries: Vec<Row>, annotations: BTreeMap<String, Annotation>) -> Self {
-        let rows = entries
-            .iter()
-            .map(|r| Requirement {
-                id: r.id.clone(),
-                section: r.section.clone(),
-                verification: r.verification.clone(),
-                normative: r.normative.clone(),
-                scope: r.scope.clone(),
-            })
-            .collect();
+        let rows = entries.iter().map(Requirement::from).collect();
         Table { rows, entries, annotations }
     }
 }
@@ -167,9 +158,21 @@ fn invalid(msg: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, msg)
 }
 
-/// Loads the tables under `dir` (`spec/requirements`): every `*.xml`
-/// table, then `status.yaml` if it is there.
-pub fn load(dir: &Path) -> io::Result<Table> {
+impl From<&Row> for Requirement {
+    fn from(r: &Row) -> Self {
+        Requirement {
+            id: r.id.clone(),
+            section: r.section.clone(),
+            verification: r.verification.clone(),
+            normative: r.normative.clone(),
+            scope: r.scope.clone(),
+        }
+    }
+}
+
+/// Reads every `*.xml` requirement table under `dir`, in file-name order,
+/// each table in its own order.
+pub fn load_rows(dir: &Path) -> io::Result<Vec<Row>> {
     let mut files: Vec<_> = std::fs::read_dir(dir)?
         .flatten()
         .map(|e| e.path())
@@ -182,6 +185,13 @@ pub fn load(dir: &Path) -> io::Result<Table> {
         let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("");
         rows.extend(parse_xml(&f.display().to_string(), table_name(name), &text)?);
     }
+    Ok(rows)
+}
+
+/// Loads the tables under `dir` (`spec/requirements`): every `*.xml`
+/// table, then `status.yaml` if it is there.
+pub fn load(dir: &Path) -> io::Result<Table> {
+    let rows = load_rows(dir)?;
     let status = dir.join(STATUS_FILE);
     let annotations = match std::fs::read_to_string(&status) {
         Ok(text) => parse_status(&status.display().to_string(), &text, &rows)?,
