@@ -302,11 +302,14 @@ fn check_input_indexes(r: &mut Reader, rops: &[RopRequest], table: &[u32], offse
                 Level::Must,
                 field,
                 at,
-                match table.len() {
-                    0 => format!("index {index} is beyond the ServerObjectHandleTable, which is empty"),
-                    1 => format!("index {index} is beyond the ServerObjectHandleTable, which has 1 entry"),
-                    n => format!("index {index} is beyond the ServerObjectHandleTable, which has {n} entries"),
-                },
+                format!(
+                    "index {index} is beyond the ServerObjectHandleTable, which {}",
+                    match table.len() {
+                        0 => "is empty".to_string(),
+                        1 => "has 1 entry".to_string(),
+                        n => format!("has {n} entries"),
+                    }
+                ),
             );
         } else if !seen[slot] {
             // The first use of a slot decides what it must hold.
