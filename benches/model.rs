@@ -12,7 +12,7 @@
 //!
 //! Run: `cargo bench --bench model`
 
-use oxcnotif::model::{profile, Event, EventType, Server, Setup};
+use oxcnotif::model::{profile, Event, EventType, Server, Setup, SetupFolder};
 use oxcnotif::wire::register_notification::RopRegisterNotificationRequest;
 use oxcnotif::wire::rop_buffer::{RopInputBuffer, RopRequest};
 use oxcnotif::wire::{Id8, Layout};
@@ -32,8 +32,8 @@ fn main() {
     let root = Id8([0, 0, 0, 0, 0, 0, 0, 1]);
     let setup = Setup {
         logons: vec![0],
-        folders: std::iter::once((root, None, false))
-            .chain((0..FOLDERS).map(|i| (folder(i), Some(root), false)))
+        folders: std::iter::once(SetupFolder { id: root, parent: None, search: false })
+            .chain((0..FOLDERS).map(|i| SetupFolder { id: folder(i), parent: Some(root), search: false }))
             .collect(),
         messages: Vec::new(),
         session_index: 0,

@@ -5,9 +5,9 @@
 //!
 //! Run: `cargo bench --bench run`
 
-use oxcnotif::adapter::process::{AdapterProcess, Options};
-use oxcnotif::adapter::reference::Reference;
 use oxcnotif::cases::run::{run_suite, RunOptions, Verdict};
+use oxcnotif::target::process::{AdapterProcess, Options};
+use oxcnotif::target::reference::Reference;
 use std::time::{Duration, Instant};
 
 fn main() {

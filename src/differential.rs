@@ -13,12 +13,12 @@
 //! are not compared. Handles are compared by order of assignment, not by
 //! value.
 
-use crate::adapter::reference::Reference;
-use crate::adapter::{request, Implementation, Reply};
 use crate::cases::run::diff_paths;
 use crate::cases::Suite;
 use crate::fuzzing::generate::generate;
 use crate::model::EventType;
+use crate::target::reference::Reference;
+use crate::target::{request, Implementation, Reply};
 use crate::wire::register_notification::RopRegisterNotificationRequest;
 use crate::wire::release::RopReleaseRequest;
 use crate::wire::rop_buffer::{RopInputBuffer, RopRequest, UNUSED_HANDLE};

@@ -7,7 +7,7 @@
 //! turn an `Err` into a panic so libFuzzer records the input.
 
 use crate::model::client::{check as check_trace, TraceStep};
-use crate::model::{profile, Event, EventType, Server, Setup};
+use crate::model::{profile, Event, EventType, Server, Setup, SetupFolder, SetupMessage};
 use crate::wire::notification_data::NotificationData;
 use crate::wire::register_notification::{RopRegisterNotificationRequest, EXTENDED};
 use crate::wire::release::RopReleaseRequest;
@@ -320,10 +320,10 @@ pub fn model(data: &[u8]) -> Result<(), String> {
     let setup = Setup {
         logons: vec![0],
         folders: (1..=4)
-            .map(|i| (fid(i), Some(fid(0)), i == 4))
-            .chain(std::iter::once((fid(0), None, false)))
+            .map(|i| SetupFolder { id: fid(i), parent: Some(fid(0)), search: i == 4 })
+            .chain(std::iter::once(SetupFolder { id: fid(0), parent: None, search: false }))
             .collect(),
-        messages: (1..=4).map(|i| (mid(i), fid(i))).collect(),
+        messages: (1..=4).map(|i| SetupMessage { id: mid(i), folder: fid(i) }).collect(),
         session_index: 1,
     };
     let mut server = Server::new(profile::spec(), Layout::Spec, &setup);

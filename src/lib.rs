@@ -17,11 +17,11 @@
 //! [MS-OXCROPS]: https://learn.microsoft.com/en-us/openspecs/exchange_server_protocols/ms-oxcrops/
 #![forbid(unsafe_code)]
 
-pub mod adapter;
 pub mod cases;
 pub mod differential;
 pub mod fuzzing;
 pub mod hex;
 pub mod model;
 pub mod report;
+pub mod target;
 pub mod wire;

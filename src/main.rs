@@ -1,8 +1,9 @@
 //! The `oxcnotif` command line: a thin layer over the library.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use oxcnotif::cases::run::{error_json, finding_json, Verdict};
+use oxcnotif::cases::run::Verdict;
 use oxcnotif::wire::dissect;
+use oxcnotif::wire::{error_json, finding_json};
 use oxcnotif::wire::{Layout, Structure};
 use serde_json::{json, Value};
 use std::io::Read;
@@ -275,10 +276,10 @@ fn dispatch(command: Command) -> Result<ExitCode, ExitCode> {
             differential(&target, &duration, seed, max_disagreements, timeout, &suite, out)?
         }
         Command::Adapter => {
-            let mut r = oxcnotif::adapter::reference::Reference::new();
+            let mut r = oxcnotif::target::reference::Reference::new();
             let stdin = std::io::stdin();
             let stdout = std::io::stdout();
-            match oxcnotif::adapter::serve(&mut r, stdin.lock(), std::io::BufWriter::new(stdout.lock())) {
+            match oxcnotif::target::serve(&mut r, stdin.lock(), std::io::BufWriter::new(stdout.lock())) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
                 Err(e) => {
@@ -403,7 +404,7 @@ fn on_ctrl_c(message: &'static str) -> std::sync::Arc<std::sync::atomic::AtomicB
     let flag = interrupted.clone();
     let _ = ctrlc::set_handler(move || {
         if flag.swap(true, std::sync::atomic::Ordering::SeqCst) {
-            oxcnotif::adapter::process::kill_live_adapters();
+            oxcnotif::target::process::kill_live_adapters();
             std::process::exit(130);
         }
         eprintln!("{message}");
@@ -417,8 +418,8 @@ fn dir_name(name: &str) -> String {
 }
 
 fn run(a: RunArgs) -> Result<ExitCode, ExitCode> {
-    use oxcnotif::adapter::{process::AdapterProcess, reference::Reference, Implementation};
     use oxcnotif::cases::run::{run_suite, RunOptions};
+    use oxcnotif::target::{process::AdapterProcess, reference::Reference, Implementation};
     let suite = oxcnotif::cases::load_suite(&a.suite).map_err(|e| {
         eprintln!("error: {e}");
         ExitCode::from(2)
@@ -479,7 +480,7 @@ fn run(a: RunArgs) -> Result<ExitCode, ExitCode> {
         Some(cmd) => {
             // The adapter's stderr goes beside the report (or to a temporary
             // log when there is no report directory yet).
-            let opts = oxcnotif::adapter::process::Options {
+            let opts = oxcnotif::target::process::Options {
                 timeout: std::time::Duration::from_secs_f64(a.timeout),
                 stderr_log: Some(stderr_log.clone()),
                 interrupted: interrupted.clone(),
@@ -595,7 +596,7 @@ fn differential(
     suite: &std::path::Path,
     out: Option<PathBuf>,
 ) -> Result<ExitCode, ExitCode> {
-    use oxcnotif::adapter::Implementation;
+    use oxcnotif::target::Implementation;
     use std::io::IsTerminal;
     let duration = oxcnotif::differential::parse_duration(duration).map_err(|e| usage(&format!("--duration: {e}")))?;
     if !(timeout > 0.0 && timeout.is_finite()) {
@@ -607,13 +608,13 @@ fn differential(
     })?;
     let interrupted = on_ctrl_c("\ninterrupted: stopping (Ctrl-C again to quit now)");
     let log = std::env::temp_dir().join(format!("oxcnotif-fuzz-{}.log", std::process::id()));
-    let opts = oxcnotif::adapter::process::Options {
+    let opts = oxcnotif::target::process::Options {
         timeout: std::time::Duration::from_secs_f64(timeout),
         stderr_log: Some(log.clone()),
         interrupted: interrupted.clone(),
         ..Default::default()
     };
-    let mut process = oxcnotif::adapter::process::AdapterProcess::start(target, opts).map_err(|e| {
+    let mut process = oxcnotif::target::process::AdapterProcess::start(target, opts).map_err(|e| {
         eprintln!("error: --target: {e}");
         ExitCode::from(2)
     })?;

@@ -14,7 +14,7 @@
 //! * handles are unique and never 0xFFFFFFFF;
 //! * every output buffer decodes with the reference codec, with no findings.
 
-use oxcnotif::model::{profile, Event, EventType, Server, Setup};
+use oxcnotif::model::{profile, Event, EventType, Server, Setup, SetupFolder, SetupMessage};
 use oxcnotif::wire::register_notification::RopRegisterNotificationRequest;
 use oxcnotif::wire::release::RopReleaseRequest;
 use oxcnotif::wire::rop_buffer::{RopInputBuffer, RopOutputBuffer, RopRequest, RopResponse};
@@ -263,10 +263,10 @@ impl StateMachineTest for ModelTest {
     fn init_test(_: &Reference) -> Sut {
         let setup = Setup {
             logons: vec![0],
-            folders: std::iter::once((id(ROOT), None, false))
-                .chain(FOLDERS.iter().map(|f| (id(*f), Some(id(ROOT)), *f == SEARCH)))
+            folders: std::iter::once(SetupFolder { id: id(ROOT), parent: None, search: false })
+                .chain(FOLDERS.iter().map(|f| SetupFolder { id: id(*f), parent: Some(id(ROOT)), search: *f == SEARCH }))
                 .collect(),
-            messages: MESSAGES.iter().map(|(m, f)| (id(*m), id(*f))).collect(),
+            messages: MESSAGES.iter().map(|(m, f)| SetupMessage { id: id(*m), folder: id(*f) }).collect(),
             session_index: 7,
         };
         let server = Server::new(profile::spec(), Layout::Spec, &setup);

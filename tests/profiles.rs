@@ -5,10 +5,10 @@
 //! test recomputes them and fails when a committed file is stale; run it
 //! with `OXCNOTIF_BLESS=1` to rewrite the files.
 
-use oxcnotif::adapter::reference::Reference;
 use oxcnotif::cases::run::Verdict;
 use oxcnotif::cases::sequence::run_with;
 use oxcnotif::model::{profile, Profile};
+use oxcnotif::target::reference::Reference;
 use std::path::Path;
 
 /// Each switch, how to set it on a profile, and what it means.

@@ -4,8 +4,8 @@
 //! as a snapshot diff to review (`cargo insta review`).
 
 use oxcnotif::cases::load_dir;
-use oxcnotif::cases::run::{error_json, finding_json};
 use oxcnotif::wire::dissect;
+use oxcnotif::wire::{error_json, finding_json};
 use serde_json::json;
 use std::path::Path;
 

@@ -1,6 +1,6 @@
 //! Running cases against an implementation and grading what comes back.
 //!
-//! Every case is run through the adapter protocol ([`crate::adapter`]):
+//! Every case is run through the adapter protocol ([`crate::target`]):
 //! against the built-in reference in process, or against an
 //! implementation's adapter process. A wire case passes when the bytes
 //! decode to the expected value (field by field; IDs and blobs compare
@@ -18,9 +18,8 @@
 //! from the run's options ([`RunOptions`]).
 
 use super::{Case, Expect};
-use crate::adapter::{request, Implementation, Reply};
+use crate::target::{request, Implementation, Reply};
 use crate::wire::value::parse_int;
-use crate::wire::{Error, Finding};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -226,19 +225,9 @@ impl Outcome {
     }
 }
 
-/// The JSON form of a finding.
-pub fn finding_json(f: &Finding) -> Value {
-    json!({"requirement": f.requirement, "level": f.level.name(), "field": f.field, "offset": f.offset, "message": f.message})
-}
-
-/// The JSON form of a framing error.
-pub fn error_json(e: &Error) -> Value {
-    json!({"kind": e.kind.name(), "field": e.field, "offset": e.offset, "message": e.to_string()})
-}
-
 /// Runs `case` against the built-in reference.
 pub fn run_case(case: &Case) -> Outcome {
-    let mut r = crate::adapter::reference::Reference::new();
+    let mut r = crate::target::reference::Reference::new();
     let mut rows = Vec::new();
     run_wire(std::slice::from_ref(case), &mut r, &mut rows);
     rows.pop().map(|(_, o)| o).unwrap_or_else(|| Outcome::without_checks(Verdict::Error, "no outcome"))
@@ -269,10 +258,10 @@ fn ask_all(imp: &mut dyn Implementation, asks: &[(usize, Ask, Value)]) -> Vec<Re
         let structure = req["structure"].as_str().unwrap_or("");
         let h = imp.hello();
         if !h.supports(op) {
-            replies[i] = Some(Reply::Unimplemented(format!("not sent: {}", crate::adapter::not_listed(op, None))));
+            replies[i] = Some(Reply::Unimplemented(format!("not sent: {}", crate::target::not_listed(op, None))));
         } else if !h.codec_handles(structure) {
             replies[i] =
-                Some(Reply::Unimplemented(format!("not sent: {}", crate::adapter::not_listed(op, Some(structure)))));
+                Some(Reply::Unimplemented(format!("not sent: {}", crate::target::not_listed(op, Some(structure)))));
         } else {
             send.push(req.clone());
             at.push(i);

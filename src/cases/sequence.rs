@@ -22,12 +22,13 @@
 //!         expect: {RopsList: [{RopId: 0x2A, NotificationHandle: $sub}]}
 //! ```
 
-use super::run::{error_json, exchange, finding_json, scalar_eq, unusable, Grade, Outcome, Problem, Verdict};
+use super::run::{exchange, scalar_eq, unusable, Grade, Outcome, Problem, Verdict};
 use super::LoadError;
-use crate::adapter::{request, Implementation, Reply};
 use crate::model::{profile, Event, Profile, Setup};
+use crate::target::{request, Implementation, Reply};
 use crate::wire::rop_buffer::RopInputBuffer;
 use crate::wire::value::Obj;
+use crate::wire::{error_json, finding_json};
 use crate::wire::{Layout, Structure, WireStructure};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -157,7 +158,7 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<SequenceCase>, LoadErro
         let layout =
             Layout::from_name(lname).ok_or_else(|| err("layout".into(), format!("{lname:?} is not spec or legacy")))?;
         let setup = match &rc.setup {
-            Some(v) => parse_setup(v).map_err(|e| err(format!("setup.{}", e.field), e.message))?,
+            Some(v) => Setup::from_value(v).map_err(|e| err(format!("setup.{}", e.field), e.message))?,
             None => Setup { logons: vec![0], ..Setup::default() },
         };
         let grade = match rc.grade.as_deref() {
@@ -193,53 +194,6 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<SequenceCase>, LoadErro
         });
     }
     Ok(out)
-}
-
-pub fn parse_setup(v: &Value) -> Result<Setup, crate::wire::EncodeError> {
-    use crate::wire::EncodeError;
-    let o = Obj::new(v, &["logons", "folders", "messages", "session_index"])?;
-    let mut s = Setup { session_index: o.opt_u16("session_index")?.unwrap_or(0), ..Setup::default() };
-    match o.get("logons") {
-        None => s.logons.push(0),
-        Some(Value::Array(items)) => {
-            for (i, l) in items.iter().enumerate() {
-                let n = crate::wire::value::int_of(l, 0xFF).map_err(|m| EncodeError::new(format!("logons[{i}]"), m))?;
-                s.logons.push(n as u8);
-            }
-        }
-        Some(_) => return Err(EncodeError::new("logons", "expected a list of LogonIds")),
-    }
-    for (i, f) in list(&o, "folders")?.iter().enumerate() {
-        let fo = Obj::new(f, &["Id", "Parent", "Search"]).map_err(|e| e.within(&format!("folders[{i}]")))?;
-        let id = fo
-            .opt_id8("Id")
-            .map_err(|e| e.within(&format!("folders[{i}]")))?
-            .ok_or_else(|| EncodeError::new(format!("folders[{i}].Id"), "missing"))?;
-        let parent = fo.opt_id8("Parent").map_err(|e| e.within(&format!("folders[{i}]")))?;
-        let search = matches!(fo.get("Search"), Some(Value::Bool(true)));
-        s.folders.push((id, parent, search));
-    }
-    for (i, m) in list(&o, "messages")?.iter().enumerate() {
-        let mo = Obj::new(m, &["Id", "Folder"]).map_err(|e| e.within(&format!("messages[{i}]")))?;
-        let id = mo
-            .opt_id8("Id")
-            .map_err(|e| e.within(&format!("messages[{i}]")))?
-            .ok_or_else(|| EncodeError::new(format!("messages[{i}].Id"), "missing"))?;
-        let folder = mo
-            .opt_id8("Folder")
-            .map_err(|e| e.within(&format!("messages[{i}]")))?
-            .ok_or_else(|| EncodeError::new(format!("messages[{i}].Folder"), "missing"))?;
-        s.messages.push((id, folder));
-    }
-    Ok(s)
-}
-
-fn list<'a>(o: &Obj<'a>, name: &'static str) -> Result<Vec<Value>, crate::wire::EncodeError> {
-    match o.get(name) {
-        None => Ok(Vec::new()),
-        Some(Value::Array(items)) => Ok(items.clone()),
-        Some(_) => Err(crate::wire::EncodeError::new(name, "expected a list")),
-    }
 }
 
 fn parse_step(v: &Value) -> Result<Step, crate::wire::EncodeError> {
@@ -347,7 +301,7 @@ pub fn match_partial(
 /// Runs a sequence case against the built-in reference server, with the
 /// case's own profile.
 pub fn run_sequence(case: &SequenceCase) -> Outcome {
-    let mut r = crate::adapter::reference::Reference::new();
+    let mut r = crate::target::reference::Reference::new();
     run_with(case, &case.profile.name, &mut r)
 }
 
@@ -364,7 +318,7 @@ pub fn run_with(case: &SequenceCase, profile: &str, imp: &mut dyn Implementation
         needed.push("event");
     }
     if let Some(op) = needed.iter().find(|op| !imp.hello().supports(op)) {
-        return Outcome::without_checks(Verdict::Unimplemented, crate::adapter::not_listed(op, None));
+        return Outcome::without_checks(Verdict::Unimplemented, crate::target::not_listed(op, None));
     }
     let expected = Value::Array(
         case.steps

@@ -20,8 +20,8 @@
 
 use super::run::{exchange, unusable, Grade, Outcome, Problem, Verdict};
 use super::LoadError;
-use crate::adapter::{request, Implementation, Reply};
 use crate::model::client::TraceStep;
+use crate::target::{request, Implementation, Reply};
 use crate::wire::Layout;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -203,19 +203,19 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<TraceCase>, LoadError> 
 
 /// Runs a trace case through the built-in client monitor.
 pub fn run_trace(case: &TraceCase) -> Outcome {
-    run_with(case, &mut crate::adapter::reference::Reference::new())
+    run_with(case, &mut crate::target::reference::Reference::new())
 }
 
 /// Runs a trace case through an implementation's client monitor
 /// (`check_trace`: capture analysers).
 pub fn run_with(case: &TraceCase, imp: &mut dyn Implementation) -> Outcome {
     if !imp.hello().supports("check_trace") {
-        return Outcome::without_checks(Verdict::Unimplemented, crate::adapter::not_listed("check_trace", None));
+        return Outcome::without_checks(Verdict::Unimplemented, crate::target::not_listed("check_trace", None));
     }
     let req = request::check_trace(
         case.layout.name(),
         &case.preexisting_handles,
-        &crate::adapter::reference::trace_steps_json(&case.trace),
+        &crate::target::reference::trace_steps_json(&case.trace),
     );
     let reply = imp.call(req.clone());
     let exchanges = vec![exchange(&req, &reply)];

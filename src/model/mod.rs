@@ -5,7 +5,8 @@
 //!   buffers with RopNotify and RopPending.
 //! * [`event`] and [`notify`]: server events as values, and the
 //!   NotificationData each produces.
-//! * [`store`]: the folders and messages events refer to.
+//! * [`store`]: the folders and messages events refer to, and [`setup`]:
+//!   the session's initial state.
 //! * [`profile`]: product behaviour (spec, Exchange 2007, 2010, 2013 and
 //!   later) as data.
 //! * [`errors`]: every ReturnValue the model produces, in one table.
@@ -18,8 +19,10 @@ pub mod event;
 pub mod notify;
 pub mod profile;
 pub mod server;
+pub mod setup;
 pub mod store;
 
 pub use event::{Event, EventType};
 pub use profile::Profile;
-pub use server::{CallError, Scope, Server, Setup};
+pub use server::{CallError, Scope, Server};
+pub use setup::{Setup, SetupFolder, SetupMessage};

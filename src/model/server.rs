@@ -18,6 +18,7 @@ use super::errors::{EC_ACCESS_DENIED, EC_BUFFER_TOO_SMALL, EC_INVALID_OBJECT, EC
 use super::event::{Event, EventType};
 use super::notify::{apply, build};
 use super::profile::Profile;
+pub use super::setup::Setup;
 use super::store::Store;
 use crate::wire::buffer_too_small::RopBufferTooSmallResponse;
 use crate::wire::notification_data::NotificationData;
@@ -81,19 +82,6 @@ pub struct Queued {
     pub data: NotificationData,
     /// Number of the event that produced it (0 for the first event).
     pub event: u64,
-}
-
-/// The session's initial state.
-#[derive(Debug, Clone, Default)]
-pub struct Setup {
-    /// Logons to open (each gets a logon object handle).
-    pub logons: Vec<u8>,
-    /// Folders: (id, parent, search folder?).
-    pub folders: Vec<(Id8, Option<Id8>, bool)>,
-    /// Messages: (id, folder).
-    pub messages: Vec<(Id8, Id8)>,
-    /// The SessionIndex that RopPending carries.
-    pub session_index: u16,
 }
 
 /// A call that fails as a whole (an RPC-level error, no output buffer).
@@ -162,11 +150,11 @@ impl Server {
             s.logons.insert(l, (h, map));
             s.owner.insert(h, l);
         }
-        for (id, parent, search) in &setup.folders {
-            s.store.add_folder(*id, *parent, *search);
+        for f in &setup.folders {
+            s.store.add_folder(f.id, f.parent, f.search);
         }
-        for (id, folder) in &setup.messages {
-            s.store.add_message(*id, *folder);
+        for m in &setup.messages {
+            s.store.add_message(m.id, m.folder);
         }
         s
     }

@@ -49,6 +49,7 @@ pub mod value;
 
 pub use codec::{Decoded, EncodeError, Error, ErrorKind, Finding, Id8, Level, Reader, Span};
 pub use structure::Structure;
+pub use value::{error_json, finding_json};
 
 use serde_json::Value;
 

@@ -7,8 +7,8 @@
 //! names the field (as a path) in every complaint: missing, wrong type, out
 //! of range, or a key the structure does not have.
 
-use super::codec::{EncodeError, Id8};
-use serde_json::{Map, Value};
+use super::codec::{EncodeError, Error, Finding, Id8};
+use serde_json::{json, Map, Value};
 
 /// A map being read as one structure's value.
 pub struct Obj<'a> {
@@ -203,6 +203,17 @@ impl MapBuilder {
     pub fn build(self) -> Value {
         Value::Object(self.0)
     }
+}
+
+/// The external form of a finding: `{requirement, level, field, offset,
+/// message}`, as `decode` prints it and adapters answer it.
+pub fn finding_json(f: &Finding) -> Value {
+    json!({"requirement": f.requirement, "level": f.level.name(), "field": f.field, "offset": f.offset, "message": f.message})
+}
+
+/// The external form of a framing error: `{kind, field, offset, message}`.
+pub fn error_json(e: &Error) -> Value {
+    json!({"kind": e.kind.name(), "field": e.field, "offset": e.offset, "message": e.to_string()})
 }
 
 #[cfg(test)]

@@ -4,9 +4,9 @@
 //! `oxcnotif adapter` serves it over standard input and output.
 
 use super::{Hello, Implementation, Reply, OPERATIONS, PROTOCOL};
-use crate::cases::run::{error_json, finding_json};
 use crate::model::client::TraceStep;
 use crate::model::{profile, Event, Server};
+use crate::wire::{error_json, finding_json};
 use crate::wire::{Layout, Structure};
 use serde_json::{json, Map, Value};
 
@@ -112,7 +112,7 @@ impl Reference {
                     Some(p) => p.clone(),
                     None => profile::named(name).ok_or_else(|| format!("profile {name:?} is not known"))?,
                 };
-                let setup = crate::cases::sequence::parse_setup(req.get("setup").unwrap_or(&json!({})))
+                let setup = crate::model::Setup::from_value(req.get("setup").unwrap_or(&json!({})))
                     .map_err(|e| format!("setup.{}: {}", e.field, e.message))?;
                 let server = Server::new(p, layout(req)?, &setup);
                 let mut logons = Map::new();

@@ -1,0 +1,130 @@
+//! The session's initial state: logons and the store's folders and
+//! messages, as a sequence case's `setup` or a `reset` request gives them.
+//!
+//! The external form is a map `{logons?, folders?, messages?,
+//! session_index?}` (see `spec-cases/README.md`): `logons` is a list of
+//! LogonIds (default `[0]`), `folders` a list of `{Id, Parent?, Search?}`,
+//! `messages` a list of `{Id, Folder}`; IDs are 8-byte hex strings in wire
+//! order.
+
+use crate::wire::value::{int_of, kind_of, Obj};
+use crate::wire::{EncodeError, Id8};
+use serde_json::Value;
+
+/// A folder that exists before the session starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SetupFolder {
+    /// Its FolderId.
+    pub id: Id8,
+    /// The FolderId of its parent, if it has one in the store.
+    pub parent: Option<Id8>,
+    /// Whether it is a search folder (the S flag of its notifications).
+    pub search: bool,
+}
+
+/// A message that exists before the session starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SetupMessage {
+    /// Its MessageId.
+    pub id: Id8,
+    /// The FolderId of the folder holding it.
+    pub folder: Id8,
+}
+
+/// The session's initial state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Setup {
+    /// Logons to open (each gets a logon object handle).
+    pub logons: Vec<u8>,
+    /// Folders in the store.
+    pub folders: Vec<SetupFolder>,
+    /// Messages in the store.
+    pub messages: Vec<SetupMessage>,
+    /// The SessionIndex that RopPending carries.
+    pub session_index: u16,
+}
+
+impl Setup {
+    /// Reads the external form. Errors name the field as a path
+    /// (`folders[1].Search`).
+    pub fn from_value(v: &Value) -> Result<Setup, EncodeError> {
+        let o = Obj::new(v, &["logons", "folders", "messages", "session_index"])?;
+        let mut s = Setup { session_index: o.opt_u16("session_index")?.unwrap_or(0), ..Setup::default() };
+        match o.get("logons") {
+            None => s.logons.push(0),
+            Some(Value::Array(items)) => {
+                for (i, l) in items.iter().enumerate() {
+                    let n = int_of(l, 0xFF).map_err(|m| EncodeError::new(format!("logons[{i}]"), m))?;
+                    s.logons.push(n as u8);
+                }
+            }
+            Some(_) => return Err(EncodeError::new("logons", "expected a list of LogonIds")),
+        }
+        for (i, f) in list(&o, "folders")?.iter().enumerate() {
+            let at = |e: EncodeError| e.within(&format!("folders[{i}]"));
+            let fo = Obj::new(f, &["Id", "Parent", "Search"]).map_err(at)?;
+            let id =
+                fo.opt_id8("Id").map_err(at)?.ok_or_else(|| EncodeError::new(format!("folders[{i}].Id"), "missing"))?;
+            let parent = fo.opt_id8("Parent").map_err(at)?;
+            let search = match fo.get("Search") {
+                None => false,
+                Some(Value::Bool(b)) => *b,
+                Some(other) => {
+                    return Err(EncodeError::new(
+                        format!("folders[{i}].Search"),
+                        format!("expected true or false, found {}", kind_of(other)),
+                    ))
+                }
+            };
+            s.folders.push(SetupFolder { id, parent, search });
+        }
+        for (i, m) in list(&o, "messages")?.iter().enumerate() {
+            let at = |e: EncodeError| e.within(&format!("messages[{i}]"));
+            let mo = Obj::new(m, &["Id", "Folder"]).map_err(at)?;
+            let id = mo
+                .opt_id8("Id")
+                .map_err(at)?
+                .ok_or_else(|| EncodeError::new(format!("messages[{i}].Id"), "missing"))?;
+            let folder = mo
+                .opt_id8("Folder")
+                .map_err(at)?
+                .ok_or_else(|| EncodeError::new(format!("messages[{i}].Folder"), "missing"))?;
+            s.messages.push(SetupMessage { id, folder });
+        }
+        Ok(s)
+    }
+}
+
+fn list<'a>(o: &Obj<'a>, name: &'static str) -> Result<&'a [Value], EncodeError> {
+    match o.get(name) {
+        None => Ok(&[]),
+        Some(Value::Array(items)) => Ok(items),
+        Some(_) => Err(EncodeError::new(name, "expected a list")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn search_must_be_a_boolean() {
+        let e = Setup::from_value(&json!({"folders": [{"Id": "0100000000000001", "Search": "yes"}]})).unwrap_err();
+        assert_eq!(e.field, "folders[0].Search");
+        assert!(e.message.contains("true or false"), "{}", e.message);
+    }
+
+    #[test]
+    fn named_fields_and_defaults() {
+        let s = Setup::from_value(&json!({"folders": [
+            {"Id": "0100000000000001"},
+            {"Id": "0100000000000002", "Parent": "0100000000000001", "Search": true}
+        ], "messages": [{"Id": "0100000000000003", "Folder": "0100000000000002"}]}))
+        .unwrap();
+        assert_eq!(s.logons, vec![0]);
+        assert_eq!(s.folders[1].parent, Some(s.folders[0].id));
+        assert!(s.folders[1].search && !s.folders[0].search);
+        assert_eq!(s.messages[0].folder, s.folders[1].id);
+    }
+}
