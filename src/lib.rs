@@ -17,11 +17,17 @@
 //! [MS-OXCROPS]: https://learn.microsoft.com/en-us/openspecs/exchange_server_protocols/ms-oxcrops/
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "harness")]
 pub mod cases;
+#[cfg(feature = "harness")]
+pub mod commands;
+#[cfg(feature = "harness")]
 pub mod differential;
 pub mod fuzzing;
 pub mod hex;
 pub mod model;
+#[cfg(feature = "harness")]
 pub mod report;
+#[cfg(feature = "harness")]
 pub mod target;
 pub mod wire;

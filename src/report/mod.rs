@@ -7,6 +7,7 @@
 //! deterministically (no timestamps, no timings, no absolute paths), so
 //! committed reports can be checked for staleness by regenerating them.
 
+pub mod console;
 pub mod html;
 pub mod junit;
 pub mod requirements;

@@ -111,6 +111,21 @@ impl Structure {
         Self::ALL.into_iter().find(|x| x.name() == s)
     }
 
+    /// What it is, in the spec's words, and who sends it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Structure::RopInputBuffer => "ROP input buffer, sent by the client",
+            Structure::RopOutputBuffer => "ROP output buffer, sent by the server",
+            Structure::RegisterNotificationRequest => "RopRegisterNotification request",
+            Structure::RegisterNotificationResponse => "RopRegisterNotification response",
+            Structure::ReleaseRequest => "RopRelease request",
+            Structure::NotifyResponse => "RopNotify response",
+            Structure::NotificationData => "NotificationData",
+            Structure::PendingResponse => "RopPending response",
+            Structure::BufferTooSmallResponse => "RopBufferTooSmall response",
+        }
+    }
+
     /// The spec section that defines it.
     pub fn section(self) -> &'static str {
         match self {

@@ -1,0 +1,55 @@
+//! Expected-failure lists: YAML files `{description?, expected_failures:
+//! [{id, reason}]}` naming cases that are known to fail for a target, each
+//! with the reason (`spec/profiles/<profile>.expected-failures.yaml` for
+//! the products' known departures, `--expected-failures FILE` for a
+//! user's own).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    #[allow(dead_code)]
+    description: Option<String>,
+    expected_failures: Vec<Entry>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    id: String,
+    reason: String,
+}
+
+/// Reads one file into `into` (case id to reason). Every id must be one of
+/// `known`, and every reason non-empty; errors name the file and line.
+pub fn load(path: &Path, known: &BTreeSet<&str>, into: &mut BTreeMap<String, String>) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let f: File = serde_yaml::from_str(&text).map_err(|e| {
+        let at = e.location().map(|l| format!(":{}", l.line())).unwrap_or_default();
+        format!("{}{at}: {e}", path.display())
+    })?;
+    for (i, e) in f.expected_failures.into_iter().enumerate() {
+        let line = text.lines().position(|l| l.contains(&e.id)).map(|n| format!(":{}", n + 1)).unwrap_or_default();
+        if !known.contains(e.id.as_str()) {
+            return Err(format!("{}{line}: expected_failures[{i}].id: no case has id {:?}", path.display(), e.id));
+        }
+        if e.reason.trim().is_empty() {
+            return Err(format!("{}{line}: expected_failures[{i}].reason: give the reason", path.display()));
+        }
+        into.insert(e.id, e.reason);
+    }
+    Ok(())
+}
+
+/// The built-in expected-failure file of `profile`: beside the suite
+/// (`<suite>/../spec/profiles/`), else under `spec/profiles/` here, if it
+/// exists.
+pub fn profile_file(suite: &Path, profile: &str) -> Option<PathBuf> {
+    let name = format!("{profile}.expected-failures.yaml");
+    [suite.join("..").join("spec").join("profiles").join(&name), Path::new("spec/profiles").join(&name)]
+        .into_iter()
+        .find(|p| p.exists())
+}

@@ -1,0 +1,106 @@
+//! `oxcnotif fuzz`: differential fuzzing of an adapter against the
+//! reference, each disagreement written as a YAML case.
+
+use super::{dir_name, Console, Failure, Outcome};
+use crate::target::process::{self, AdapterProcess};
+use crate::target::Implementation;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+/// The options of `oxcnotif fuzz` (its command-line help, too).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
+pub struct FuzzArgs {
+    /// The implementation's adapter command (see docs/adapter.md)
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub target: String,
+    /// How long to run: 60s, 2m, 500ms
+    #[cfg_attr(feature = "cli", arg(long, default_value = "60s"))]
+    pub duration: String,
+    /// Seed of the input generator (the same seed gives the same inputs)
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 1))]
+    pub seed: u64,
+    /// Stop after this many disagreements
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 20))]
+    pub max_disagreements: usize,
+    #[cfg_attr(feature = "cli", command(flatten))]
+    #[allow(missing_docs)]
+    pub common: super::TargetOptions,
+    /// Where reproducers go [default: fuzz/differential/<target name>/]
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub out: Option<PathBuf>,
+    /// Draw a progress line on the console's error stream (set by the caller, not an option)
+    #[cfg_attr(feature = "cli", arg(skip))]
+    pub progress: bool,
+}
+
+/// Runs the differential fuzzer and writes the reproducers.
+pub fn fuzz(c: &mut Console, a: &FuzzArgs, interrupted: Arc<AtomicBool>) -> Outcome {
+    let duration =
+        crate::differential::parse_duration(&a.duration).map_err(|e| Failure::Usage(format!("--duration: {e}")))?;
+    let timeout = a.common.check()?;
+    let suite = crate::cases::load_suite(&a.common.suite).map_err(|e| Failure::config(e.to_string()))?;
+    let log = std::env::temp_dir().join(format!("oxcnotif-fuzz-{}.log", std::process::id()));
+    let opts = process::Options {
+        timeout,
+        stderr_log: Some(log.clone()),
+        interrupted: interrupted.clone(),
+        ..Default::default()
+    };
+    let mut adapter = AdapterProcess::start(&a.target, opts).map_err(|e| Failure::config(format!("--target: {e}")))?;
+    let name = dir_name(&adapter.hello().name);
+    let out = a.out.clone().unwrap_or_else(|| PathBuf::from("fuzz").join("differential").join(&name));
+    let opts = crate::differential::Options {
+        duration,
+        seed: a.seed,
+        max_inputs: None,
+        max_disagreements: a.max_disagreements,
+        progress: a.progress,
+        interrupted,
+    };
+    c.warn(format!(
+        "fuzzing {} ({}) against the reference for {:.0?}, seed {}",
+        adapter.hello().name,
+        a.target,
+        duration,
+        a.seed
+    ));
+    let summary = crate::differential::run(&mut adapter, &suite, &opts);
+    drop(adapter);
+    let total: u64 = summary.inputs.values().sum();
+    let kinds: Vec<String> = summary.inputs.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    c.say(format!(
+        "{total} inputs in {:.1} s ({}); {} skipped as unimplemented; {} disagreement{} ({} more found again)",
+        summary.elapsed.as_secs_f64(),
+        kinds.join(", "),
+        summary.unimplemented,
+        summary.disagreements.len(),
+        if summary.disagreements.len() == 1 { "" } else { "s" },
+        summary.duplicates
+    ));
+    for d in &summary.disagreements {
+        let path = out.join(format!("{}.yaml", d.id));
+        crate::report::write_atomic(&path, d.case_yaml.as_bytes())
+            .map_err(|e| Failure::config(format!("cannot write {}: {e}", path.display())))?;
+        c.say(format!("{} {}: {}", d.kind, path.display(), d.summary));
+    }
+    if !summary.disagreements.is_empty() {
+        c.say(format!(
+            "rerun the reproducers: oxcnotif run --suite {} --target '{}'",
+            out.display(),
+            a.target.replace('\'', r"'\''")
+        ));
+    }
+    keep_log(&log, &out, !summary.disagreements.is_empty());
+    Ok(if summary.disagreements.is_empty() { 0 } else { 1 })
+}
+
+/// Keeps the adapter's standard error beside the reproducers when there
+/// are any; removes the temporary log.
+fn keep_log(log: &Path, out: &Path, keep: bool) {
+    if keep {
+        let _ = std::fs::copy(log, out.join("target-stderr.log"));
+    }
+    let _ = std::fs::remove_file(log);
+}

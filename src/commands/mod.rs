@@ -1,0 +1,125 @@
+//! What does each command of the `oxcnotif` binary do? The orchestration
+//! behind the command line, as library functions: `src/main.rs` only parses
+//! arguments and calls these.
+//!
+//! Every command writes what it prints to a [`Console`] (standard output and
+//! standard error in the binary, buffers in tests) and returns the exit
+//! status, or a [`Failure`] that says why it could not run.
+
+pub mod codec;
+pub mod corpus;
+pub mod fuzz;
+pub mod run;
+
+use std::io::Write;
+
+/// Where a command's text goes. Write errors (a closed standard output, as
+/// in `oxcnotif run | head`) are ignored.
+pub struct Console<'a> {
+    /// Results: what `say` prints.
+    pub out: &'a mut dyn Write,
+    /// Diagnostics: what `warn` prints.
+    pub err: &'a mut dyn Write,
+}
+
+impl Console<'_> {
+    /// Prints a line of results.
+    pub fn say(&mut self, line: impl std::fmt::Display) {
+        let _ = writeln!(self.out, "{line}");
+    }
+    /// Prints results as they are (no newline added).
+    pub fn say_raw(&mut self, text: impl std::fmt::Display) {
+        let _ = write!(self.out, "{text}");
+    }
+    /// Prints a line of diagnostics.
+    pub fn warn(&mut self, line: impl std::fmt::Display) {
+        let _ = writeln!(self.err, "{line}");
+    }
+}
+
+/// Why a command stopped before doing its job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// An argument is wrong: printed with a pointer to `--help`; exit 2.
+    Usage(String),
+    /// Something the command needs is wrong or missing (a case file, the
+    /// target, the report directory): printed as `error: …`, exit `code`.
+    Fatal {
+        /// What is wrong, naming the file, line and field where it can.
+        message: String,
+        /// The exit status.
+        code: u8,
+    },
+}
+
+impl Failure {
+    /// A configuration error (exit 2).
+    pub fn config(message: impl Into<String>) -> Self {
+        Failure::Fatal { message: message.into(), code: 2 }
+    }
+    /// An error with exit status 1.
+    pub fn failed(message: impl Into<String>) -> Self {
+        Failure::Fatal { message: message.into(), code: 1 }
+    }
+    /// The exit status.
+    pub fn code(&self) -> u8 {
+        match self {
+            Failure::Usage(_) => 2,
+            Failure::Fatal { code, .. } => *code,
+        }
+    }
+    /// The text printed on standard error.
+    pub fn message(&self) -> String {
+        match self {
+            Failure::Usage(m) => format!("error: {m}\n\nFor more information, try '--help'."),
+            Failure::Fatal { message, .. } => format!("error: {message}"),
+        }
+    }
+}
+
+/// The options `run` and `fuzz` share.
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
+pub struct TargetOptions {
+    /// Seconds to wait for each adapter reply before stopping it
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = 5.0))]
+    pub timeout: f64,
+    /// Directory of case files
+    #[cfg_attr(feature = "cli", arg(long, default_value = "spec-cases"))]
+    pub suite: std::path::PathBuf,
+}
+
+impl TargetOptions {
+    /// Refuses a timeout that is not a positive number of seconds.
+    pub fn check(&self) -> Result<std::time::Duration, Failure> {
+        if self.timeout > 0.0 && self.timeout.is_finite() {
+            Ok(std::time::Duration::from_secs_f64(self.timeout))
+        } else {
+            Err(Failure::Usage("--timeout is a positive number of seconds".into()))
+        }
+    }
+}
+
+/// A command's result: its exit status, or why it could not run.
+pub type Outcome = Result<u8, Failure>;
+
+/// A target's name as a directory name: letters, digits, `-`, `_`, `.`.
+pub fn dir_name(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '-' }).collect()
+}
+
+/// Reads a file named on the command line; `-` or nothing reads standard
+/// input.
+pub fn read_input(file: Option<&std::path::Path>) -> Result<String, String> {
+    use std::io::Read;
+    match file {
+        Some(p) if p.as_os_str() != "-" => {
+            std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
+        }
+        _ => {
+            let mut s = String::new();
+            std::io::stdin().read_to_string(&mut s).map_err(|e| format!("cannot read standard input: {e}"))?;
+            Ok(s)
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! `oxcnotif run`: the cases against the built-in reference or an
+//! adapter, the console summary, and the report.
+
+use super::{dir_name, Console, Failure, Outcome};
+use crate::cases::run::{run_suite, RunOptions};
+use crate::target::process::{self, AdapterProcess};
+use crate::target::{reference::Reference, Implementation};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+/// The options of `oxcnotif run` (its command-line help, too).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
+pub struct RunArgs {
+    /// The implementation's adapter command (see docs/adapter.md); the built-in reference when absent
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub target: Option<String>,
+    /// Product profile: run the spec-profile sequence cases as this product and apply its expected failures (spec, exchange-2007, exchange-2010, exchange-2013-and-later)
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub profile: Option<String>,
+    /// Run only the cases whose id matches (`*` and `?` wildcards; repeatable)
+    #[cfg_attr(feature = "cli", arg(long = "cases", alias = "case", value_name = "GLOB"))]
+    pub select: Vec<String>,
+    /// Leave out the cases whose id matches (verdict EXCLUDED; repeatable)
+    #[cfg_attr(feature = "cli", arg(long, value_name = "GLOB"))]
+    pub exclude: Vec<String>,
+    /// YAML file of expected failures: {expected_failures: [{id, reason}]}
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
+    pub expected_failures: Vec<PathBuf>,
+    #[cfg_attr(feature = "cli", command(flatten))]
+    #[allow(missing_docs)]
+    pub common: super::TargetOptions,
+    /// Report directory [default: reports/<target name>/; no report when --cases is given]
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub out: Option<PathBuf>,
+    /// Do not write a report
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub no_report: bool,
+}
+
+/// Runs the suite and writes the report. `interrupted` is set by the
+/// caller's Ctrl-C handler: the current case finishes and the report says
+/// the run is incomplete.
+pub fn run(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>) -> Outcome {
+    let suite = crate::cases::load_suite(&a.common.suite).map_err(|e| Failure::config(e.to_string()))?;
+    let ids: BTreeSet<&str> = suite
+        .wire
+        .iter()
+        .map(|c| c.id.as_str())
+        .chain(suite.sequences.iter().map(|c| c.id.as_str()))
+        .chain(suite.traces.iter().map(|c| c.id.as_str()))
+        .chain(suite.regressions.iter().map(|c| c.id.as_str()))
+        .collect();
+    for g in &a.select {
+        if !ids.iter().any(|id| crate::cases::run::glob_match(g, id)) {
+            return Err(Failure::Usage(format!("no case id matches {g:?}")));
+        }
+    }
+    if let Some(p) = &a.profile {
+        if crate::model::profile::named(p).is_none() {
+            let names: Vec<String> = crate::model::profile::all().keys().cloned().collect();
+            return Err(Failure::Usage(format!("--profile {p:?} is not one of {}", names.join(", "))));
+        }
+    }
+    let timeout = a.common.check()?;
+    let mut expected = BTreeMap::new();
+    let mut files = a.expected_failures.clone();
+    if let Some(builtin) = a.profile.as_deref().and_then(|p| crate::cases::expected::profile_file(&a.common.suite, p)) {
+        files.insert(0, builtin);
+    }
+    for f in &files {
+        crate::cases::expected::load(f, &ids, &mut expected).map_err(Failure::config)?;
+    }
+    let subset = !a.select.is_empty();
+    let stderr_log = match &a.out {
+        Some(o) => o.join("target-stderr.log"),
+        None => std::env::temp_dir().join(format!("oxcnotif-target-{}.log", std::process::id())),
+    };
+    let mut reference = Reference::new();
+    let mut adapter;
+    let imp: &mut dyn Implementation = match &a.target {
+        None => &mut reference,
+        Some(cmd) => {
+            // The adapter's stderr goes beside the report (or to a temporary
+            // log when there is no report directory yet).
+            let opts = process::Options {
+                timeout,
+                stderr_log: Some(stderr_log.clone()),
+                interrupted: interrupted.clone(),
+                ..Default::default()
+            };
+            if let Some(parent) = stderr_log.parent() {
+                let _ = std::fs::create_dir_all(parent);
+            }
+            let _ = std::fs::write(&stderr_log, b"");
+            adapter = AdapterProcess::start(cmd, opts).map_err(|e| Failure::config(format!("--target: {e}")))?;
+            &mut adapter
+        }
+    };
+    let target_name = match &a.target {
+        None => "reference".to_string(),
+        Some(_) => imp.hello().name.clone(),
+    };
+    let opts = RunOptions {
+        profile: a.profile.clone(),
+        select: a.select.clone(),
+        exclude: a.exclude.clone(),
+        expected_failures: expected,
+        interrupted,
+    };
+    let result = run_suite(&suite, imp, &opts);
+    let info = crate::report::RunInfo {
+        target: target_name.clone(),
+        command: a.target.clone(),
+        profile: a.profile.clone(),
+        incomplete: result.incomplete,
+        restarts: result.restarts,
+    };
+    c.say_raw(crate::report::console::summary(&info, &result));
+    if a.target.is_some() && (a.no_report || (a.out.is_none() && subset)) {
+        c.say(format!("target stderr: {}", stderr_log.display()));
+    }
+    let out = match (&a.out, a.no_report, subset) {
+        (_, true, _) => None,
+        (Some(o), false, _) => Some(o.clone()),
+        (None, false, false) => Some(PathBuf::from("reports").join(dir_name(&target_name))),
+        (None, false, true) => None,
+    };
+    if let Some(out) = out {
+        let dir = [a.common.suite.join("..").join("spec").join("requirements"), PathBuf::from("spec/requirements")]
+            .into_iter()
+            .find(|d| d.is_dir());
+        let table = match dir {
+            Some(d) => crate::report::requirements::load(&d)
+                .map_err(|e| Failure::config(format!("the requirement tables in {}: {e}", d.display())))?,
+            None => {
+                c.warn(
+                    "warning: no spec/requirements directory beside the suite or here: requirements.md lists no rows",
+                );
+                Default::default()
+            }
+        };
+        crate::report::write_all(&out, &info, &result, &table)
+            .map_err(|e| Failure::config(format!("cannot write the report to {}: {e}", out.display())))?;
+        if a.target.is_some() && a.out.is_none() {
+            // Keep the adapter's log beside the report.
+            let _ = std::fs::copy(&stderr_log, out.join("target-stderr.log"));
+            let _ = std::fs::remove_file(&stderr_log);
+        }
+        c.say(format!("report: {}", out.display()));
+    }
+    let bad = result.rows.iter().any(|r| r.outcome.verdict.is_bad());
+    Ok(if bad || result.incomplete { 1 } else { 0 })
+}
