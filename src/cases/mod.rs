@@ -6,6 +6,7 @@
 //! hex that is not whole bytes, two cases with one id, an expectation of the
 //! wrong shape) and names the file, the line and the field.
 
+pub mod compare;
 pub mod corpus;
 pub mod expected;
 pub mod regression;
@@ -13,6 +14,8 @@ pub mod requirements;
 pub mod run;
 pub mod sequence;
 pub mod trace;
+pub mod verdict;
+pub mod wire;
 
 use crate::wire::{Layout, Structure};
 use serde::Deserialize;
@@ -114,6 +117,59 @@ pub enum Expect {
     /// The case's input value must be refused by the encoder, naming this field.
     EncodeError(ExpectedEncodeError),
 }
+
+/// What every kind of case has, whatever it checks: for reports and
+/// selection.
+pub trait CaseMeta {
+    /// Stable id.
+    fn id(&self) -> &str;
+    /// One line saying what it checks.
+    fn description(&self) -> &str;
+    /// Spec sections it verifies.
+    fn sections(&self) -> &[String];
+    /// Requirement IDs it verifies.
+    fn requirements(&self) -> &[String];
+    /// The case file.
+    fn file(&self) -> &Path;
+    /// The line of the case in its file.
+    fn line(&self) -> usize;
+}
+
+macro_rules! case_meta {
+    ($t:ty, $sections:ident, $requirements:ident) => {
+        impl CaseMeta for $t {
+            fn id(&self) -> &str {
+                &self.id
+            }
+            fn description(&self) -> &str {
+                &self.description
+            }
+            fn sections(&self) -> &[String] {
+                case_meta!(@list self, $sections)
+            }
+            fn requirements(&self) -> &[String] {
+                case_meta!(@list self, $requirements)
+            }
+            fn file(&self) -> &Path {
+                &self.file
+            }
+            fn line(&self) -> usize {
+                self.line
+            }
+        }
+    };
+    (@list $s:ident, none) => {
+        &[]
+    };
+    (@list $s:ident, $f:ident) => {
+        &$s.$f
+    };
+}
+
+case_meta!(Case, sections, requirements);
+case_meta!(sequence::SequenceCase, sections, requirements);
+case_meta!(trace::TraceCase, sections, requirements);
+case_meta!(regression::RegressionCase, none, none);
 
 /// One loaded case.
 #[derive(Debug, Clone)]

@@ -11,7 +11,7 @@
 //!     bytes: "00010200ff"
 //! ```
 
-use super::run::{Grade, Outcome, Problem};
+use super::verdict::{Grade, Outcome, Problem};
 use super::LoadError;
 use crate::fuzzing::{run_target, TARGETS};
 use serde::Deserialize;

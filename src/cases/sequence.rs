@@ -22,7 +22,8 @@
 //!         expect: {RopsList: [{RopId: 0x2A, NotificationHandle: $sub}]}
 //! ```
 
-use super::run::{exchange, scalar_eq, unusable, Grade, Outcome, Problem, Verdict};
+use super::compare::scalar_eq;
+use super::verdict::{exchange, unusable, Grade, Outcome, Problem, Verdict};
 use super::LoadError;
 use crate::model::{profile, Event, Profile, Setup};
 use crate::target::{request, Implementation, Reply};

@@ -18,7 +18,7 @@
 //!       findings: []   # IDs, or {requirement, step, field, offset} to pin the place
 //! ```
 
-use super::run::{exchange, unusable, Grade, Outcome, Problem, Verdict};
+use super::verdict::{exchange, unusable, Grade, Outcome, Problem, Verdict};
 use super::LoadError;
 use crate::model::client::TraceStep;
 use crate::target::{request, Implementation, Reply};

@@ -1062,6 +1062,7 @@ mod tests {
                 expected: Value::Null,
                 exchanges: Vec::new(),
                 note: None,
+                interrupted: false,
             },
         }
     }

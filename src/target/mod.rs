@@ -52,7 +52,16 @@ pub enum Reply {
     },
 }
 
+/// The problem of the [`Reply::Broken`] given to requests that were not
+/// answered because the run was interrupted (Ctrl-C).
+pub const INTERRUPTED: &str = "interrupted";
+
 impl Reply {
+    /// Whether the request went unanswered because the run was interrupted.
+    pub fn is_interrupted(&self) -> bool {
+        matches!(self, Reply::Broken { problem, .. } if problem == INTERRUPTED)
+    }
+
     /// The reply as a protocol line's object, with `id`.
     pub fn to_json(&self, id: &Value) -> Value {
         match self {

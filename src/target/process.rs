@@ -293,7 +293,7 @@ impl AdapterProcess {
                 // After Ctrl-C, no new adapter is started: what is left is
                 // not run.
                 for r in replies.iter_mut().skip(start).filter(|r| r.is_none()) {
-                    *r = Some(Reply::Broken { problem: "interrupted".into(), raw: None });
+                    *r = Some(Reply::Broken { problem: super::INTERRUPTED.into(), raw: None });
                 }
                 break;
             }
@@ -359,7 +359,7 @@ impl AdapterProcess {
                     self.stop();
                     if self.opts.interrupted.load(Ordering::SeqCst) {
                         for r in replies.iter_mut().filter(|r| r.is_none()) {
-                            *r = Some(Reply::Broken { problem: "interrupted".into(), raw: None });
+                            *r = Some(Reply::Broken { problem: super::INTERRUPTED.into(), raw: None });
                         }
                         break;
                     }
@@ -419,7 +419,7 @@ impl AdapterProcess {
                 }
                 Err(RecvTimeoutError::Timeout) => {
                     if self.opts.interrupted.load(Ordering::SeqCst) {
-                        return Err(("interrupted".into(), None));
+                        return Err((super::INTERRUPTED.into(), None));
                     }
                     // An adapter that exits while something it started keeps
                     // its output open gives no end of file: notice the exit
