@@ -531,3 +531,135 @@ fn schema_rejects_wrong_lines() {
     }
     assert!(accepted.is_empty(), "{}", accepted.join("\n"));
 }
+
+/// The property names of a schema object definition (or of each of its
+/// `oneOf` branches), without `id`.
+fn property_sets(schema: &Value) -> Vec<std::collections::BTreeSet<String>> {
+    let one = |v: &Value| -> std::collections::BTreeSet<String> {
+        v["properties"].as_object().map(|o| o.keys().filter(|k| *k != "id").cloned().collect()).unwrap_or_default()
+    };
+    match schema["oneOf"].as_array() {
+        Some(branches) => branches.iter().map(one).collect(),
+        None => vec![one(schema)],
+    }
+}
+
+/// The Rust protocol types (`oxcnotif::target::protocol`) and the schema
+/// say the same: the same operations, every request and `ok` the types can
+/// produce validates, and each request and `ok` has exactly the schema's
+/// fields (the types were built with every optional field set).
+#[test]
+fn protocol_types_and_schema_agree() {
+    use oxcnotif::target::protocol::*;
+    let s = Schemas::load();
+    let doc = read_json(&root().join("docs/adapter.schema.json"));
+    let defs = &doc["$defs"];
+    let ops: Vec<&str> =
+        defs["Op"]["enum"].as_array().expect("Op is an enum").iter().filter_map(Value::as_str).collect();
+    assert_eq!(ops, OPERATIONS, "the schema's Op and OPERATIONS differ");
+    let value = json!({"RopId": 110, "SessionIndex": 1});
+    let requests = [
+        Request::Hello { harness: Some("oxcnotif test".into()), protocol: Some(PROTOCOL) },
+        Request::Decode { structure: "pending-response".into(), layout: "spec".into(), hex: "6e0001".into() },
+        Request::Encode { structure: "pending-response".into(), layout: "legacy".into(), value: value.clone() },
+        Request::Reset { profile: "exchange-2010".into(), layout: "spec".into(), setup: json!({"logons": [0]}) },
+        Request::Execute { hex: "0200".into(), max_output: 0x8000 },
+        Request::Event {
+            event: json!({"Type": "NewMail", "Folder": "0100000000000a01", "Message": "0100000000000b01"}),
+        },
+        Request::CheckTrace {
+            layout: "spec".into(),
+            preexisting_handles: vec![1],
+            steps: vec![TraceStep { input: Some("0200".into()), output: None }],
+        },
+    ];
+    let mut failures = Vec::new();
+    let mut seen = Vec::new();
+    for (i, r) in requests.iter().enumerate() {
+        let mut v = r.to_value();
+        seen.push(r.op());
+        let keys: std::collections::BTreeSet<String> = v.as_object().unwrap().keys().cloned().collect();
+        let name = format!("{}Request", def_prefix(r.op()));
+        let want = &property_sets(&defs[&name])[0];
+        assert_eq!(&keys, want, "{name}: the Rust type's fields and the schema's properties differ");
+        v["id"] = json!(i + 1);
+        s.check_request(&v, &mut failures);
+        assert_eq!(Request::from_value(&v).unwrap().as_ref(), Some(r), "{name} does not read back");
+    }
+    assert_eq!(seen, OPERATIONS, "one request of every operation, in order");
+    let finding = Finding {
+        requirement: "MS-OXCNOTIF_R50".into(),
+        level: Some("MUST".into()),
+        field: Some("Reserved".into()),
+        offset: Some(5),
+        message: Some("Reserved is 0x01".into()),
+    };
+    let oks: Vec<(&str, Value)> = vec![
+        (
+            "Hello",
+            ok_value(&HelloOk {
+                name: "x".into(),
+                version: "1".into(),
+                protocol: Some(PROTOCOL),
+                operations: vec!["decode".into()],
+                structures: vec!["pending-response".into()],
+            }),
+        ),
+        ("Decode", ok_value(&DecodeOk::Value { value: value.clone(), findings: Some(vec![finding.clone()]) })),
+        (
+            "Decode",
+            ok_value(&DecodeOk::Error {
+                error: DecodeError {
+                    kind: Some("Truncated".into()),
+                    field: Some("SessionIndex".into()),
+                    offset: Some(1),
+                    message: Some("short".into()),
+                },
+            }),
+        ),
+        ("Encode", ok_value(&EncodeOk::Hex { hex: "6e0001".into() })),
+        (
+            "Encode",
+            ok_value(&EncodeOk::Refused {
+                refused: Refused { field: Some("RopId".into()), message: Some("not 0x6E".into()) },
+            }),
+        ),
+        ("Reset", ok_value(&ResetOk { logons: [("0".to_string(), 1u32)].into() })),
+        ("Execute", ok_value(&ExecuteOk::Hex { hex: "0200".into() })),
+        (
+            "Execute",
+            ok_value(&ExecuteOk::Failed { failed: CallFailed { code: 0x4B6, message: Some("ecRpcFormat".into()) } }),
+        ),
+        ("Event", ok_value(&EventOk {})),
+        (
+            "CheckTrace",
+            ok_value(&CheckTraceOk::Findings {
+                findings: vec![TraceFinding {
+                    requirement: finding.requirement.clone(),
+                    level: finding.level.clone(),
+                    field: finding.field.clone(),
+                    offset: finding.offset,
+                    message: finding.message.clone(),
+                    step: 0,
+                }],
+            }),
+        ),
+        ("CheckTrace", ok_value(&CheckTraceOk::Error { error: TraceError { step: 1, message: "x".into() } })),
+    ];
+    for (prefix, ok) in &oks {
+        let name = format!("{prefix}Ok");
+        let keys: std::collections::BTreeSet<String> = ok.as_object().unwrap().keys().cloned().collect();
+        let sets = property_sets(&defs[&name]);
+        assert!(sets.contains(&keys), "{name}: {keys:?} is none of the schema's property sets {sets:?}");
+        let errs = s.errors(&name, ok);
+        if !errs.is_empty() {
+            failures.push(format!("{name} {ok} breaks the schema:\n{}", errs.join("\n")));
+        }
+    }
+    for name in ["Finding", "DecodeError"] {
+        let v = if name == "Finding" { ok_value(&finding) } else { oks[2].1["error"].clone() };
+        let keys: std::collections::BTreeSet<String> = v.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(keys, property_sets(&defs[name])[0], "{name}: fields and schema properties differ");
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

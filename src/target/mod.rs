@@ -23,15 +23,11 @@
 //! pipes, hardened against adapters that crash, hang or answer garbage.
 
 pub mod process;
+pub mod protocol;
 pub mod reference;
 
+pub use protocol::{Request, OPERATIONS, PROTOCOL};
 use serde_json::{json, Value};
-
-/// The protocol version this harness speaks.
-pub const PROTOCOL: u64 = 1;
-
-/// Every operation, in the order `hello` lists them.
-pub const OPERATIONS: [&str; 7] = ["hello", "decode", "encode", "reset", "execute", "event", "check_trace"];
 
 /// What came back for one request.
 #[derive(Debug, Clone, PartialEq)]
@@ -167,37 +163,48 @@ pub trait Implementation {
     }
 }
 
-/// Request builders.
+/// Request builders: each request's protocol object (no `id`).
 pub mod request {
-    use serde_json::{json, Value};
+    use super::protocol::{Request, TraceStep};
+    use serde_json::Value;
 
     /// `hello`.
     pub fn hello() -> Value {
-        json!({"op": "hello", "harness": format!("oxcnotif {}", env!("CARGO_PKG_VERSION")), "protocol": super::PROTOCOL})
+        Request::Hello {
+            harness: Some(format!("oxcnotif {}", env!("CARGO_PKG_VERSION"))),
+            protocol: Some(super::PROTOCOL),
+        }
+        .to_value()
     }
     /// `decode`.
     pub fn decode(structure: &str, layout: &str, bytes: &[u8]) -> Value {
-        json!({"op": "decode", "structure": structure, "layout": layout, "hex": crate::hex::encode(bytes)})
+        Request::Decode { structure: structure.into(), layout: layout.into(), hex: crate::hex::encode(bytes) }
+            .to_value()
     }
     /// `encode`.
     pub fn encode(structure: &str, layout: &str, value: &Value) -> Value {
-        json!({"op": "encode", "structure": structure, "layout": layout, "value": value})
+        Request::Encode { structure: structure.into(), layout: layout.into(), value: value.clone() }.to_value()
     }
     /// `reset`.
     pub fn reset(profile: &str, layout: &str, setup: &Value) -> Value {
-        json!({"op": "reset", "profile": profile, "layout": layout, "setup": setup})
+        Request::Reset { profile: profile.into(), layout: layout.into(), setup: setup.clone() }.to_value()
     }
     /// `execute`.
     pub fn execute(input: &[u8], max_output: usize) -> Value {
-        json!({"op": "execute", "hex": crate::hex::encode(input), "max_output": max_output})
+        Request::Execute { hex: crate::hex::encode(input), max_output: max_output as u64 }.to_value()
     }
     /// `event`.
     pub fn event(event: &Value) -> Value {
-        json!({"op": "event", "event": event})
+        Request::Event { event: event.clone() }.to_value()
     }
     /// `check_trace`.
-    pub fn check_trace(layout: &str, preexisting_handles: &[u32], steps: &[Value]) -> Value {
-        json!({"op": "check_trace", "layout": layout, "preexisting_handles": preexisting_handles, "steps": steps})
+    pub fn check_trace(layout: &str, preexisting_handles: &[u32], steps: &[TraceStep]) -> Value {
+        Request::CheckTrace {
+            layout: layout.into(),
+            preexisting_handles: preexisting_handles.to_vec(),
+            steps: steps.to_vec(),
+        }
+        .to_value()
     }
 }
 

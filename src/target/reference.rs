@@ -3,18 +3,21 @@
 //! monitor of `src/model/client.rs`. `oxcnotif run` calls it in process;
 //! `oxcnotif adapter` serves it over standard input and output.
 
+use super::protocol::{
+    self, CallFailed, CheckTraceOk, DecodeOk, EncodeOk, EventOk, ExecuteOk, HelloOk, Refused, Request, ResetOk,
+    TraceError, TraceFinding,
+};
 use super::{Hello, Implementation, Reply, OPERATIONS, PROTOCOL};
 use crate::model::client::TraceStep;
-use crate::model::{profile, Event, Server};
-use crate::wire::{error_json, finding_json};
+use crate::model::{profile, Event, Profile, Server, Setup};
 use crate::wire::{Layout, Structure};
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
 /// The reference implementation behind the protocol.
 pub struct Reference {
     hello: Hello,
     server: Option<Server>,
-    profile_override: Option<crate::model::Profile>,
+    profile_override: Option<Profile>,
 }
 
 impl Default for Reference {
@@ -23,31 +26,16 @@ impl Default for Reference {
     }
 }
 
-fn field<'a>(req: &'a Value, name: &str) -> Result<&'a Value, String> {
-    req.get(name).ok_or_else(|| format!("{} has no {name}", req["op"]))
-}
-
-fn text<'a>(req: &'a Value, name: &str) -> Result<&'a str, String> {
-    field(req, name)?.as_str().ok_or_else(|| format!("{name} is text"))
-}
-
-fn structure(req: &Value) -> Result<Structure, String> {
-    let s = text(req, "structure")?;
+fn structure(s: &str) -> Result<Structure, String> {
     Structure::from_name(s).ok_or_else(|| format!("structure {s:?} is not one of the protocol's structures"))
 }
 
-fn layout(req: &Value) -> Result<Layout, String> {
-    match req.get("layout") {
-        None => Ok(Layout::Spec),
-        Some(l) => {
-            let l = l.as_str().unwrap_or("");
-            Layout::from_name(l).ok_or_else(|| format!("layout {l:?} is not spec or legacy"))
-        }
-    }
+fn layout(l: &str) -> Result<Layout, String> {
+    Layout::from_name(l).ok_or_else(|| format!("layout {l:?} is not spec or legacy"))
 }
 
-fn hex(req: &Value, name: &str) -> Result<Vec<u8>, String> {
-    crate::hex::parse(text(req, name)?).map_err(|e| format!("{name}: {}", e.message))
+fn hex(name: &str, text: &str) -> Result<Vec<u8>, String> {
+    crate::hex::parse(text).map_err(|e| format!("{name}: {}", e.message))
 }
 
 impl Reference {
@@ -67,122 +55,127 @@ impl Reference {
 
     /// A reference whose `reset` uses `profile` whatever profile is asked
     /// for: to find which product switch makes a case fail.
-    pub fn with_profile(profile: crate::model::Profile) -> Self {
+    pub fn with_profile(profile: Profile) -> Self {
         Reference { profile_override: Some(profile), ..Reference::new() }
     }
 
-    /// Answers one request (a protocol object; its `id` is not looked at).
+    /// Answers one request given as a protocol object (its `id` is not
+    /// looked at): what `oxcnotif adapter` does with each line.
     pub fn handle(&mut self, req: &Value) -> Reply {
-        match self.answer(req) {
-            Ok(Some(v)) => Reply::Ok(v),
-            Ok(None) => Reply::Unimplemented(format!("operation {} is not part of the protocol", req["op"])),
+        match Request::from_value(req) {
+            Ok(Some(r)) => self.answer(&r),
+            Ok(None) => Reply::Unimplemented(format!(
+                "operation {} is not part of the protocol",
+                req.get("op").cloned().unwrap_or(Value::Null)
+            )),
             Err(m) => Reply::Failed(m),
         }
     }
 
-    fn answer(&mut self, req: &Value) -> Result<Option<Value>, String> {
-        let op = req.get("op").and_then(Value::as_str).ok_or("the request has no op")?;
-        Ok(Some(match op {
-            "hello" => json!({
-                "name": self.hello.name,
-                "version": self.hello.version,
-                "protocol": PROTOCOL,
-                "operations": self.hello.operations,
-                "structures": self.hello.structures,
+    /// Answers one request.
+    pub fn answer(&mut self, req: &Request) -> Reply {
+        match self.try_answer(req) {
+            Ok(v) => Reply::Ok(v),
+            Err(m) => Reply::Failed(m),
+        }
+    }
+
+    fn try_answer(&mut self, req: &Request) -> Result<Value, String> {
+        Ok(match req {
+            Request::Hello { .. } => protocol::ok_value(&HelloOk {
+                name: self.hello.name.clone(),
+                version: self.hello.version.clone(),
+                protocol: Some(PROTOCOL),
+                operations: self.hello.operations.clone(),
+                structures: self.hello.structures.clone(),
             }),
-            "decode" => {
-                let s = structure(req)?;
-                match s.decode(&hex(req, "hex")?, layout(req)?) {
-                    Ok((v, findings)) => {
-                        json!({"value": v, "findings": findings.iter().map(finding_json).collect::<Vec<_>>()})
+            Request::Decode { structure: s, layout: l, hex: h } => {
+                protocol::ok_value(&match structure(s)?.decode(&hex("hex", h)?, layout(l)?) {
+                    Ok((value, findings)) => {
+                        DecodeOk::Value { value, findings: Some(findings.iter().map(Into::into).collect()) }
                     }
-                    Err(e) => json!({"error": error_json(&e)}),
-                }
+                    Err(e) => DecodeOk::Error { error: (&e).into() },
+                })
             }
-            "encode" => {
-                let s = structure(req)?;
-                match s.encode(field(req, "value")?, layout(req)?) {
-                    Ok(b) => json!({"hex": crate::hex::encode(&b)}),
-                    Err(e) => json!({"refused": {"field": e.field, "message": e.message}}),
-                }
+            Request::Encode { structure: s, layout: l, value } => {
+                protocol::ok_value(&match structure(s)?.encode(value, layout(l)?) {
+                    Ok(b) => EncodeOk::Hex { hex: crate::hex::encode(&b) },
+                    Err(e) => EncodeOk::Refused { refused: Refused { field: Some(e.field), message: Some(e.message) } },
+                })
             }
-            "reset" => {
-                let name = req.get("profile").and_then(Value::as_str).unwrap_or("spec");
+            Request::Reset { profile: name, layout: l, setup } => {
                 let p = match &self.profile_override {
                     Some(p) => p.clone(),
                     None => profile::named(name).ok_or_else(|| format!("profile {name:?} is not known"))?,
                 };
-                let setup = crate::model::Setup::from_value(req.get("setup").unwrap_or(&json!({})))
+                let empty = Value::Object(Default::default());
+                let setup = Setup::from_value(if setup.is_null() { &empty } else { setup })
                     .map_err(|e| format!("setup.{}: {}", e.field, e.message))?;
-                let server = Server::new(p, layout(req)?, &setup);
-                let mut logons = Map::new();
-                for l in &setup.logons {
-                    if let Some(h) = server.logon_handle(*l) {
-                        logons.insert(l.to_string(), Value::from(h));
-                    }
-                }
+                let server = Server::new(p, layout(l)?, &setup);
+                let logons =
+                    setup.logons.iter().filter_map(|l| server.logon_handle(*l).map(|h| (l.to_string(), h))).collect();
                 self.server = Some(server);
-                json!({"logons": logons})
+                protocol::ok_value(&ResetOk { logons })
             }
-            "execute" => {
-                let input = hex(req, "hex")?;
-                let max = field(req, "max_output")?.as_u64().ok_or("max_output is a number")? as usize;
+            Request::Execute { hex: h, max_output } => {
+                let input = hex("hex", h)?;
                 let server = self.server.as_mut().ok_or("execute before reset")?;
-                match server.execute(&input, max) {
-                    Ok(out) => json!({"hex": crate::hex::encode(&out)}),
-                    Err(e) => json!({"failed": {"code": e.code, "message": e.message}}),
-                }
+                protocol::ok_value(&match server.execute(&input, usize::try_from(*max_output).unwrap_or(usize::MAX)) {
+                    Ok(out) => ExecuteOk::Hex { hex: crate::hex::encode(&out) },
+                    Err(e) => ExecuteOk::Failed { failed: CallFailed { code: e.code, message: Some(e.message) } },
+                })
             }
-            "event" => {
-                let e = Event::from_value(field(req, "event")?).map_err(|e| format!("event.{e}"))?;
+            Request::Event { event } => {
+                let e = Event::from_value(event).map_err(|e| format!("event.{e}"))?;
                 self.server.as_mut().ok_or("event before reset")?.event(&e);
-                json!({})
+                protocol::ok_value(&EventOk {})
             }
-            "check_trace" => {
-                let steps = trace_steps(field(req, "steps")?)?;
-                let pre: Vec<u32> = match req.get("preexisting_handles") {
-                    None => Vec::new(),
-                    Some(v) => serde_json::from_value(v.clone()).map_err(|e| format!("preexisting_handles: {e}"))?,
-                };
-                match crate::model::client::check(&steps, layout(req)?, &pre) {
-                    Ok(found) => json!({"findings": found.iter().map(|f| {
-                        let mut v = finding_json(&f.finding);
-                        v["step"] = json!(f.step);
-                        v
-                    }).collect::<Vec<_>>()}),
-                    Err(e) => json!({"error": {"step": e.step, "message": e.message}}),
-                }
+            Request::CheckTrace { layout: l, preexisting_handles, steps } => {
+                let steps = trace_steps(steps)?;
+                protocol::ok_value(&match crate::model::client::check(&steps, layout(l)?, preexisting_handles) {
+                    Ok(found) => CheckTraceOk::Findings {
+                        findings: found
+                            .iter()
+                            .map(|f| TraceFinding {
+                                requirement: f.finding.requirement.to_string(),
+                                level: Some(f.finding.level.name().to_string()),
+                                field: Some(f.finding.field.clone()),
+                                offset: Some(f.finding.offset),
+                                message: Some(f.finding.message.clone()),
+                                step: f.step,
+                            })
+                            .collect(),
+                    },
+                    Err(e) => CheckTraceOk::Error { error: TraceError { step: e.step, message: e.message } },
+                })
             }
-            _ => return Ok(None),
-        }))
+        })
     }
 }
 
-/// Reads `check_trace` steps: `{"input": hex}` or `{"output": hex}`.
-pub fn trace_steps(v: &Value) -> Result<Vec<TraceStep>, String> {
-    let items = v.as_array().ok_or("steps is a list")?;
-    items
+/// Reads `check_trace` steps: each exactly one of `input` or `output`.
+pub fn trace_steps(steps: &[protocol::TraceStep]) -> Result<Vec<TraceStep>, String> {
+    steps
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let get = |k: &str| s.get(k).and_then(Value::as_str).map(crate::hex::parse);
-            match (get("input"), get("output")) {
-                (Some(Ok(b)), None) => Ok(TraceStep::Input(b)),
-                (None, Some(Ok(b))) => Ok(TraceStep::Output(b)),
-                (Some(Err(e)), _) | (_, Some(Err(e))) => Err(format!("steps[{i}]: {}", e.message)),
-                _ => Err(format!("steps[{i}] is one of {{input: hex}} or {{output: hex}}")),
+            match (&s.input, &s.output) {
+                (Some(h), None) => crate::hex::parse(h).map(TraceStep::Input),
+                (None, Some(h)) => crate::hex::parse(h).map(TraceStep::Output),
+                _ => return Err(format!("steps[{i}] is one of {{input: hex}} or {{output: hex}}")),
             }
+            .map_err(|e| format!("steps[{i}]: {}", e.message))
         })
         .collect()
 }
 
 /// The protocol form of trace steps.
-pub fn trace_steps_json(steps: &[TraceStep]) -> Vec<Value> {
+pub fn trace_steps_json(steps: &[TraceStep]) -> Vec<protocol::TraceStep> {
     steps
         .iter()
         .map(|s| match s {
-            TraceStep::Input(b) => json!({"input": crate::hex::encode(b)}),
-            TraceStep::Output(b) => json!({"output": crate::hex::encode(b)}),
+            TraceStep::Input(b) => protocol::TraceStep { input: Some(crate::hex::encode(b)), output: None },
+            TraceStep::Output(b) => protocol::TraceStep { input: None, output: Some(crate::hex::encode(b)) },
         })
         .collect()
 }
