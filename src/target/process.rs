@@ -79,56 +79,13 @@ fn cap(s: &str) -> String {
     format!("{}… ({} bytes in all)", &s[..end], s.len())
 }
 
-/// Splits a command line into words: whitespace separates, single and
-/// double quotes group, a backslash escapes the next character (outside
-/// single quotes).
+/// Splits a command line into words by the quoting rules of a POSIX shell
+/// (the `shell-words` crate): blanks separate words, single and double
+/// quotes group, a backslash escapes, and a `#` that starts a word begins a
+/// comment. Nothing is expanded.
 pub fn split_command(cmd: &str) -> Result<Vec<String>, String> {
-    let mut words = Vec::new();
-    let mut cur = String::new();
-    let mut in_word = false;
-    let mut chars = cmd.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('\'') => break,
-                        Some(x) => cur.push(x),
-                        None => return Err("unterminated ' in the target command".into()),
-                    }
-                }
-            }
-            '"' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('"') => break,
-                        Some('\\') => cur.push(chars.next().ok_or("the target command ends in a backslash")?),
-                        Some(x) => cur.push(x),
-                        None => return Err("unterminated \" in the target command".into()),
-                    }
-                }
-            }
-            '\\' => {
-                in_word = true;
-                cur.push(chars.next().ok_or("the target command ends in a backslash")?);
-            }
-            c if c.is_whitespace() => {
-                if in_word {
-                    words.push(std::mem::take(&mut cur));
-                    in_word = false;
-                }
-            }
-            c => {
-                in_word = true;
-                cur.push(c);
-            }
-        }
-    }
-    if in_word {
-        words.push(cur);
-    }
+    let words =
+        shell_words::split(cmd).map_err(|_| "the target command has a quote that is never closed".to_string())?;
     if words.is_empty() {
         return Err("the target command is empty".into());
     }
