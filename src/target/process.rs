@@ -414,27 +414,28 @@ fn live_groups() -> std::sync::MutexGuard<'static, Vec<u32>> {
 /// about to exit without unwinding).
 pub fn kill_live_adapters() {
     for g in live_groups().drain(..) {
-        #[cfg(unix)]
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &format!("-{g}")])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
+        signal_group(g);
     }
 }
 
-fn kill_group(child: &mut Child) {
+/// Sends SIGKILL to process group `pgid` (an adapter started as the leader
+/// of its own group), ignoring failure: the group may be gone already.
+fn signal_group(pgid: u32) {
     #[cfg(unix)]
     {
-        let pgid = child.id();
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &format!("-{pgid}")])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
+        use nix::sys::signal::{killpg, Signal};
+        // Group 0 would be the harness's own group, and a pid that does not
+        // fit an i32 is not one the system gave out: signal neither.
+        if let Ok(g @ 1..) = i32::try_from(pgid) {
+            let _ = killpg(nix::unistd::Pid::from_raw(g), Signal::SIGKILL);
+        }
     }
+    #[cfg(not(unix))]
+    let _ = pgid;
+}
+
+fn kill_group(child: &mut Child) {
+    signal_group(child.id());
     let _ = child.kill();
 }
 
