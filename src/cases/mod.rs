@@ -7,6 +7,7 @@
 //! wrong shape) and names the file, the line and the field.
 
 pub mod corpus;
+pub mod glob;
 pub mod regression;
 pub mod requirements;
 pub mod run;
