@@ -620,16 +620,33 @@ fn differential(
     })?;
     let name = dir_name(&process.hello().name);
     let out = out.unwrap_or_else(|| PathBuf::from("fuzz").join("differential").join(&name));
-    let opts = oxcnotif::differential::Options {
-        duration,
-        seed,
-        max_inputs: None,
-        max_disagreements,
-        progress: std::io::stderr().is_terminal(),
-        interrupted,
+    let opts = oxcnotif::differential::Options { duration, seed, max_inputs: None, max_disagreements, interrupted };
+    // The progress bar, on a terminal only: a line redrawn in place, ended
+    // when the session stops.
+    let tty = std::io::stderr().is_terminal();
+    let mut draw = |p: &oxcnotif::differential::Progress| {
+        if !tty {
+            return;
+        }
+        let frac = (p.elapsed.as_secs_f64() / p.total.as_secs_f64().max(1e-9)).min(1.0);
+        let width = 30;
+        let done = (frac * width as f64) as usize;
+        eprint!(
+            "\r[{}{}] {:>5.1}s/{:.0}s  {} inputs  {} disagreement{}  ",
+            "#".repeat(done),
+            " ".repeat(width - done),
+            p.elapsed.as_secs_f64(),
+            p.total.as_secs_f64(),
+            p.inputs,
+            p.found,
+            if p.found == 1 { "" } else { "s" }
+        );
+        if p.finished {
+            eprintln!();
+        }
     };
     eprintln!("fuzzing {} ({target}) against the reference for {:.0?}, seed {seed}", process.hello().name, duration);
-    let summary = oxcnotif::differential::run(&mut process, &suite, &opts);
+    let summary = oxcnotif::differential::run(&mut process, &suite, &opts, &mut draw);
     drop(process);
     let total: u64 = summary.inputs.values().sum();
     let kinds: Vec<String> = summary.inputs.iter().map(|(k, n)| format!("{n} {k}")).collect();

@@ -40,8 +40,6 @@ pub struct Options {
     pub max_inputs: Option<u64>,
     /// Stop after this many distinct disagreements.
     pub max_disagreements: usize,
-    /// Draw a progress line on standard error.
-    pub progress: bool,
     /// Set from outside (Ctrl-C).
     pub interrupted: Arc<AtomicBool>,
 }
@@ -94,6 +92,22 @@ pub struct Summary {
     pub elapsed: Duration,
 }
 
+/// Where a running session stands: what [`run`] hands its progress
+/// callback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Time spent so far.
+    pub elapsed: Duration,
+    /// How long the session may run ([`Options::duration`]).
+    pub total: Duration,
+    /// Inputs tried so far.
+    pub inputs: u64,
+    /// Distinct disagreements found so far.
+    pub found: usize,
+    /// Set on the last report only, once the session has stopped.
+    pub finished: bool,
+}
+
 /// The requirement most cited by the suite's cases of a kind, for reproducers.
 pub(super) fn most_cited<'a>(ids: impl Iterator<Item = &'a String>) -> Option<String> {
     let mut n: BTreeMap<&str, usize> = BTreeMap::new();
@@ -108,8 +122,16 @@ pub(super) fn fnv(bytes: &[u8]) -> String {
 }
 
 /// Runs the session. `target` is the implementation under test; the
-/// reference runs in process.
-pub fn run(target: &mut dyn Implementation, suite: &Suite, opts: &Options) -> Summary {
+/// reference runs in process. `on_progress` hears how far the session has
+/// got, at most every 200 ms while it runs and once more, with
+/// [`Progress::finished`] set, when it stops; the library itself prints
+/// nothing.
+pub fn run(
+    target: &mut dyn Implementation,
+    suite: &Suite,
+    opts: &Options,
+    on_progress: &mut dyn FnMut(&Progress),
+) -> Summary {
     let start = Instant::now();
     let mut rng = Rng(opts.seed ^ 0x6F78_636E_6F74_6966);
     let mut reference = Reference::new();
@@ -120,7 +142,7 @@ pub fn run(target: &mut dyn Implementation, suite: &Suite, opts: &Options) -> Su
         suite.wire.iter().filter_map(|c| c.bytes.clone().map(|b| (c.structure, c.layout, b))).collect();
     let server = ["reset", "execute", "event"].iter().all(|op| target.hello().supports(op));
     let codec = target.hello().supports("decode");
-    let mut last_draw = Instant::now();
+    let mut last_report = Instant::now();
     let mut n: u64 = 0;
     while start.elapsed() < opts.duration
         && opts.max_inputs.is_none_or(|m| n < m)
@@ -163,32 +185,27 @@ pub fn run(target: &mut dyn Implementation, suite: &Suite, opts: &Options) -> Su
                 duplicates += 1;
             }
         }
-        if opts.progress && last_draw.elapsed() > Duration::from_millis(200) {
-            last_draw = Instant::now();
-            draw(start.elapsed(), opts.duration, n, summary.disagreements.len());
+        if last_report.elapsed() > Duration::from_millis(200) {
+            last_report = Instant::now();
+            on_progress(&Progress {
+                elapsed: start.elapsed(),
+                total: opts.duration,
+                inputs: n,
+                found: summary.disagreements.len(),
+                finished: false,
+            });
         }
     }
-    if opts.progress {
-        draw(start.elapsed(), opts.duration, n, summary.disagreements.len());
-        eprintln!();
-    }
+    on_progress(&Progress {
+        elapsed: start.elapsed(),
+        total: opts.duration,
+        inputs: n,
+        found: summary.disagreements.len(),
+        finished: true,
+    });
     summary.elapsed = start.elapsed();
     summary.duplicates = duplicates;
     summary
-}
-
-fn draw(elapsed: Duration, total: Duration, n: u64, found: usize) {
-    let frac = (elapsed.as_secs_f64() / total.as_secs_f64().max(1e-9)).min(1.0);
-    let width = 30;
-    let done = (frac * width as f64) as usize;
-    eprint!(
-        "\r[{}{}] {:>5.1}s/{:.0}s  {n} inputs  {found} disagreement{}  ",
-        "#".repeat(done),
-        " ".repeat(width - done),
-        elapsed.as_secs_f64(),
-        total.as_secs_f64(),
-        if found == 1 { "" } else { "s" }
-    );
 }
 
 /// Reads a duration: a bare number is seconds (`3`, `1.5`); anything else
@@ -247,10 +264,13 @@ mod tests {
             seed: 7,
             max_inputs: Some(400),
             max_disagreements: 1,
-            progress: false,
             interrupted: Arc::new(AtomicBool::new(false)),
         };
-        let s = run(&mut target, &suite, &opts);
+        let mut reports = Vec::new();
+        let s = run(&mut target, &suite, &opts, &mut |p| reports.push(*p));
+        let last = reports.last().expect("a last progress report");
+        assert!(last.finished && reports.iter().filter(|p| p.finished).count() == 1);
+        assert_eq!((last.inputs, last.total), (400, opts.duration));
         assert!(s.disagreements.is_empty(), "{:?}", s.disagreements.first());
         assert!(s.inputs.get("sequence").copied().unwrap_or(0) > 0 && s.inputs.get("valid").copied().unwrap_or(0) > 0);
     }
