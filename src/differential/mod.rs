@@ -1,7 +1,7 @@
 //! Differential fuzzing of an implementation: `oxcnotif fuzz --target CMD`.
 //!
 //! Generates inputs from the same generators as the fuzz targets (valid
-//! values of every entry structure from [`crate::fuzzing::generate`],
+//! values of every entry structure from [`mod@crate::fuzzing::generate`],
 //! near-valid bytes made by mutating the spec cases' bytes, and operation
 //! sequences against a server), runs each through the target and the
 //! built-in reference in lockstep, and turns every disagreement into a
