@@ -9,6 +9,7 @@
 pub mod compare;
 pub mod corpus;
 pub mod expected;
+pub mod glob;
 pub mod regression;
 pub mod requirements;
 pub mod run;

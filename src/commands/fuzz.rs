@@ -56,7 +56,6 @@ pub fn fuzz(c: &mut Console, a: &FuzzArgs, interrupted: Arc<AtomicBool>) -> Outc
         seed: a.seed,
         max_inputs: None,
         max_disagreements: a.max_disagreements,
-        progress: a.progress,
         interrupted,
     };
     c.warn(format!(
@@ -66,7 +65,13 @@ pub fn fuzz(c: &mut Console, a: &FuzzArgs, interrupted: Arc<AtomicBool>) -> Outc
         duration,
         a.seed
     ));
-    let summary = crate::differential::run(&mut adapter, &suite, &opts);
+    let progress = a.progress;
+    let mut draw = |p: &crate::differential::Progress| {
+        if progress {
+            draw_progress(&mut *c.err, p);
+        }
+    };
+    let summary = crate::differential::run(&mut adapter, &suite, &opts, &mut draw);
     drop(adapter);
     let total: u64 = summary.inputs.values().sum();
     let kinds: Vec<String> = summary.inputs.iter().map(|(k, n)| format!("{n} {k}")).collect();
@@ -94,6 +99,27 @@ pub fn fuzz(c: &mut Console, a: &FuzzArgs, interrupted: Arc<AtomicBool>) -> Outc
     }
     keep_log(&log, &out, !summary.disagreements.is_empty());
     Ok(if summary.disagreements.is_empty() { 0 } else { 1 })
+}
+
+/// The progress bar: a line redrawn in place, ended when the run stops.
+fn draw_progress(err: &mut dyn std::io::Write, p: &crate::differential::Progress) {
+    let frac = (p.elapsed.as_secs_f64() / p.total.as_secs_f64().max(1e-9)).min(1.0);
+    let width = 30;
+    let done = (frac * width as f64) as usize;
+    let _ = write!(
+        err,
+        "\r[{}{}] {:>5.1}s/{:.0}s  {} inputs  {} disagreement{}  ",
+        "#".repeat(done),
+        " ".repeat(width - done),
+        p.elapsed.as_secs_f64(),
+        p.total.as_secs_f64(),
+        p.inputs,
+        p.found,
+        if p.found == 1 { "" } else { "s" }
+    );
+    if p.finished {
+        let _ = writeln!(err);
+    }
 }
 
 /// Keeps the adapter's standard error beside the reproducers when there

@@ -79,56 +79,13 @@ fn cap(s: &str) -> String {
     format!("{}… ({} bytes in all)", &s[..end], s.len())
 }
 
-/// Splits a command line into words: whitespace separates, single and
-/// double quotes group, a backslash escapes the next character (outside
-/// single quotes).
+/// Splits a command line into words by the quoting rules of a POSIX shell
+/// (the `shell-words` crate): blanks separate words, single and double
+/// quotes group, a backslash escapes, and a `#` that starts a word begins a
+/// comment. Nothing is expanded.
 pub fn split_command(cmd: &str) -> Result<Vec<String>, String> {
-    let mut words = Vec::new();
-    let mut cur = String::new();
-    let mut in_word = false;
-    let mut chars = cmd.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('\'') => break,
-                        Some(x) => cur.push(x),
-                        None => return Err("unterminated ' in the target command".into()),
-                    }
-                }
-            }
-            '"' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('"') => break,
-                        Some('\\') => cur.push(chars.next().ok_or("the target command ends in a backslash")?),
-                        Some(x) => cur.push(x),
-                        None => return Err("unterminated \" in the target command".into()),
-                    }
-                }
-            }
-            '\\' => {
-                in_word = true;
-                cur.push(chars.next().ok_or("the target command ends in a backslash")?);
-            }
-            c if c.is_whitespace() => {
-                if in_word {
-                    words.push(std::mem::take(&mut cur));
-                    in_word = false;
-                }
-            }
-            c => {
-                in_word = true;
-                cur.push(c);
-            }
-        }
-    }
-    if in_word {
-        words.push(cur);
-    }
+    let words =
+        shell_words::split(cmd).map_err(|_| "the target command has a quote that is never closed".to_string())?;
     if words.is_empty() {
         return Err("the target command is empty".into());
     }
@@ -457,27 +414,28 @@ fn live_groups() -> std::sync::MutexGuard<'static, Vec<u32>> {
 /// about to exit without unwinding).
 pub fn kill_live_adapters() {
     for g in live_groups().drain(..) {
-        #[cfg(unix)]
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &format!("-{g}")])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
+        signal_group(g);
     }
 }
 
-fn kill_group(child: &mut Child) {
+/// Sends SIGKILL to process group `pgid` (an adapter started as the leader
+/// of its own group), ignoring failure: the group may be gone already.
+fn signal_group(pgid: u32) {
     #[cfg(unix)]
     {
-        let pgid = child.id();
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &format!("-{pgid}")])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
+        use nix::sys::signal::{killpg, Signal};
+        // Group 0 would be the harness's own group, and a pid that does not
+        // fit an i32 is not one the system gave out: signal neither.
+        if let Ok(g @ 1..) = i32::try_from(pgid) {
+            let _ = killpg(nix::unistd::Pid::from_raw(g), Signal::SIGKILL);
+        }
     }
+    #[cfg(not(unix))]
+    let _ = pgid;
+}
+
+fn kill_group(child: &mut Child) {
+    signal_group(child.id());
     let _ = child.kill();
 }
 
