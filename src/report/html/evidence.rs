@@ -1,0 +1,312 @@
+//! What does a case show as evidence? Per kind of case: a wire case's
+//! bytes and any encoder output that differs from them, a sequence's steps
+//! with their input and output, a trace's steps with the monitor's
+//! findings, and otherwise the case's bytes as plain hex.
+
+use super::case_detail::problem_list;
+use super::hexview::{dissection, hex_cell, hex_diff, problem_marks, Mark};
+use super::{compact, escape};
+use crate::cases::run::{Problem, Row, Verdict};
+use crate::wire::{Layout, Structure};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// The byte output of each `encode` exchange that answered with bytes,
+/// labelled by what was encoded. A decode case sends the expected value
+/// (when it has one) in the first round and the decoded value in the
+/// second, so with two encodes the first is the expected value's; with one,
+/// it is the decoded value's when the case has no expected value and the
+/// decode answered with the value sent.
+fn encodings(r: &Row) -> Vec<(&'static str, Vec<u8>)> {
+    let o = &r.outcome;
+    let refusal_case = o.expected.get("encode_error").is_some();
+    let has_expected_value = o.expected.get("value").is_some_and(|v| !v.is_null());
+    let decoded = o
+        .exchanges
+        .iter()
+        .find(|e| e.request["op"] == "decode")
+        .and_then(|e| e.reply.get("ok"))
+        .and_then(|ok| ok.get("value"));
+    let encodes: Vec<_> = o.exchanges.iter().filter(|e| e.request["op"] == "encode").collect();
+    let mut out = Vec::new();
+    for (n, e) in encodes.iter().enumerate() {
+        let of_decoded = match encodes.len() {
+            1 => !has_expected_value && decoded.is_some_and(|v| *v == e.request["value"]),
+            _ => n > 0,
+        };
+        let label = if refusal_case {
+            "the encoder wrote"
+        } else if of_decoded {
+            "encoding the decoded value gave"
+        } else {
+            "encoding the expected value gave"
+        };
+        if let Some(b) = e.reply.get("ok").and_then(|ok| ok.get("hex")).and_then(Value::as_str) {
+            if let Ok(bytes) = crate::hex::parse(b) {
+                out.push((label, bytes));
+            }
+        }
+    }
+    out
+}
+
+pub(super) fn wire_evidence(h: &mut String, r: &Row) {
+    let Some((s, layout)) = r.structure else {
+        return other_evidence(h, r);
+    };
+    let marks = problem_marks(&r.outcome.problems, None);
+    let encoded = encodings(r);
+    match r.hex.as_deref().map(crate::hex::parse) {
+        Some(Ok(bytes)) => {
+            let differing: Vec<&(&str, Vec<u8>)> = encoded.iter().filter(|(_, b)| *b != bytes).collect();
+            let _ = writeln!(
+                h,
+                "<h4>The case's bytes, read as {} ({})</h4>",
+                s.name(),
+                if differing.is_empty() { "the reference's reading" } else { "an encoder's differing bytes marked" }
+            );
+            let other = differing.first().map(|(l, b)| (*l, b.as_slice()));
+            dissection(h, &bytes, s, layout, &marks, other);
+            for (label, b) in &differing {
+                hex_diff(h, "the case's bytes", &bytes, label, b);
+            }
+        }
+        Some(Err(e)) => {
+            let _ = writeln!(h, "<p>The case's hex does not parse: {}</p>", escape(&e.to_string()));
+        }
+        None => {
+            // An encoder-refusal case: there are only a value and, if the
+            // encoder did not refuse it, the bytes it wrote.
+            if let Some(v) =
+                r.outcome.exchanges.iter().find(|e| e.request["op"] == "encode").map(|e| &e.request["value"])
+            {
+                let _ = writeln!(h, "<h4>The value given to the encoder</h4>\n<pre>{}</pre>", escape(&v.to_string()));
+            }
+            for (label, b) in &encoded {
+                let _ = writeln!(h, "<h4>{} these bytes, read as {}</h4>", escape(label), s.name());
+                dissection(h, b, s, layout, &marks, None);
+            }
+        }
+    }
+}
+
+pub(super) fn sequence_evidence(h: &mut String, r: &Row) {
+    let o = &r.outcome;
+    let Some(steps) = o.expected.as_array() else { return };
+    let layout = o
+        .exchanges
+        .iter()
+        .find(|e| e.request["op"] == "reset")
+        .and_then(|e| e.request["layout"].as_str())
+        .and_then(Layout::from_name)
+        .unwrap_or(Layout::Spec);
+    let mut log: BTreeMap<u64, &Value> = BTreeMap::new();
+    for (k, e) in o.actual.as_array().into_iter().flatten().enumerate() {
+        log.insert(e["step"].as_u64().unwrap_or(k as u64), e);
+    }
+    h.push_str("<h4>Steps</h4>\n<ol class=\"steps\">\n");
+    for (k, exp) in steps.iter().enumerate() {
+        let k = exp["step"].as_u64().map(|n| n as usize).unwrap_or(k);
+        let step_problems: Vec<Problem> = o.problems.iter().filter(|p| p.step == Some(k)).cloned().collect();
+        let (what, detail) = if let Some(v) = exp.get("send") {
+            ("send", format!("<code>{}</code>", compact(v)))
+        } else if let Some(v) = exp.get("send_hex") {
+            ("send hex", format!("<code>{}</code>", compact(v)))
+        } else if let Some(v) = exp.get("event") {
+            ("event", format!("<code>{}</code>", compact(v)))
+        } else if let Some(v) = exp.get("poll") {
+            ("poll", format!("the empty ROP input buffer, max_output {}", compact(&v["max_output"])))
+        } else {
+            ("step", String::new())
+        };
+        let _ = writeln!(
+            h,
+            "<li class=\"step{}\" id=\"case-{}-step-{k}\"><div class=\"sh\">step {k}: {what}</div><div>{detail}</div>",
+            if step_problems.is_empty() { "" } else { " bad" },
+            escape(&r.id)
+        );
+        if let Some(x) = exp.get("expect") {
+            let _ = writeln!(h, "<div>expects (a partial match): <code>{}</code></div>", compact(x));
+        }
+        if let Some(c) = exp.get("expect_error").and_then(Value::as_u64) {
+            let _ = writeln!(h, "<div>expects the call to fail with 0x{c:08X}</div>");
+        }
+        problem_list(h, &step_problems);
+        match log.get(&(k as u64)) {
+            None => {
+                if what != "event" || o.actual.is_array() {
+                    h.push_str("<p class=\"muted\">Not run: the sequence stopped before this step.</p>\n");
+                }
+            }
+            Some(entry) => step_io(h, entry, layout, &problem_marks(&o.problems, Some(k)), o.verdict != Verdict::Pass),
+        }
+        h.push_str("</li>\n");
+    }
+    h.push_str("</ol>\n");
+}
+
+/// A sequence step's input, output or failure; dissected when `full`
+/// (the case did not pass), as plain hex otherwise (to keep the page small:
+/// `oxcnotif dissect` gives the listing).
+fn step_io(h: &mut String, entry: &Value, layout: Layout, marks: &[Mark], full: bool) {
+    if let Some(b) = entry["input"].as_str().and_then(|x| crate::hex::parse(x).ok()) {
+        if full {
+            let _ = writeln!(h, "<div>input, {} bytes:</div>", b.len());
+            dissection(h, &b, Structure::RopInputBuffer, layout, &[], None);
+        } else {
+            let _ = writeln!(h, "<div>input: <span class=\"hex\">{}</span></div>", hex_cell(&b, 0, None));
+        }
+    }
+    if let Some(err) = entry.get("error") {
+        let _ = writeln!(
+            h,
+            "<div>the call failed with 0x{:08X}: {}</div>",
+            err["code"].as_u64().unwrap_or(0),
+            escape(err["message"].as_str().unwrap_or(""))
+        );
+    }
+    if let Some(b) = entry["output"].as_str().and_then(|x| crate::hex::parse(x).ok()) {
+        if full {
+            let _ = writeln!(
+                h,
+                "<div>output, {} bytes (max_output {}):</div>",
+                b.len(),
+                entry["max_output"].as_u64().map(|n| n.to_string()).unwrap_or_else(|| "?".into())
+            );
+            dissection(h, &b, Structure::RopOutputBuffer, Layout::Spec, marks, None);
+        } else {
+            let _ = writeln!(h, "<div>output: <span class=\"hex\">{}</span></div>", hex_cell(&b, 0, None));
+        }
+    }
+}
+
+pub(super) fn trace_evidence(h: &mut String, r: &Row) {
+    let o = &r.outcome;
+    let Some(req) = o.exchanges.iter().map(|e| &e.request).find(|q| q["op"] == "check_trace") else {
+        return;
+    };
+    let layout = req["layout"].as_str().and_then(Layout::from_name).unwrap_or(Layout::Spec);
+    let findings: Vec<&Value> = o.actual["findings"].as_array().into_iter().flatten().collect();
+    h.push_str("<h4>The trace</h4>\n<ol class=\"steps\">\n");
+    for (k, st) in req["steps"].as_array().into_iter().flatten().enumerate() {
+        let (dir, structure, l) = if st.get("input").is_some() {
+            ("input", Structure::RopInputBuffer, layout)
+        } else {
+            ("output", Structure::RopOutputBuffer, Layout::Spec)
+        };
+        let Some(bytes) = st[dir].as_str().and_then(|x| crate::hex::parse(x).ok()) else { continue };
+        let mut marks = problem_marks(&o.problems, Some(k));
+        for f in findings.iter().filter(|f| f["step"].as_u64() == Some(k as u64)) {
+            marks.push(Mark {
+                field: f["field"].as_str().unwrap_or("").to_string(),
+                offset: f["offset"].as_u64().map(|n| n as usize),
+                tag: "finding",
+                text: format!(
+                    "{} {} (monitor): {}",
+                    f["level"].as_str().unwrap_or(""),
+                    f["requirement"].as_str().unwrap_or("?"),
+                    f["message"].as_str().unwrap_or("")
+                ),
+                problem: false,
+            });
+        }
+        let bad = o.problems.iter().any(|p| p.step == Some(k));
+        let _ = writeln!(
+            h,
+            "<li class=\"step{}\"><div class=\"sh\">step {k}: {dir}, {} bytes</div>",
+            if bad { " bad" } else { "" },
+            bytes.len()
+        );
+        dissection(h, &bytes, structure, l, &marks, None);
+        h.push_str("</li>\n");
+    }
+    h.push_str("</ol>\n");
+}
+
+pub(super) fn other_evidence(h: &mut String, r: &Row) {
+    if let Some(x) = &r.hex {
+        let bytes = crate::hex::parse(x).unwrap_or_default();
+        let _ = writeln!(
+            h,
+            "<h4>The case's bytes ({} bytes)</h4>\n<span class=\"hex\">{}</span>",
+            bytes.len(),
+            hex_cell(&bytes, 0, None)
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{page, row, tr_of};
+    use super::*;
+    use crate::cases::run::{Exchange, Grade};
+    use serde_json::json;
+
+    #[test]
+    fn an_encoders_differing_bytes_are_highlighted() {
+        let mut r = row("e", Verdict::Fail);
+        let mut theirs = crate::hex::parse(r.hex.as_deref().unwrap()).unwrap();
+        theirs[9] ^= 0xFF; // inside NotificationData.FolderId (offset 8..16)
+        r.outcome.exchanges.push(Exchange {
+            request: json!({"op": "encode", "value": {}}),
+            reply: json!({"ok": {"hex": crate::hex::encode(&theirs)}}),
+        });
+        r.outcome.expected = json!({"value": {}});
+        let html = page(vec![r]);
+        assert!(tr_of(&html, "NotificationData.FolderId").contains("class=\"diff\""));
+        assert!(!tr_of(&html, "NotificationData.ParentFolderId").contains("diff"));
+        assert!(html.contains("<b>ff</b>"));
+        assert!(html.contains("first difference</th><td>offset 0x0009"));
+        assert!(html.contains("encoding the expected value gave"));
+    }
+
+    #[test]
+    fn encodings_are_labelled_by_what_was_encoded() {
+        let ex = |op: &str, value: Value, reply: Value| Exchange { request: json!({"op": op, "value": value}), reply };
+        let mut r = row("l", Verdict::Fail);
+        // Decoded value only (the case has no expected value).
+        r.outcome.exchanges = vec![
+            ex("decode", Value::Null, json!({"ok": {"value": {"A": 1}}})),
+            ex("encode", json!({"A": 1}), json!({"ok": {"hex": "00"}})),
+        ];
+        assert_eq!(encodings(&r)[0].0, "encoding the decoded value gave");
+        // An ERROR outcome has no expected value, but the decode failed: the
+        // one encode is the expected value's.
+        r.outcome.exchanges[0].reply = json!({"broken": "not JSON", "raw": "x"});
+        assert_eq!(encodings(&r)[0].0, "encoding the expected value gave");
+        // Both rounds.
+        r.outcome.exchanges = vec![
+            ex("decode", Value::Null, json!({"ok": {"value": {"A": 1}}})),
+            ex("encode", json!({"A": 2}), json!({"ok": {"hex": "01"}})),
+            ex("encode", json!({"A": 1}), json!({"ok": {"hex": "00"}})),
+        ];
+        let labels: Vec<&str> = encodings(&r).into_iter().map(|(l, _)| l).collect();
+        assert_eq!(labels, ["encoding the expected value gave", "encoding the decoded value gave"]);
+    }
+
+    #[test]
+    fn sequence_steps_are_dissected_and_their_fields_marked() {
+        let mut r = row("s", Verdict::Fail);
+        r.kind = "sequence";
+        r.structure = None;
+        r.hex = None;
+        r.outcome.expected = json!([
+            {"step": 0, "event": {"Type": "ObjectCreated"}},
+            {"step": 1, "poll": {"max_output": 100}, "expect": {"RopsList": [{"NotificationHandle": "$sub"}]}}
+        ]);
+        r.outcome.actual = json!([
+            {"step": 0, "event": "ObjectCreated"},
+            {"step": 1, "input": "0200", "max_output": 100,
+             "output": "1c002a010100000004000100000000000a110100000000000a010000"}
+        ]);
+        r.outcome.problems.push(
+            Problem::at(Grade::Must, "RopsList[0].NotificationHandle", "expected $sub = 256, got 257").in_step(1),
+        );
+        let html = page(vec![r]);
+        assert!(tr_of(&html, "RopsList[0].NotificationHandle").contains("hit"));
+        assert!(!tr_of(&html, "RopsList[0].LogonId").contains("hit"));
+        assert!(html.contains("step 1: poll"));
+        assert!(html.contains("class=\"step bad\" id=\"case-s-step-1\""));
+    }
+}
