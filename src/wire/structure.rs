@@ -9,6 +9,7 @@ use super::notify::RopNotifyResponse;
 use super::pending::RopPendingResponse;
 use super::register_notification::{RopRegisterNotificationRequest, RopRegisterNotificationResponse};
 use super::release::RopReleaseRequest;
+use super::rop::{self, Rop};
 use super::rop_buffer::{RopInputBuffer, RopOutputBuffer};
 use super::{read_all, Layout, WireStructure};
 use serde_json::Value;
@@ -126,6 +127,21 @@ impl Structure {
         }
     }
 
+    /// The ROP whose buffer it is (the [`rop`](super::rop) table), or
+    /// `None` for the ROP buffers and NotificationData.
+    pub fn rop(self) -> Option<&'static Rop> {
+        Some(match self {
+            Structure::RopInputBuffer | Structure::RopOutputBuffer | Structure::NotificationData => return None,
+            Structure::RegisterNotificationRequest | Structure::RegisterNotificationResponse => {
+                &rop::REGISTER_NOTIFICATION
+            }
+            Structure::ReleaseRequest => &rop::RELEASE,
+            Structure::NotifyResponse => &rop::NOTIFY,
+            Structure::PendingResponse => &rop::PENDING,
+            Structure::BufferTooSmallResponse => &rop::BUFFER_TOO_SMALL,
+        })
+    }
+
     /// The spec section that defines it.
     pub fn section(self) -> &'static str {
         match self {
@@ -178,6 +194,11 @@ mod tests {
         for (s, section) in want {
             assert_eq!(s.section(), section, "{}", s.name());
             assert_eq!(Structure::from_name(s.name()), Some(s));
+            // A ROP's structures are titled and sectioned after the ROP table.
+            if let Some(rop) = s.rop() {
+                assert!(s.title().starts_with(rop.name), "{}", s.name());
+                assert!(s.section().starts_with(rop.section), "{}", s.name());
+            }
         }
     }
 }
