@@ -267,16 +267,12 @@ impl WireStructure for RopInputBuffer {
                     RopRequest::Release(RopReleaseRequest::from_value(item, layout).map_err(|e| e.within(&at))?)
                 }
                 id => {
+                    let known =
+                        [rop::REGISTER_NOTIFICATION, rop::RELEASE].map(|r| format!("{} 0x{:02X}", r.name, r.id));
                     return Err(EncodeError::new(
                         format!("{at}.RopId"),
-                        format!(
-                            "0x{id:02X} is not a request this harness encodes ({} 0x{:02X}, {} 0x{:02X})",
-                            rop::REGISTER_NOTIFICATION.name,
-                            rop::REGISTER_NOTIFICATION.id,
-                            rop::RELEASE.name,
-                            rop::RELEASE.id
-                        ),
-                    ))
+                        format!("0x{id:02X} is not a request this harness encodes ({})", known.join(", ")),
+                    ));
                 }
             };
             rops_list.push(rop);
@@ -383,16 +379,14 @@ impl WireStructure for RopOutputBuffer {
                 buffer_too_small::ROP_ID => {
                     RopResponse::BufferTooSmall(RopBufferTooSmallResponse::from_value(item, layout).map_err(wrap)?)
                 }
-                id => return Err(EncodeError::new(
-                    format!("{at}.RopId"),
-                    format!(
-                        "0x{id:02X} is not a response this harness encodes (0x{:02X}, 0x{:02X}, 0x{:02X}, 0x{:02X})",
-                        rop::REGISTER_NOTIFICATION.id,
-                        rop::NOTIFY.id,
-                        rop::PENDING.id,
-                        rop::BUFFER_TOO_SMALL.id
-                    ),
-                )),
+                id => {
+                    let known = [rop::REGISTER_NOTIFICATION, rop::NOTIFY, rop::PENDING, rop::BUFFER_TOO_SMALL]
+                        .map(|r| format!("0x{:02X}", r.id));
+                    return Err(EncodeError::new(
+                        format!("{at}.RopId"),
+                        format!("0x{id:02X} is not a response this harness encodes ({})", known.join(", ")),
+                    ));
+                }
             };
             rops_list.push(rop);
         }
