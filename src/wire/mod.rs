@@ -108,6 +108,34 @@ pub trait WireStructure: Sized {
 }
 
 /// Decodes `bytes` as one `T`, which must take all of them.
+///
+/// The typed counterpart of [`Structure::decode`]: a RopNotify response
+/// (spec case `notify-response.subscription.object-created`) read as a
+/// [`notify::RopNotifyResponse`], its NotificationData as a
+/// [`notification_data::NotificationData`]:
+///
+/// ```
+/// use oxcnotif::wire::notification_data::{notification_type, NotificationData};
+/// use oxcnotif::wire::notify::RopNotifyResponse;
+/// use oxcnotif::wire::{decode, encode, Id8, Layout};
+///
+/// let bytes = oxcnotif::hex::parse("2a a5000000 00 0400 0100000000001001 0100000000003001 0000").unwrap();
+/// let d = decode::<RopNotifyResponse>(&bytes, Layout::Spec).unwrap();
+/// assert_eq!((d.consumed, d.findings.len()), (bytes.len(), 0));
+/// let notify = d.value;
+/// assert_eq!(notify.notification_handle, 0x0000_00A5);
+/// let data: &NotificationData = &notify.notification_data;
+/// assert_eq!(data.notification_type(), notification_type::OBJECT_CREATED);
+/// assert_eq!(data.folder_id, Some(Id8([0x01, 0, 0, 0, 0, 0, 0x10, 0x01])));
+/// assert_eq!(data.message_id, None);
+///
+/// // NotificationData alone is the bytes after LogonId.
+/// let alone = decode::<NotificationData>(&bytes[6..], Layout::Spec).unwrap().value;
+/// assert_eq!(&alone, data);
+///
+/// // Lossless: the value encodes back to the same bytes.
+/// assert_eq!(encode(&notify, Layout::Spec).unwrap(), bytes);
+/// ```
 pub fn decode<T: WireStructure>(bytes: &[u8], layout: Layout) -> Result<Decoded<T>, Error> {
     let mut r = Reader::new(bytes);
     let value = read_all::<T>(&mut r, layout)?;
