@@ -28,6 +28,24 @@ impl fmt::Display for HexError {
 impl std::error::Error for HexError {}
 
 /// Parses hex text (see the module doc for the accepted notation).
+///
+/// ```
+/// use oxcnotif::hex;
+///
+/// let bytes = hex::parse(
+///     "0500      # RopSize: 5
+///      01 00 00  # RopRelease, LogonId 0, InputHandleIndex 0
+///      6F000000  # ServerObjectHandleTable[0]",
+/// )
+/// .unwrap();
+/// assert_eq!(bytes, [0x05, 0x00, 0x01, 0x00, 0x00, 0x6F, 0x00, 0x00, 0x00]);
+/// assert_eq!(hex::parse("0x2a00").unwrap(), [0x2A, 0x00]);
+/// assert_eq!(hex::encode(&bytes[..2]), "0500");
+/// assert_eq!(hex::spaced(&bytes[..2]), "05 00");
+///
+/// let e = hex::parse("05 0").unwrap_err();
+/// assert_eq!((e.line, e.column), (1, 4));
+/// ```
 pub fn parse(text: &str) -> Result<Vec<u8>, HexError> {
     let mut out = Vec::with_capacity(text.len() / 2);
     let trimmed = text.trim_start();

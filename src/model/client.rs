@@ -75,6 +75,39 @@ fn finding(
 /// from before the trace or from ROPs the harness does not parse (a
 /// contents table, a folder): releasing them is not a sign of a lost
 /// subscription handle.
+///
+/// A client that registers and ends the session without releasing the
+/// subscription (spec case `trace.lifetime.never-released`, shortened):
+///
+/// ```
+/// use oxcnotif::hex;
+/// use oxcnotif::model::client::{check, TraceStep};
+/// use oxcnotif::wire::Layout;
+///
+/// let register = TraceStep::Input(
+///     hex::parse(
+///         "0900 29 00 00 01 0400 01  # RopRegisterNotification, whole store, into slot 1
+///          6f000000 ffffffff         # the logon, and slot 1 unused",
+///     )
+///     .unwrap(),
+/// );
+/// let registered = TraceStep::Output(
+///     hex::parse(
+///         "0800 29 01 00000000       # success, the handle is in slot 1
+///          6f000000 70000000         # the logon, and the subscription 0x00000070",
+///     )
+///     .unwrap(),
+/// );
+/// let findings = check(&[register.clone(), registered.clone()], Layout::Spec, &[]).unwrap();
+/// let found: Vec<(usize, &str)> = findings.iter().map(|f| (f.step, f.finding.requirement)).collect();
+/// // Reported at the request that made the subscription.
+/// assert_eq!(found, [(0, "MS-OXCNOTIF_R409")]);
+///
+/// // Releasing the subscription in a third call leaves nothing to report.
+/// let release = TraceStep::Input(hex::parse("0500 01 00 00 70000000").unwrap());
+/// let done = TraceStep::Output(hex::parse("0200").unwrap());
+/// assert!(check(&[register, registered, release, done], Layout::Spec, &[]).unwrap().is_empty());
+/// ```
 pub fn check(trace: &[TraceStep], layout: Layout, preexisting: &[u32]) -> Result<Vec<TraceFinding>, TraceError> {
     let mut out = Vec::new();
     let mut live: BTreeMap<u32, Live> = BTreeMap::new();

@@ -1,40 +1,17 @@
-//! Every ReturnValue and RPC-level error code the model produces, in one
-//! table, with the rule each comes from.
+//! Every ReturnValue and RPC-level error code the model produces.
+//!
+//! The codes, their names and the rules each comes from live in one table,
+//! [`crate::wire::return_value`]; this module re-exports the constants the
+//! model uses so `model::errors::EC_NULL_OBJECT` and the like keep working.
 
-/// Success.
-pub const SUCCESS: u32 = 0x0000_0000;
+pub use crate::wire::return_value::{
+    EC_ACCESS_DENIED, EC_BUFFER_TOO_SMALL, EC_INVALID_OBJECT, EC_NULL_OBJECT, EC_RPC_FORMAT, SUCCESS,
+};
 
-/// ecNullObject: an invalid handle index (MS-OXCROPS_R4712, SHOULD) or a
-/// handle value never assigned (MS-OXCROPS_R457302). The model also uses it
-/// for a LogonId missing from the Logon Map, where the spec asks only for a
-/// nonzero ReturnValue (MS-OXCROPS_R4555, SHOULD).
-pub const EC_NULL_OBJECT: u32 = 0x0000_04B9;
-
-/// ecInvalidObject: a handle that was released and not reused (MS-OXCROPS_R457301).
-pub const EC_INVALID_OBJECT: u32 = 0x8004_0108;
-
-/// ecAccessDenied: a handle that belongs to another logon (MS-OXCROPS_R457303).
-pub const EC_ACCESS_DENIED: u32 = 0x8007_0005;
-
-/// ecRpcFormat: the ROP input buffer cannot be parsed; the whole call fails
-/// (MS-OXCROPS_R4551).
-pub const EC_RPC_FORMAT: u32 = 0x0000_04B6;
-
-/// ecBufferTooSmall: a response cannot fit even in the largest buffer
-/// (MS-OXCROPS_R454505, SHOULD fail the call).
-pub const EC_BUFFER_TOO_SMALL: u32 = 0x0000_047D;
-
-/// The name of a code in this table.
+/// The name of a code in the [`crate::wire::return_value`] table, or
+/// `unknown`.
 pub fn name(code: u32) -> &'static str {
-    match code {
-        SUCCESS => "Success",
-        EC_NULL_OBJECT => "ecNullObject",
-        EC_INVALID_OBJECT => "ecInvalidObject",
-        EC_ACCESS_DENIED => "ecAccessDenied",
-        EC_RPC_FORMAT => "ecRpcFormat",
-        EC_BUFFER_TOO_SMALL => "ecBufferTooSmall",
-        _ => "unknown",
-    }
+    crate::wire::return_value::name(code).unwrap_or("unknown")
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 //! MessageFlags?, MessageClass?, UnicodeFlag?, LogonId?}` (see
 //! `spec-cases/README.md`).
 
+use crate::wire::notification_data::{notification_type as nt, type_name};
 use crate::wire::value::Obj;
 use crate::wire::{EncodeError, Id8};
 use serde_json::Value;
@@ -38,27 +39,21 @@ impl EventType {
     /// The NotificationType value, which is also its NotificationTypes bit.
     pub fn bit(self) -> u16 {
         match self {
-            EventType::NewMail => 0x0002,
-            EventType::ObjectCreated => 0x0004,
-            EventType::ObjectDeleted => 0x0008,
-            EventType::ObjectModified => 0x0010,
-            EventType::ObjectMoved => 0x0020,
-            EventType::ObjectCopied => 0x0040,
-            EventType::SearchCompleted => 0x0080,
+            EventType::NewMail => nt::NEW_MAIL,
+            EventType::ObjectCreated => nt::OBJECT_CREATED,
+            EventType::ObjectDeleted => nt::OBJECT_DELETED,
+            EventType::ObjectModified => nt::OBJECT_MODIFIED,
+            EventType::ObjectMoved => nt::OBJECT_MOVED,
+            EventType::ObjectCopied => nt::OBJECT_COPIED,
+            EventType::SearchCompleted => nt::SEARCH_COMPLETED,
         }
     }
 
-    /// The spec name.
+    /// The spec name, from the codec's one table
+    /// ([`NOTIFICATION_TYPES`](crate::wire::notification_data::NOTIFICATION_TYPES)).
     pub fn name(self) -> &'static str {
-        match self {
-            EventType::NewMail => "NewMail",
-            EventType::ObjectCreated => "ObjectCreated",
-            EventType::ObjectDeleted => "ObjectDeleted",
-            EventType::ObjectModified => "ObjectModified",
-            EventType::ObjectMoved => "ObjectMoved",
-            EventType::ObjectCopied => "ObjectCopied",
-            EventType::SearchCompleted => "SearchCompleted",
-        }
+        // Every event type's bit is in the table (a unit test checks it).
+        type_name(self.bit()).unwrap_or("")
     }
 
     /// All event types.
@@ -150,7 +145,8 @@ impl Event {
     pub fn from_value(v: &Value) -> Result<Self, EncodeError> {
         let o = Obj::new(v, FIELDS)?;
         let t = o.get("Type").and_then(Value::as_str).ok_or_else(|| {
-            EncodeError::new("Type", "missing or not text; one of NewMail, ObjectCreated, ObjectDeleted, ObjectModified, ObjectMoved, ObjectCopied, SearchCompleted")
+            let names: Vec<&str> = EventType::ALL.iter().map(|t| t.name()).collect();
+            EncodeError::new("Type", format!("missing or not text; one of {}", names.join(", ")))
         })?;
         let event_type =
             EventType::from_name(t).ok_or_else(|| EncodeError::new("Type", format!("{t:?} is not an event type")))?;
@@ -235,5 +231,30 @@ mod tests {
         );
         assert!(Event::from_value(&json!({"Type": "ObjectModified", "Folder": f, "UnreadMessageCount": 1})).is_ok());
         assert!(Event::from_value(&json!({"Type": "ObjectMoved", "Folder": f, "ToFolder": f, "NewId": f})).is_ok());
+    }
+
+    #[test]
+    fn every_event_type_is_named_by_the_codec_table() {
+        let names: Vec<&str> = EventType::ALL.iter().map(|t| t.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "NewMail",
+                "ObjectCreated",
+                "ObjectDeleted",
+                "ObjectModified",
+                "ObjectMoved",
+                "ObjectCopied",
+                "SearchCompleted"
+            ]
+        );
+        for t in EventType::ALL {
+            assert_eq!(EventType::from_name(t.name()), Some(t));
+        }
+        let e = Event::from_value(&json!({"Folder": "0100000000000a01"})).unwrap_err();
+        assert_eq!(
+            e.message,
+            "missing or not text; one of NewMail, ObjectCreated, ObjectDeleted, ObjectModified, ObjectMoved, ObjectCopied, SearchCompleted"
+        );
     }
 }

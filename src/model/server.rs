@@ -100,6 +100,59 @@ impl fmt::Display for CallError {
 }
 
 /// The reference server model.
+///
+/// A session in three calls, as in spec case
+/// `sequence.basics.register-notify-release`: register a whole-store
+/// ObjectCreated subscription, let a folder be created, and collect the
+/// RopNotify from the next output buffer.
+///
+/// ```
+/// use oxcnotif::model::{profile, Event, Server, Setup};
+/// use oxcnotif::wire::notification_data::notification_type;
+/// use oxcnotif::wire::rop_buffer::{RopOutputBuffer, RopResponse, UNUSED_HANDLE};
+/// use oxcnotif::wire::{decode, Id8, Layout};
+/// use serde_json::json;
+///
+/// let setup = Setup::from_value(&json!({
+///     "logons": [0],
+///     "folders": [{"Id": "0100000000000001", "Search": false}]
+/// }))
+/// .unwrap();
+/// let mut server = Server::new(profile::spec(), Layout::Spec, &setup);
+/// let logon = server.logon_handle(0).unwrap();
+///
+/// // ROP input buffer: RopSize 9, RopRegisterNotification (LogonId 0, input
+/// // slot 0, output slot 1, NotificationTypes ObjectCreated, WantWholeStore
+/// // TRUE), then the handle table: the logon, and an unused slot 1.
+/// let mut input = oxcnotif::hex::parse("0900 29 00 00 01 0400 01").unwrap();
+/// input.extend(logon.to_le_bytes());
+/// input.extend(UNUSED_HANDLE.to_le_bytes());
+/// let output = server.execute(&input, 0x8000).unwrap();
+/// let output = decode::<RopOutputBuffer>(&output, Layout::Spec).unwrap().value;
+/// let RopResponse::RegisterNotification(response) = &output.rops_list[0] else { panic!("{output:?}") };
+/// assert_eq!((response.output_handle_index, response.return_value), (1, 0));
+/// let subscription = output.server_object_handle_table[1];
+/// assert_ne!(subscription, UNUSED_HANDLE);
+///
+/// // The event queues one notification for the one matching subscription.
+/// let created = Event::from_value(&json!({
+///     "Type": "ObjectCreated", "Folder": "0100000000000a01", "ParentFolder": "0100000000000001"
+/// }))
+/// .unwrap();
+/// assert_eq!(server.event(&created), 1);
+///
+/// // The next call (an empty ROP input buffer) carries it as a RopNotify.
+/// let output = server.execute(&[0x02, 0x00], 0x8000).unwrap();
+/// let output = decode::<RopOutputBuffer>(&output, Layout::Spec).unwrap().value;
+/// assert_eq!(output.rops_list.len(), 1);
+/// let RopResponse::Notify(notify) = &output.rops_list[0] else { panic!("{output:?}") };
+/// assert_eq!(notify.notification_handle, subscription);
+/// let data = &notify.notification_data;
+/// assert_eq!(data.notification_type(), notification_type::OBJECT_CREATED);
+/// assert_eq!(data.folder_id, Some(Id8([0x01, 0, 0, 0, 0, 0, 0x0a, 0x01])));
+/// assert_eq!(data.parent_folder_id, Some(Id8([0x01, 0, 0, 0, 0, 0, 0, 0x01])));
+/// assert!(server.queued().is_empty());
+/// ```
 #[derive(Debug, Clone)]
 pub struct Server {
     profile: Profile,

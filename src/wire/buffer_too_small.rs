@@ -11,7 +11,7 @@ use super::{Layout, WireStructure};
 use serde_json::Value;
 
 /// RopId of RopBufferTooSmall (MS-OXCROPS_R4655).
-pub const ROP_ID: u8 = 0xFF;
+pub const ROP_ID: u8 = super::rop::BUFFER_TOO_SMALL.id;
 
 /// The RopBufferTooSmall response buffer ([MS-OXCROPS] 2.2.15.1.1).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +34,7 @@ impl RopBufferTooSmallResponse {
 }
 
 impl WireStructure for RopBufferTooSmallResponse {
-    const NAME: &'static str = "RopBufferTooSmall";
+    const NAME: &'static str = super::rop::BUFFER_TOO_SMALL.name;
 
     fn read(r: &mut Reader, _layout: Layout) -> Result<Self, Error> {
         super::expect_rop_id(r, ROP_ID)?;

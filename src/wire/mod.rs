@@ -13,6 +13,10 @@
 //! | RopRelease request | [`release`] | MS-OXCROPS 2.2.15.3 |
 //! | RopBufferTooSmall response | [`buffer_too_small`] | MS-OXCROPS 2.2.15.1 |
 //!
+//! Two tables name what the structures carry: [`rop`] (RopId, spec name,
+//! section) and [`return_value`] (ReturnValue code, name, sections). The
+//! NotificationType names are [`notification_data::NOTIFICATION_TYPES`].
+//!
 //! ## Contract
 //!
 //! * **Decoding never panics**, whatever the bytes, and never allocates
@@ -43,6 +47,8 @@ pub mod notify;
 pub mod pending;
 pub mod register_notification;
 pub mod release;
+pub mod return_value;
+pub mod rop;
 pub mod rop_buffer;
 pub mod structure;
 pub mod value;
@@ -102,6 +108,34 @@ pub trait WireStructure: Sized {
 }
 
 /// Decodes `bytes` as one `T`, which must take all of them.
+///
+/// The typed counterpart of [`Structure::decode`]: a RopNotify response
+/// (spec case `notify-response.subscription.object-created`) read as a
+/// [`notify::RopNotifyResponse`], its NotificationData as a
+/// [`notification_data::NotificationData`]:
+///
+/// ```
+/// use oxcnotif::wire::notification_data::{notification_type, NotificationData};
+/// use oxcnotif::wire::notify::RopNotifyResponse;
+/// use oxcnotif::wire::{decode, encode, Id8, Layout};
+///
+/// let bytes = oxcnotif::hex::parse("2a a5000000 00 0400 0100000000001001 0100000000003001 0000").unwrap();
+/// let d = decode::<RopNotifyResponse>(&bytes, Layout::Spec).unwrap();
+/// assert_eq!((d.consumed, d.findings.len()), (bytes.len(), 0));
+/// let notify = d.value;
+/// assert_eq!(notify.notification_handle, 0x0000_00A5);
+/// let data: &NotificationData = &notify.notification_data;
+/// assert_eq!(data.notification_type(), notification_type::OBJECT_CREATED);
+/// assert_eq!(data.folder_id, Some(Id8([0x01, 0, 0, 0, 0, 0, 0x10, 0x01])));
+/// assert_eq!(data.message_id, None);
+///
+/// // NotificationData alone is the bytes after LogonId.
+/// let alone = decode::<NotificationData>(&bytes[6..], Layout::Spec).unwrap().value;
+/// assert_eq!(&alone, data);
+///
+/// // Lossless: the value encodes back to the same bytes.
+/// assert_eq!(encode(&notify, Layout::Spec).unwrap(), bytes);
+/// ```
 pub fn decode<T: WireStructure>(bytes: &[u8], layout: Layout) -> Result<Decoded<T>, Error> {
     let mut r = Reader::new(bytes);
     let value = read_all::<T>(&mut r, layout)?;
@@ -128,39 +162,27 @@ pub fn encode<T: WireStructure>(value: &T, layout: Layout) -> Result<Vec<u8>, En
 /// Reads a RopId that must be `expected`.
 pub(crate) fn expect_rop_id(r: &mut Reader, expected: u8) -> Result<(), Error> {
     let id = r.u8("RopId")?;
-    r.annotate(|| rop_name(id).unwrap_or("unknown ROP").to_string());
+    annotate_rop_id(r, id);
     if id != expected {
         return Err(r.error_at("RopId", r.pos() - 1, ErrorKind::UnexpectedRopId { rop_id: id }));
     }
     Ok(())
 }
 
-/// The name of a RopId this harness knows.
-pub fn rop_name(id: u8) -> Option<&'static str> {
-    Some(match id {
-        release::ROP_ID => "RopRelease",
-        register_notification::ROP_ID => "RopRegisterNotification",
-        notify::ROP_ID => "RopNotify",
-        pending::ROP_ID => "RopPending",
-        buffer_too_small::ROP_ID => "RopBufferTooSmall",
-        _ => return None,
-    })
+/// Annotates the RopId just read with the ROP's name.
+pub(crate) fn annotate_rop_id(r: &mut Reader, id: u8) {
+    r.annotate(|| rop::name(id).unwrap_or("unknown ROP").to_string());
 }
 
-/// The name of a ReturnValue ([MS-OXCDATA] 2.4, [MS-OXCROPS] 3.2.5.4).
+/// The name of a RopId this harness knows (the [`rop`] table).
+pub fn rop_name(id: u8) -> Option<&'static str> {
+    rop::name(id)
+}
+
+/// The name of a ReturnValue (the [`return_value`] table, MS-OXCDATA 2.4,
+/// MS-OXCROPS 3.2.5.4), or `""` for a code it does not list.
 pub fn return_value_name(v: u32) -> &'static str {
-    match v {
-        0x0000_0000 => "Success",
-        0x8000_4005 => "GeneralFailure",
-        0x8007_0057 => "InvalidParameter",
-        0x8004_0102 => "NotSupported",
-        0x0000_04B9 => "ecNullObject",
-        0x8004_0108 => "ecInvalidObject",
-        0x8007_0005 => "ecAccessDenied",
-        0x0000_04B6 => "ecRpcFormat",
-        0x0000_047D => "ecBufferTooSmall",
-        _ => "",
-    }
+    return_value::name(v).unwrap_or("")
 }
 
 #[cfg(test)]

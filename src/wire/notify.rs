@@ -9,7 +9,7 @@ use super::{Layout, WireStructure};
 use serde_json::Value;
 
 /// RopId of RopNotify (MS-OXCROPS_R4425).
-pub const ROP_ID: u8 = 0x2A;
+pub const ROP_ID: u8 = super::rop::NOTIFY.id;
 
 /// The RopNotify response buffer ([MS-OXCROPS] 2.2.14.2.1).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +64,7 @@ impl RopNotifyResponse {
 }
 
 impl WireStructure for RopNotifyResponse {
-    const NAME: &'static str = "RopNotify";
+    const NAME: &'static str = super::rop::NOTIFY.name;
 
     fn read(r: &mut Reader, _layout: Layout) -> Result<Self, Error> {
         super::expect_rop_id(r, ROP_ID)?;

@@ -8,7 +8,7 @@ use super::{Layout, WireStructure};
 use serde_json::Value;
 
 /// RopId of RopPending (MS-OXCROPS_R4436).
-pub const ROP_ID: u8 = 0x6E;
+pub const ROP_ID: u8 = super::rop::PENDING.id;
 
 /// The RopPending response buffer ([MS-OXCROPS] 2.2.14.3.1).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +27,7 @@ impl RopPendingResponse {
 }
 
 impl WireStructure for RopPendingResponse {
-    const NAME: &'static str = "RopPending";
+    const NAME: &'static str = super::rop::PENDING.name;
 
     fn read(r: &mut Reader, _layout: Layout) -> Result<Self, Error> {
         super::expect_rop_id(r, ROP_ID)?;

@@ -10,34 +10,44 @@
 //! 0x0100 is set.
 
 use super::codec::{put_id8, put_u16, put_u32, EncodeError, Error, Id8, Level, Reader};
+use super::notification_data::NOTIFICATION_TYPES;
 use super::value::{MapBuilder, Obj};
 use super::{Layout, WireStructure};
 use serde_json::Value;
 
 /// RopId of RopRegisterNotification.
-pub const ROP_ID: u8 = 0x29;
+pub const ROP_ID: u8 = super::rop::REGISTER_NOTIFICATION.id;
 
 /// The Extended bit of NotificationTypes: its only wire effect is that
 /// Reserved is present (MS-OXCNOTIF_R40002).
 pub const EXTENDED: u16 = 0x0400;
 
-/// Every NotificationTypes bit the spec defines (MS-OXCNOTIF_R40).
-pub const DEFINED_TYPES: u16 = 0x0002 | 0x0004 | 0x0008 | 0x0010 | 0x0020 | 0x0040 | 0x0080 | 0x0100 | EXTENDED;
+/// Every NotificationTypes bit the spec defines (MS-OXCNOTIF_R40): each
+/// NotificationType value of [`NOTIFICATION_TYPES`], and Extended.
+pub const DEFINED_TYPES: u16 = {
+    let mut bits = EXTENDED;
+    let mut i = 0;
+    while i < NOTIFICATION_TYPES.len() {
+        bits |= NOTIFICATION_TYPES[i].value;
+        i += 1;
+    }
+    bits
+};
 
-/// The spec names of NotificationTypes bits, for listings.
+/// The spec names of NotificationTypes bits, for listings: the
+/// [`NOTIFICATION_TYPES`] names in bit order, then `Extended`.
+///
+/// ```
+/// use oxcnotif::wire::register_notification::type_names;
+///
+/// assert_eq!(type_names(0x0006), "NewMail|ObjectCreated");
+/// assert_eq!(type_names(0x0402), "NewMail|Extended");
+/// assert_eq!(type_names(0x0001), "undefined 0x0001");
+/// assert_eq!(type_names(0), "none");
+/// ```
 pub fn type_names(types: u16) -> String {
-    const NAMES: [(u16, &str); 9] = [
-        (0x0002, "NewMail"),
-        (0x0004, "ObjectCreated"),
-        (0x0008, "ObjectDeleted"),
-        (0x0010, "ObjectModified"),
-        (0x0020, "ObjectMoved"),
-        (0x0040, "ObjectCopied"),
-        (0x0080, "SearchCompleted"),
-        (0x0100, "TableModified"),
-        (0x0400, "Extended"),
-    ];
-    let mut parts: Vec<String> = NAMES.iter().filter(|(b, _)| types & b != 0).map(|(_, n)| n.to_string()).collect();
+    let names = NOTIFICATION_TYPES.iter().map(|t| (t.value, t.name)).chain([(EXTENDED, "Extended")]);
+    let mut parts: Vec<String> = names.filter(|(b, _)| types & b != 0).map(|(_, n)| n.to_string()).collect();
     let unknown = types & !DEFINED_TYPES;
     if unknown != 0 {
         parts.push(format!("undefined 0x{unknown:04X}"));
@@ -220,7 +230,7 @@ pub(crate) fn bool_name(b: u8) -> String {
 }
 
 impl WireStructure for RopRegisterNotificationRequest {
-    const NAME: &'static str = "RopRegisterNotification";
+    const NAME: &'static str = super::rop::REGISTER_NOTIFICATION.name;
 
     fn read(r: &mut Reader, layout: Layout) -> Result<Self, Error> {
         super::expect_rop_id(r, ROP_ID)?;
@@ -305,7 +315,7 @@ impl RopRegisterNotificationResponse {
 }
 
 impl WireStructure for RopRegisterNotificationResponse {
-    const NAME: &'static str = "RopRegisterNotification";
+    const NAME: &'static str = super::rop::REGISTER_NOTIFICATION.name;
 
     fn read(r: &mut Reader, _layout: Layout) -> Result<Self, Error> {
         super::expect_rop_id(r, ROP_ID)?;

@@ -7,7 +7,7 @@ use super::{Layout, WireStructure};
 use serde_json::Value;
 
 /// RopId of RopRelease (MS-OXCROPS_R4476).
-pub const ROP_ID: u8 = 0x01;
+pub const ROP_ID: u8 = super::rop::RELEASE.id;
 
 /// The RopRelease request buffer ([MS-OXCROPS] 2.2.15.3.1).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +28,7 @@ impl RopReleaseRequest {
 }
 
 impl WireStructure for RopReleaseRequest {
-    const NAME: &'static str = "RopRelease";
+    const NAME: &'static str = super::rop::RELEASE.name;
 
     fn read(r: &mut Reader, _layout: Layout) -> Result<Self, Error> {
         super::expect_rop_id(r, ROP_ID)?;

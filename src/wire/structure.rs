@@ -9,6 +9,7 @@ use super::notify::RopNotifyResponse;
 use super::pending::RopPendingResponse;
 use super::register_notification::{RopRegisterNotificationRequest, RopRegisterNotificationResponse};
 use super::release::RopReleaseRequest;
+use super::rop::{self, Rop};
 use super::rop_buffer::{RopInputBuffer, RopOutputBuffer};
 use super::{read_all, Layout, WireStructure};
 use serde_json::Value;
@@ -126,6 +127,21 @@ impl Structure {
         }
     }
 
+    /// The ROP whose buffer it is (the [`rop`] table), or
+    /// `None` for the ROP buffers and NotificationData.
+    pub fn rop(self) -> Option<&'static Rop> {
+        Some(match self {
+            Structure::RopInputBuffer | Structure::RopOutputBuffer | Structure::NotificationData => return None,
+            Structure::RegisterNotificationRequest | Structure::RegisterNotificationResponse => {
+                &rop::REGISTER_NOTIFICATION
+            }
+            Structure::ReleaseRequest => &rop::RELEASE,
+            Structure::NotifyResponse => &rop::NOTIFY,
+            Structure::PendingResponse => &rop::PENDING,
+            Structure::BufferTooSmallResponse => &rop::BUFFER_TOO_SMALL,
+        })
+    }
+
     /// The spec section that defines it.
     pub fn section(self) -> &'static str {
         match self {
@@ -141,17 +157,94 @@ impl Structure {
     }
 
     /// Decodes `bytes` (all of them) to the external value form.
+    ///
+    /// A RopNotify for subscription 0x000000A5 reporting a new folder
+    /// (spec case `notify-response.subscription.object-created`):
+    ///
+    /// ```
+    /// use oxcnotif::hex;
+    /// use oxcnotif::wire::{Layout, Structure};
+    ///
+    /// let bytes = hex::parse(
+    ///     "2a                # RopId: RopNotify
+    ///      a5000000          # NotificationHandle
+    ///      00                # LogonId
+    ///      0400              # NotificationFlags: ObjectCreated, a folder
+    ///      0100000000001001  # FolderId
+    ///      0100000000003001  # ParentFolderId
+    ///      0000              # TagCount",
+    /// )
+    /// .unwrap();
+    /// let (value, findings) = Structure::NotifyResponse.decode(&bytes, Layout::Spec).unwrap();
+    /// assert!(findings.is_empty());
+    /// assert_eq!(value["NotificationHandle"], 0xA5);
+    /// assert_eq!(value["NotificationData"]["NotificationFlags"], 0x0004);
+    /// assert_eq!(value["NotificationData"]["FolderId"], "0100000000001001");
+    ///
+    /// // One byte short: a framing error naming the field and its offset.
+    /// let e = Structure::NotifyResponse.decode(&bytes[..bytes.len() - 1], Layout::Spec).unwrap_err();
+    /// assert_eq!((e.field.as_str(), e.offset), ("NotificationData.TagCount", 24));
+    /// ```
     pub fn decode(self, bytes: &[u8], layout: Layout) -> Result<(Value, Vec<Finding>), Error> {
         let d = dispatch!(self, run(bytes, layout, false));
         d.result.map(|v| (v, d.findings))
     }
 
     /// Decodes with a span per field, keeping what was read before an error.
+    /// [`render`](super::dissect::render) prints the spans as the listing of
+    /// `oxcnotif dissect`, each finding under the field it is about.
+    ///
+    /// A RopRegisterNotification request whose Reserved byte is not 0x00
+    /// (MS-OXCNOTIF_R50; spec case `register-notification-request.types.reserved-nonzero`):
+    ///
+    /// ```
+    /// use oxcnotif::wire::{dissect, Layout, Structure};
+    ///
+    /// // RopId, LogonId, InputHandleIndex, OutputHandleIndex,
+    /// // NotificationTypes 0x0402 (NewMail | Extended), Reserved 0x01, WantWholeStore.
+    /// let bytes = [0x29, 0x00, 0x00, 0x01, 0x02, 0x04, 0x01, 0x01];
+    /// let d = Structure::RegisterNotificationRequest.dissect(&bytes, Layout::Spec);
+    /// assert!(d.result.is_ok());
+    /// let fields: Vec<&str> = d.spans.iter().map(|s| s.field.as_str()).collect();
+    /// assert_eq!(fields[..2], ["RopId", "LogonId"]);
+    ///
+    /// let text = dissect::render(&bytes, &d);
+    /// let rop_id = text.lines().nth(1).unwrap();
+    /// assert!(rop_id.starts_with("0000    29") && rop_id.ends_with("0x29 RopRegisterNotification"));
+    /// // The finding is printed right under the Reserved field.
+    /// let lines: Vec<&str> = text.lines().collect();
+    /// let at = lines.iter().position(|l| l.contains(" Reserved ")).unwrap();
+    /// assert!(lines[at + 1].trim_start().starts_with("! MUST MS-OXCNOTIF_R50 at 0006 Reserved"));
+    /// ```
     pub fn dissect(self, bytes: &[u8], layout: Layout) -> Dissection {
         dispatch!(self, run(bytes, layout, true))
     }
 
-    /// Encodes a value in the external form.
+    /// Encodes a value in the external form. The value's fields are the
+    /// spec's field names; RopSize and other derived lengths may be left out.
+    ///
+    /// ```
+    /// use oxcnotif::wire::{Layout, Structure};
+    /// use serde_json::json;
+    ///
+    /// // A whole-store ObjectCreated subscription into handle slot 1
+    /// // (spec case `sequence.basics.register-notify-release`).
+    /// let request = json!({
+    ///     "RopId": 0x29, "LogonId": 0, "InputHandleIndex": 0, "OutputHandleIndex": 1,
+    ///     "NotificationTypes": 0x0004, "WantWholeStore": 1
+    /// });
+    /// let bytes = Structure::RegisterNotificationRequest.encode(&request, Layout::Spec).unwrap();
+    /// assert_eq!(bytes, [0x29, 0x00, 0x00, 0x01, 0x04, 0x00, 0x01]);
+    ///
+    /// // A value that breaks a presence rule is refused, naming the field:
+    /// // WantWholeStore FALSE needs FolderId and MessageId (MS-OXCROPS_R4341).
+    /// let scoped = json!({
+    ///     "RopId": 0x29, "LogonId": 0, "InputHandleIndex": 0, "OutputHandleIndex": 1,
+    ///     "NotificationTypes": 0x0004, "WantWholeStore": 0
+    /// });
+    /// let e = Structure::RegisterNotificationRequest.encode(&scoped, Layout::Spec).unwrap_err();
+    /// assert_eq!(e.field, "FolderId");
+    /// ```
     pub fn encode(self, value: &Value, layout: Layout) -> Result<Vec<u8>, EncodeError> {
         dispatch!(self, enc(value, layout))
     }
@@ -178,6 +271,11 @@ mod tests {
         for (s, section) in want {
             assert_eq!(s.section(), section, "{}", s.name());
             assert_eq!(Structure::from_name(s.name()), Some(s));
+            // A ROP's structures are titled and sectioned after the ROP table.
+            if let Some(rop) = s.rop() {
+                assert!(s.title().starts_with(rop.name), "{}", s.name());
+                assert!(s.section().starts_with(rop.section), "{}", s.name());
+            }
         }
     }
 }

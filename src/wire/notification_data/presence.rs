@@ -53,20 +53,50 @@ pub mod table_event_type {
     pub const TABLE_RESTRICTION_CHANGED: u16 = 0x0007;
 }
 
-/// The spec name of a NotificationType value, if it has one.
+/// One NotificationType value that names an event: the value, its spec
+/// name, and the requirement that defines it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotificationTypeName {
+    /// The value (low 12 bits of NotificationFlags).
+    pub value: u16,
+    /// The spec name, e.g. `ObjectCreated`.
+    pub name: &'static str,
+    /// The requirement that defines the value ([MS-OXCNOTIF] 2.2.1.4.1.2).
+    pub requirement: &'static str,
+}
+
+/// The one table of NotificationType names (MS-OXCNOTIF_R103–R110), in value
+/// order. Each value is also the bit that subscribes to the event in
+/// RopRegisterNotification's NotificationTypes (MS-OXCNOTIF_R40–R47), so
+/// the request's listing, the model's events and the dissector all read
+/// their names from here. 0x0400 is not listed: it is reserved here
+/// (MS-OXCNOTIF_R111) and means Extended in NotificationTypes.
+pub const NOTIFICATION_TYPES: [NotificationTypeName; 8] = [
+    NotificationTypeName { value: nt::NEW_MAIL, name: "NewMail", requirement: "MS-OXCNOTIF_R103" },
+    NotificationTypeName { value: nt::OBJECT_CREATED, name: "ObjectCreated", requirement: "MS-OXCNOTIF_R104" },
+    NotificationTypeName { value: nt::OBJECT_DELETED, name: "ObjectDeleted", requirement: "MS-OXCNOTIF_R105" },
+    NotificationTypeName { value: nt::OBJECT_MODIFIED, name: "ObjectModified", requirement: "MS-OXCNOTIF_R106" },
+    NotificationTypeName { value: nt::OBJECT_MOVED, name: "ObjectMoved", requirement: "MS-OXCNOTIF_R107" },
+    NotificationTypeName { value: nt::OBJECT_COPIED, name: "ObjectCopied", requirement: "MS-OXCNOTIF_R108" },
+    NotificationTypeName { value: nt::SEARCH_COMPLETED, name: "SearchCompleted", requirement: "MS-OXCNOTIF_R109" },
+    NotificationTypeName { value: nt::TABLE_MODIFIED, name: "TableModified", requirement: "MS-OXCNOTIF_R110" },
+];
+
+/// The spec name of a NotificationType value, if it has one (the reserved
+/// 0x0400 is `reserved`).
+///
+/// ```
+/// use oxcnotif::wire::notification_data::{notification_type, type_name};
+///
+/// assert_eq!(type_name(notification_type::OBJECT_CREATED), Some("ObjectCreated"));
+/// assert_eq!(type_name(notification_type::RESERVED), Some("reserved"));
+/// assert_eq!(type_name(0x0003), None);
+/// ```
 pub fn type_name(t: u16) -> Option<&'static str> {
-    Some(match t {
-        nt::NEW_MAIL => "NewMail",
-        nt::OBJECT_CREATED => "ObjectCreated",
-        nt::OBJECT_DELETED => "ObjectDeleted",
-        nt::OBJECT_MODIFIED => "ObjectModified",
-        nt::OBJECT_MOVED => "ObjectMoved",
-        nt::OBJECT_COPIED => "ObjectCopied",
-        nt::SEARCH_COMPLETED => "SearchCompleted",
-        nt::TABLE_MODIFIED => "TableModified",
-        nt::RESERVED => "reserved",
-        _ => return None,
-    })
+    if t == nt::RESERVED {
+        return Some("reserved");
+    }
+    NOTIFICATION_TYPES.iter().find(|n| n.value == t).map(|n| n.name)
 }
 
 /// The spec name of a TableEventType value, if it has one.

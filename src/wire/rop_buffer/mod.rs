@@ -8,16 +8,19 @@
 //!
 //! The decoder also checks the handle-table rules that the bytes alone show
 //! (MS-OXCROPS 3.1.4.1 for the client's input buffer, 3.2.5.1–3.2.5.2 and
-//! 3.1.5.1.3 for the server's output buffer) and reports them as findings.
+//! 3.1.5.1.3 for the server's output buffer) and reports them as findings;
+//! those checks live in `handles.rs`, apart from the framing here.
+
+mod handles;
 
 use super::buffer_too_small::{self, RopBufferTooSmallResponse};
-use super::codec::{put_u16, put_u32, EncodeError, Error, ErrorKind, Level, Reader};
+use super::codec::{put_u16, put_u32, EncodeError, Error, ErrorKind, Reader};
 use super::notify::{self, RopNotifyResponse};
 use super::pending::{self, RopPendingResponse};
 use super::register_notification::{self, RopRegisterNotificationRequest, RopRegisterNotificationResponse};
 use super::release::{self, RopReleaseRequest};
 use super::value::{kind_of, MapBuilder, Obj};
-use super::{Layout, WireStructure};
+use super::{rop, Layout, WireStructure};
 use serde_json::Value;
 
 /// The unused-slot marker of the handle table, never assigned as a handle
@@ -91,7 +94,7 @@ fn read_frame<T>(
         offsets.push(r.pos());
         r.enter_index("RopsList", offsets.len() - 1);
         let id = r.u8("RopId")?;
-        r.annotate(|| super::rop_name(id).unwrap_or("unknown ROP").to_string());
+        super::annotate_rop_id(r, id);
         let item = rop(r, id, &mut rops);
         r.leave();
         item?;
@@ -212,7 +215,7 @@ impl WireStructure for RopInputBuffer {
             });
             Ok(())
         })?;
-        check_input_indexes(r, &rops_list, &table, &offsets);
+        handles::check_input_indexes(r, &rops_list, &table, &offsets);
         Ok(RopInputBuffer { rops_list, server_object_handle_table: table })
     }
 
@@ -257,15 +260,19 @@ impl WireStructure for RopInputBuffer {
         for (i, item) in rops_from(&o)?.iter().enumerate() {
             let at = format!("RopsList[{i}]");
             let rop = match rop_id_of(item, i)? {
-                register_notification::ROP_ID => {
-                    RopRequest::RegisterNotification(RopRegisterNotificationRequest::from_value(item, layout).map_err(|e| e.within(&at))?)
+                register_notification::ROP_ID => RopRequest::RegisterNotification(
+                    RopRegisterNotificationRequest::from_value(item, layout).map_err(|e| e.within(&at))?,
+                ),
+                release::ROP_ID => {
+                    RopRequest::Release(RopReleaseRequest::from_value(item, layout).map_err(|e| e.within(&at))?)
                 }
-                release::ROP_ID => RopRequest::Release(RopReleaseRequest::from_value(item, layout).map_err(|e| e.within(&at))?),
                 id => {
+                    let known =
+                        [rop::REGISTER_NOTIFICATION, rop::RELEASE].map(|r| format!("{} 0x{:02X}", r.name, r.id));
                     return Err(EncodeError::new(
                         format!("{at}.RopId"),
-                        format!("0x{id:02X} is not a request this harness encodes (RopRegisterNotification 0x29, RopRelease 0x01)"),
-                    ))
+                        format!("0x{id:02X} is not a request this harness encodes ({})", known.join(", ")),
+                    ));
                 }
             };
             rops_list.push(rop);
@@ -275,81 +282,6 @@ impl WireStructure for RopInputBuffer {
         buf.write(&mut bytes, layout)?;
         check_rop_size(&o, &bytes)?;
         Ok(buf)
-    }
-}
-
-/// Client rules on the input handle table (MS-OXCROPS 3.1.4.1).
-fn check_input_indexes(r: &mut Reader, rops: &[RopRequest], table: &[u32], offsets: &[usize]) {
-    // Every index use in order: (rop, offset of the index byte, index, is_output, field).
-    let mut uses: Vec<(usize, usize, u8, bool, &'static str)> = Vec::with_capacity(rops.len() * 2);
-    for (i, rop) in rops.iter().enumerate() {
-        match rop {
-            RopRequest::RegisterNotification(x) => {
-                uses.push((i, offsets[i] + 2, x.input_handle_index, false, "InputHandleIndex"));
-                uses.push((i, offsets[i] + 3, x.output_handle_index, true, "OutputHandleIndex"));
-            }
-            RopRequest::Release(x) => uses.push((i, offsets[i] + 2, x.input_handle_index, false, "InputHandleIndex")),
-        }
-    }
-    let mut seen = vec![false; table.len()];
-    for (k, &(i, at, index, is_output, field)) in uses.iter().enumerate() {
-        let slot = index as usize;
-        r.enter_index("RopsList", i);
-        if slot >= table.len() {
-            // MS-OXCROPS_R4493
-            r.finding(
-                "MS-OXCROPS_R4493",
-                Level::Must,
-                field,
-                at,
-                format!(
-                    "index {index} is beyond the ServerObjectHandleTable, which {}",
-                    match table.len() {
-                        0 => "is empty".to_string(),
-                        1 => "has 1 entry".to_string(),
-                        n => format!("has {n} entries"),
-                    }
-                ),
-            );
-        } else if !seen[slot] {
-            // The first use of a slot decides what it must hold.
-            seen[slot] = true;
-            let h = table[slot];
-            if is_output && h != UNUSED_HANDLE {
-                let later_input = uses[k + 1..].iter().any(|u| u.2 == index && !u.3);
-                if later_input {
-                    // MS-OXCROPS_R4497
-                    r.finding(
-                        "MS-OXCROPS_R4497",
-                        Level::Should,
-                        field,
-                        at,
-                        format!("slot {index} is first written as output, then read as input; it SHOULD start as 0xFFFFFFFF, not 0x{h:08X}"),
-                    );
-                } else {
-                    // MS-OXCROPS_R4495
-                    r.finding(
-                        "MS-OXCROPS_R4495",
-                        Level::Should,
-                        field,
-                        at,
-                        format!("slot {index} is used only as output; it SHOULD hold 0xFFFFFFFF, not 0x{h:08X}"),
-                    );
-                }
-            } else if !is_output && h == UNUSED_HANDLE {
-                // MS-OXCROPS_R4494
-                r.finding(
-                    "MS-OXCROPS_R4494",
-                    Level::Must,
-                    field,
-                    at,
-                    format!(
-                        "slot {index} is used as input but holds 0xFFFFFFFF, which is never a Server object handle"
-                    ),
-                );
-            }
-        }
-        r.leave();
     }
 }
 
@@ -382,7 +314,7 @@ impl WireStructure for RopOutputBuffer {
             });
             Ok(())
         })?;
-        check_output_order(r, &rops_list, &table, &offsets);
+        handles::check_output_order(r, &rops_list, &table, &offsets);
         Ok(RopOutputBuffer { rops_list, server_object_handle_table: table })
     }
 
@@ -397,7 +329,10 @@ impl WireStructure for RopOutputBuffer {
                     RopResponse::BufferTooSmall(x) if i == last => x.write(out, layout),
                     RopResponse::BufferTooSmall(_) => Err(EncodeError::new(
                         "",
-                        "RopBufferTooSmall runs to the end of RopsList, so it must be the last ROP (MS-OXCROPS_R4517)",
+                        format!(
+                            "{} runs to the end of RopsList, so it must be the last ROP (MS-OXCROPS_R4517)",
+                            rop::BUFFER_TOO_SMALL.name
+                        ),
                     )),
                 }
                 .map_err(|e| e.within(&format!("RopsList[{i}]")))?;
@@ -445,10 +380,12 @@ impl WireStructure for RopOutputBuffer {
                     RopResponse::BufferTooSmall(RopBufferTooSmallResponse::from_value(item, layout).map_err(wrap)?)
                 }
                 id => {
+                    let known = [rop::REGISTER_NOTIFICATION, rop::NOTIFY, rop::PENDING, rop::BUFFER_TOO_SMALL]
+                        .map(|r| format!("0x{:02X}", r.id));
                     return Err(EncodeError::new(
                         format!("{at}.RopId"),
-                        format!("0x{id:02X} is not a response this harness encodes (0x29, 0x2A, 0x6E, 0xFF)"),
-                    ))
+                        format!("0x{id:02X} is not a response this harness encodes ({})", known.join(", ")),
+                    ));
                 }
             };
             rops_list.push(rop);
@@ -458,73 +395,6 @@ impl WireStructure for RopOutputBuffer {
         buf.write(&mut bytes, layout)?;
         check_rop_size(&o, &bytes)?;
         Ok(buf)
-    }
-}
-
-/// Server rules on the output buffer: order (MS-OXCROPS 3.1.5.1.3,
-/// MS-OXCNOTIF 3.1.5.5) and the handles of successful registrations
-/// (MS-OXCROPS 3.2.5.1, 3.2.5.2).
-fn check_output_order(r: &mut Reader, rops: &[RopResponse], table: &[u32], offsets: &[usize]) {
-    let mut seen_notify = false;
-    let mut seen_pending = false;
-    for (i, rop) in rops.iter().enumerate() {
-        r.enter_index("RopsList", i);
-        match rop {
-            RopResponse::RegisterNotification(x) => {
-                if seen_notify || seen_pending {
-                    // MS-OXCROPS_R452201
-                    r.finding(
-                        "MS-OXCROPS_R452201",
-                        Level::Must,
-                        "RopId",
-                        offsets[i],
-                        "a request's response follows RopNotify or RopPending, which belong at the end of RopsList"
-                            .into(),
-                    );
-                }
-                let idx = x.output_handle_index as usize;
-                if idx >= table.len() {
-                    // MS-OXCROPS_R4563: the table covers every index a response names, failed or not.
-                    r.finding(
-                        "MS-OXCROPS_R4563",
-                        Level::Must,
-                        "OutputHandleIndex",
-                        offsets[i] + 1,
-                        format!(
-                            "slot {idx} is beyond the ServerObjectHandleTable ({} entries), which MUST cover every index a response names{}",
-                            table.len(),
-                            if x.return_value == 0 { "; the new handle is lost" } else { "" }
-                        ),
-                    );
-                } else if x.return_value == 0 && table[idx] == UNUSED_HANDLE {
-                    // MS-OXCROPS_R4560
-                    r.finding(
-                        "MS-OXCROPS_R4560",
-                        Level::Must,
-                        "OutputHandleIndex",
-                        offsets[i] + 1,
-                        format!("the registration succeeded but slot {idx} holds 0xFFFFFFFF, which the server MUST NOT assign"),
-                    );
-                }
-            }
-            RopResponse::Notify(_) => {
-                if seen_pending {
-                    // MS-OXCNOTIF_R334
-                    r.finding(
-                        "MS-OXCNOTIF_R334",
-                        Level::Should,
-                        "RopId",
-                        offsets[i],
-                        "RopNotify follows RopPending; RopPending SHOULD come after the RopNotify responses that fit"
-                            .into(),
-                    );
-                }
-                seen_notify = true;
-            }
-            RopResponse::Pending(_) => seen_pending = true,
-            RopResponse::BufferTooSmall(_) => {}
-        }
-        r.leave();
     }
 }
 
