@@ -33,7 +33,7 @@ pub const TARGETS: [&str; 10] = [
 
 /// Runs the entry point of `target` on `data` (the `structure_aware`
 /// target, which needs the `arbitrary` feature, is run by
-/// [`structure_aware`]).
+/// `structure_aware`).
 pub fn run_target(target: &str, data: &[u8]) -> Result<(), String> {
     match target {
         // The legacy reading of input buffers is fuzzed by `readings_differential`.

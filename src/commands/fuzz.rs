@@ -27,7 +27,7 @@ pub struct FuzzArgs {
     #[cfg_attr(feature = "cli", command(flatten))]
     #[allow(missing_docs)]
     pub common: super::TargetOptions,
-    /// Where reproducers go [default: fuzz/differential/<target name>/]
+    /// Where reproducers go [default: fuzz/differential/(target name)/]
     #[cfg_attr(feature = "cli", arg(long))]
     pub out: Option<PathBuf>,
     /// Draw a progress line on the console's error stream (set by the caller, not an option)

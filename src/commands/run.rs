@@ -32,7 +32,7 @@ pub struct RunArgs {
     #[cfg_attr(feature = "cli", command(flatten))]
     #[allow(missing_docs)]
     pub common: super::TargetOptions,
-    /// Report directory [default: reports/<target name>/; no report when --cases is given]
+    /// Report directory [default: reports/(target name)/; no report when --cases is given]
     #[cfg_attr(feature = "cli", arg(long))]
     pub out: Option<PathBuf>,
     /// Do not write a report
