@@ -410,7 +410,7 @@ fn harness_traffic_validates() {
     let _ = std::fs::remove_dir_all(&out);
     let mut failures = Vec::new();
     // hello is not in the results: check the harness's own.
-    let mut hello = oxcnotif::target::request::hello();
+    let mut hello = oxcnotif::target::request::hello().to_value();
     hello["id"] = json!(1);
     s.check_request(&hello, &mut failures);
     let mut ops: std::collections::BTreeMap<String, usize> = Default::default();

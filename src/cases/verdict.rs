@@ -9,7 +9,7 @@
 //! a crash, hang or garbage reply is ERROR. EXCLUDED, XFAIL and XPASS come
 //! from the run's options ([`super::run::RunOptions`]).
 
-use crate::target::Reply;
+use crate::target::{Reply, Request};
 use serde_json::{json, Value};
 use std::fmt;
 
@@ -143,8 +143,8 @@ impl fmt::Display for Problem {
 /// One request and its reply, for the report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Exchange {
-    /// The request (protocol object, no id).
-    pub request: Value,
+    /// The request.
+    pub request: Request,
     /// The reply, in protocol form (`ok`, `unimplemented`, `error`), with
     /// the raw text of a broken reply.
     pub reply: Value,
@@ -238,7 +238,7 @@ pub fn unusable(what: &str, reply: &Reply) -> Option<Outcome> {
 }
 
 /// Records an exchange.
-pub fn exchange(request: &Value, reply: &Reply) -> Exchange {
+pub fn exchange(request: &Request, reply: &Reply) -> Exchange {
     Exchange { request: request.clone(), reply: reply_json(reply) }
 }
 

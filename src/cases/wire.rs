@@ -10,7 +10,7 @@
 use super::compare::diff_paths;
 use super::verdict::{reply_json, Exchange, Grade, Outcome, Problem, Verdict};
 use super::{Case, Expect};
-use crate::target::{request, Implementation, Reply};
+use crate::target::{request, Implementation, Reply, Request};
 use serde_json::{json, Value};
 
 /// Runs `case` against the built-in reference.
@@ -37,13 +37,13 @@ enum Ask {
 /// Sends `asks` (case index, what, request), pipelined, except those the
 /// implementation's hello does not list, which are answered UNIMPLEMENTED
 /// here. Returns the replies in order.
-fn ask_all(imp: &mut dyn Implementation, asks: &[(usize, Ask, Value)]) -> Vec<Reply> {
+fn ask_all(imp: &mut dyn Implementation, asks: &[(usize, Ask, Request)]) -> Vec<Reply> {
     let mut replies: Vec<Option<Reply>> = vec![None; asks.len()];
     let mut send = Vec::new();
     let mut at = Vec::new();
     for (i, (_, _, req)) in asks.iter().enumerate() {
-        let op = req["op"].as_str().unwrap_or("");
-        let structure = req["structure"].as_str().unwrap_or("");
+        let op = req.op();
+        let structure = req.structure().unwrap_or("");
         let h = imp.hello();
         if !h.supports(op) {
             replies[i] = Some(Reply::Unimplemented(format!("not sent: {}", crate::target::not_listed(op, None))));
@@ -67,7 +67,7 @@ fn ask_all(imp: &mut dyn Implementation, asks: &[(usize, Ask, Value)]) -> Vec<Re
 /// `(index, outcome)` per case.
 pub fn run_wire(cases: &[Case], imp: &mut dyn Implementation, out: &mut Vec<(usize, Outcome)>) {
     let layout = |c: &Case| c.layout.name();
-    let mut asks: Vec<(usize, Ask, Value)> = Vec::new();
+    let mut asks: Vec<(usize, Ask, Request)> = Vec::new();
     for (i, c) in cases.iter().enumerate() {
         let s = c.structure.name();
         match &c.expect {
@@ -89,7 +89,7 @@ pub fn run_wire(cases: &[Case], imp: &mut dyn Implementation, out: &mut Vec<(usi
     }
     let replies = ask_all(imp, &asks);
     // Second round: encode each decoded value back.
-    let mut asks2: Vec<(usize, Ask, Value)> = Vec::new();
+    let mut asks2: Vec<(usize, Ask, Request)> = Vec::new();
     for ((i, ask, _), reply) in asks.iter().zip(&replies) {
         let c = &cases[*i];
         if let (Ask::Decode, Expect::Decode { .. }, Reply::Ok(ok)) = (ask, &c.expect, reply) {
@@ -99,7 +99,7 @@ pub fn run_wire(cases: &[Case], imp: &mut dyn Implementation, out: &mut Vec<(usi
         }
     }
     let replies2 = ask_all(imp, &asks2);
-    let mut per_case: Vec<Vec<(Ask, Value, Reply)>> = vec![Vec::new(); cases.len()];
+    let mut per_case: Vec<Vec<(Ask, Request, Reply)>> = vec![Vec::new(); cases.len()];
     for ((i, ask, req), reply) in asks.into_iter().zip(replies).chain(asks2.into_iter().zip(replies2)) {
         per_case[i].push((ask, req, reply));
     }
@@ -113,7 +113,7 @@ fn hex_of(v: &Value) -> Option<Vec<u8>> {
 }
 
 /// Grades a wire case from the replies it got.
-fn judge_wire(case: &Case, got: Vec<(Ask, Value, Reply)>) -> Outcome {
+fn judge_wire(case: &Case, got: Vec<(Ask, Request, Reply)>) -> Outcome {
     let exchanges: Vec<Exchange> =
         got.iter().map(|(_, req, r)| Exchange { request: req.clone(), reply: reply_json(r) }).collect();
     let finish = |mut o: Outcome| {
@@ -144,7 +144,7 @@ fn judge_wire(case: &Case, got: Vec<(Ask, Value, Reply)>) -> Outcome {
             _ => {}
         }
     }
-    let answered: Vec<&(Ask, Value, Reply)> = got.iter().filter(|(_, _, r)| matches!(r, Reply::Ok(_))).collect();
+    let answered: Vec<&(Ask, Request, Reply)> = got.iter().filter(|(_, _, r)| matches!(r, Reply::Ok(_))).collect();
     if answered.is_empty() {
         let why: Vec<String> = got
             .iter()

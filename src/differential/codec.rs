@@ -90,7 +90,7 @@ fn codec_compare(
 ) -> Option<(&'static str, String, Reply)> {
     let (s, l, b) = input;
     let req = request::decode(s.name(), l.name(), b);
-    let r = reference.handle(&req);
+    let r = reference.answer(&req);
     let t = target.call(req);
     if matches!(t, Reply::Unimplemented(_)) {
         return None;

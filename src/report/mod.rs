@@ -13,6 +13,7 @@ pub mod junit;
 pub mod requirements;
 
 use crate::cases::run::{Row, RunResult, Verdict};
+use crate::target::Request;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -163,14 +164,14 @@ fn wire_log(row: &Row) -> Vec<Value> {
         .exchanges
         .iter()
         .map(|e| {
-            let mut v = json!({"op": e.request["op"]});
-            if let Some(h) = e.request.get("hex") {
-                v["request_hex"] = h.clone();
+            let mut v = json!({"op": e.request.op()});
+            if let Request::Decode { hex, .. } | Request::Execute { hex, .. } = &e.request {
+                v["request_hex"] = Value::from(hex.as_str());
             }
             if let Some(h) = e.reply.get("ok").and_then(|o| o.get("hex")) {
                 v["reply_hex"] = h.clone();
             }
-            v["request"] = e.request.clone();
+            v["request"] = e.request.to_value();
             v["reply"] = e.reply.clone();
             v
         })

@@ -150,9 +150,9 @@ pub trait Implementation {
     fn hello(&self) -> &Hello;
     /// Answers requests in order. Independent requests (the codec role) may
     /// be given together, so that an adapter process can pipeline them.
-    fn call_many(&mut self, requests: &[Value]) -> Vec<Reply>;
+    fn call_many(&mut self, requests: &[Request]) -> Vec<Reply>;
     /// Answers one request.
-    fn call(&mut self, request: Value) -> Reply {
+    fn call(&mut self, request: Request) -> Reply {
         self.call_many(std::slice::from_ref(&request))
             .pop()
             .unwrap_or(Reply::Broken { problem: "no reply".into(), raw: None })
@@ -168,43 +168,43 @@ pub mod request {
     use super::protocol::{Request, TraceStep};
     use serde_json::Value;
 
+    // Each builder gives the typed request; `Request::to_value` gives its
+    // protocol object.
+
     /// `hello`.
-    pub fn hello() -> Value {
+    pub fn hello() -> Request {
         Request::Hello {
             harness: Some(format!("oxcnotif {}", env!("CARGO_PKG_VERSION"))),
             protocol: Some(super::PROTOCOL),
         }
-        .to_value()
     }
     /// `decode`.
-    pub fn decode(structure: &str, layout: &str, bytes: &[u8]) -> Value {
+    pub fn decode(structure: &str, layout: &str, bytes: &[u8]) -> Request {
         Request::Decode { structure: structure.into(), layout: layout.into(), hex: crate::hex::encode(bytes) }
-            .to_value()
     }
     /// `encode`.
-    pub fn encode(structure: &str, layout: &str, value: &Value) -> Value {
-        Request::Encode { structure: structure.into(), layout: layout.into(), value: value.clone() }.to_value()
+    pub fn encode(structure: &str, layout: &str, value: &Value) -> Request {
+        Request::Encode { structure: structure.into(), layout: layout.into(), value: value.clone() }
     }
     /// `reset`.
-    pub fn reset(profile: &str, layout: &str, setup: &Value) -> Value {
-        Request::Reset { profile: profile.into(), layout: layout.into(), setup: setup.clone() }.to_value()
+    pub fn reset(profile: &str, layout: &str, setup: &Value) -> Request {
+        Request::Reset { profile: profile.into(), layout: layout.into(), setup: setup.clone() }
     }
     /// `execute`.
-    pub fn execute(input: &[u8], max_output: usize) -> Value {
-        Request::Execute { hex: crate::hex::encode(input), max_output: max_output as u64 }.to_value()
+    pub fn execute(input: &[u8], max_output: usize) -> Request {
+        Request::Execute { hex: crate::hex::encode(input), max_output: max_output as u64 }
     }
     /// `event`.
-    pub fn event(event: &Value) -> Value {
-        Request::Event { event: event.clone() }.to_value()
+    pub fn event(event: &Value) -> Request {
+        Request::Event { event: event.clone() }
     }
     /// `check_trace`.
-    pub fn check_trace(layout: &str, preexisting_handles: &[u32], steps: &[TraceStep]) -> Value {
+    pub fn check_trace(layout: &str, preexisting_handles: &[u32], steps: &[TraceStep]) -> Request {
         Request::CheckTrace {
             layout: layout.into(),
             preexisting_handles: preexisting_handles.to_vec(),
             steps: steps.to_vec(),
         }
-        .to_value()
     }
 }
 

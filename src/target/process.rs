@@ -8,7 +8,7 @@
 //! while a reader thread collects reply lines; each reply is awaited for at
 //! most the per-request timeout.
 
-use super::{request, Hello, Implementation, Reply};
+use super::{request, Hello, Implementation, Reply, Request};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -242,7 +242,7 @@ impl AdapterProcess {
     /// [`Reply::Broken`], the adapter is restarted, and the rest are sent
     /// again. After Ctrl-C no adapter is restarted: the unanswered requests
     /// get [`Reply::Broken`] with the problem "interrupted".
-    fn exchange(&mut self, requests: &[Value]) -> Vec<Reply> {
+    fn exchange(&mut self, requests: &[Request]) -> Vec<Reply> {
         let mut replies: Vec<Option<Reply>> = vec![None; requests.len()];
         let mut start = 0;
         while start < requests.len() {
@@ -269,7 +269,7 @@ impl AdapterProcess {
             for (i, req) in requests.iter().enumerate().skip(start) {
                 let id = self.next_id;
                 self.next_id += 1;
-                let mut obj = req.clone();
+                let mut obj = req.to_value();
                 obj["id"] = Value::from(id);
                 let mut line = serde_json::to_string(&obj).unwrap_or_default();
                 line.push('\n');
@@ -443,7 +443,7 @@ impl Implementation for AdapterProcess {
     fn hello(&self) -> &Hello {
         &self.hello
     }
-    fn call_many(&mut self, requests: &[Value]) -> Vec<Reply> {
+    fn call_many(&mut self, requests: &[Request]) -> Vec<Reply> {
         self.exchange(requests)
     }
     fn restarts(&self) -> usize {

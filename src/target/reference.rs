@@ -184,7 +184,7 @@ impl Implementation for Reference {
     fn hello(&self) -> &Hello {
         &self.hello
     }
-    fn call_many(&mut self, requests: &[Value]) -> Vec<Reply> {
-        requests.iter().map(|r| self.handle(r)).collect()
+    fn call_many(&mut self, requests: &[Request]) -> Vec<Reply> {
+        requests.iter().map(|r| self.answer(r)).collect()
     }
 }

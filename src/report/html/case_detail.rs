@@ -177,7 +177,7 @@ fn exchanges(h: &mut String, r: &Row) {
         let _ = writeln!(
             h,
             "<li><div class=\"sh\">request</div><pre>{}</pre><div class=\"sh\">reply</div><pre>{}</pre></li>",
-            compact(&e.request),
+            compact(&e.request.to_value()),
             compact(&e.reply)
         );
     }

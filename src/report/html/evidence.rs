@@ -7,6 +7,7 @@ use super::case_detail::problem_list;
 use super::hexview::{dissection, hex_cell, hex_diff, problem_marks, Mark};
 use super::{compact, escape};
 use crate::cases::run::{Problem, Row, Verdict};
+use crate::target::Request;
 use crate::wire::{Layout, Structure};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -25,14 +26,21 @@ fn encodings(r: &Row) -> Vec<(&'static str, Vec<u8>)> {
     let decoded = o
         .exchanges
         .iter()
-        .find(|e| e.request["op"] == "decode")
+        .find(|e| matches!(e.request, Request::Decode { .. }))
         .and_then(|e| e.reply.get("ok"))
         .and_then(|ok| ok.get("value"));
-    let encodes: Vec<_> = o.exchanges.iter().filter(|e| e.request["op"] == "encode").collect();
+    let encodes: Vec<(&Value, &Value)> = o
+        .exchanges
+        .iter()
+        .filter_map(|e| match &e.request {
+            Request::Encode { value, .. } => Some((value, &e.reply)),
+            _ => None,
+        })
+        .collect();
     let mut out = Vec::new();
-    for (n, e) in encodes.iter().enumerate() {
+    for (n, (value, reply)) in encodes.iter().enumerate() {
         let of_decoded = match encodes.len() {
-            1 => !has_expected_value && decoded.is_some_and(|v| *v == e.request["value"]),
+            1 => !has_expected_value && decoded.is_some_and(|v| v == *value),
             _ => n > 0,
         };
         let label = if refusal_case {
@@ -42,7 +50,7 @@ fn encodings(r: &Row) -> Vec<(&'static str, Vec<u8>)> {
         } else {
             "encoding the expected value gave"
         };
-        if let Some(b) = e.reply.get("ok").and_then(|ok| ok.get("hex")).and_then(Value::as_str) {
+        if let Some(b) = reply.get("ok").and_then(|ok| ok.get("hex")).and_then(Value::as_str) {
             if let Ok(bytes) = crate::hex::parse(b) {
                 out.push((label, bytes));
             }
@@ -78,9 +86,10 @@ pub(super) fn wire_evidence(h: &mut String, r: &Row) {
         None => {
             // An encoder-refusal case: there are only a value and, if the
             // encoder did not refuse it, the bytes it wrote.
-            if let Some(v) =
-                r.outcome.exchanges.iter().find(|e| e.request["op"] == "encode").map(|e| &e.request["value"])
-            {
+            if let Some(v) = r.outcome.exchanges.iter().find_map(|e| match &e.request {
+                Request::Encode { value, .. } => Some(value),
+                _ => None,
+            }) {
                 let _ = writeln!(h, "<h4>The value given to the encoder</h4>\n<pre>{}</pre>", escape(&v.to_string()));
             }
             for (label, b) in &encoded {
@@ -97,9 +106,10 @@ pub(super) fn sequence_evidence(h: &mut String, r: &Row) {
     let layout = o
         .exchanges
         .iter()
-        .find(|e| e.request["op"] == "reset")
-        .and_then(|e| e.request["layout"].as_str())
-        .and_then(Layout::from_name)
+        .find_map(|e| match &e.request {
+            Request::Reset { layout, .. } => Layout::from_name(layout),
+            _ => None,
+        })
         .unwrap_or(Layout::Spec);
     let mut log: BTreeMap<u64, &Value> = BTreeMap::new();
     for (k, e) in o.actual.as_array().into_iter().flatten().enumerate() {
@@ -183,19 +193,22 @@ fn step_io(h: &mut String, entry: &Value, layout: Layout, marks: &[Mark], full: 
 
 pub(super) fn trace_evidence(h: &mut String, r: &Row) {
     let o = &r.outcome;
-    let Some(req) = o.exchanges.iter().map(|e| &e.request).find(|q| q["op"] == "check_trace") else {
+    let Some((layout, steps)) = o.exchanges.iter().find_map(|e| match &e.request {
+        Request::CheckTrace { layout, steps, .. } => Some((layout, steps)),
+        _ => None,
+    }) else {
         return;
     };
-    let layout = req["layout"].as_str().and_then(Layout::from_name).unwrap_or(Layout::Spec);
+    let layout = Layout::from_name(layout).unwrap_or(Layout::Spec);
     let findings: Vec<&Value> = o.actual["findings"].as_array().into_iter().flatten().collect();
     h.push_str("<h4>The trace</h4>\n<ol class=\"steps\">\n");
-    for (k, st) in req["steps"].as_array().into_iter().flatten().enumerate() {
-        let (dir, structure, l) = if st.get("input").is_some() {
-            ("input", Structure::RopInputBuffer, layout)
-        } else {
-            ("output", Structure::RopOutputBuffer, Layout::Spec)
+    for (k, st) in steps.iter().enumerate() {
+        let (dir, structure, l, hex) = match (&st.input, &st.output) {
+            (Some(x), _) => ("input", Structure::RopInputBuffer, layout, x),
+            (None, Some(x)) => ("output", Structure::RopOutputBuffer, Layout::Spec, x),
+            (None, None) => continue,
         };
-        let Some(bytes) = st[dir].as_str().and_then(|x| crate::hex::parse(x).ok()) else { continue };
+        let Ok(bytes) = crate::hex::parse(hex) else { continue };
         let mut marks = problem_marks(&o.problems, Some(k));
         for f in findings.iter().filter(|f| f["step"].as_u64() == Some(k as u64)) {
             marks.push(Mark {
@@ -249,7 +262,7 @@ mod tests {
         let mut theirs = crate::hex::parse(r.hex.as_deref().unwrap()).unwrap();
         theirs[9] ^= 0xFF; // inside NotificationData.FolderId (offset 8..16)
         r.outcome.exchanges.push(Exchange {
-            request: json!({"op": "encode", "value": {}}),
+            request: crate::target::request::encode("notify-response", "spec", &json!({})),
             reply: json!({"ok": {"hex": crate::hex::encode(&theirs)}}),
         });
         r.outcome.expected = json!({"value": {}});
@@ -263,7 +276,13 @@ mod tests {
 
     #[test]
     fn encodings_are_labelled_by_what_was_encoded() {
-        let ex = |op: &str, value: Value, reply: Value| Exchange { request: json!({"op": op, "value": value}), reply };
+        let ex = |op: &str, value: Value, reply: Value| Exchange {
+            request: match op {
+                "decode" => crate::target::request::decode("notify-response", "spec", &[]),
+                _ => crate::target::request::encode("notify-response", "spec", &value),
+            },
+            reply,
+        };
         let mut r = row("l", Verdict::Fail);
         // Decoded value only (the case has no expected value).
         r.outcome.exchanges = vec![
