@@ -170,6 +170,7 @@ pub(crate) fn expect_rop_id(r: &mut Reader, expected: u8) -> Result<(), Error> {
 }
 
 /// Annotates the RopId just read with the ROP's name.
+#[inline]
 pub(crate) fn annotate_rop_id(r: &mut Reader, id: u8) {
     r.annotate(|| rop::name(id).unwrap_or("unknown ROP").to_string());
 }

@@ -12,6 +12,7 @@ use crate::wire::codec::{Level, Reader};
 use crate::wire::rop;
 
 /// Client rules on the input handle table (MS-OXCROPS 3.1.4.1).
+#[inline]
 pub(super) fn check_input_indexes(r: &mut Reader, rops: &[RopRequest], table: &[u32], offsets: &[usize]) {
     // Every index use in order: (rop, offset of the index byte, index, is_output, field).
     let mut uses: Vec<(usize, usize, u8, bool, &'static str)> = Vec::with_capacity(rops.len() * 2);
@@ -89,6 +90,7 @@ pub(super) fn check_input_indexes(r: &mut Reader, rops: &[RopRequest], table: &[
 /// Server rules on the output buffer: order (MS-OXCROPS 3.1.5.1.3,
 /// MS-OXCNOTIF 3.1.5.5) and the handles of successful registrations
 /// (MS-OXCROPS 3.2.5.1, 3.2.5.2).
+#[inline]
 pub(super) fn check_output_order(r: &mut Reader, rops: &[RopResponse], table: &[u32], offsets: &[usize]) {
     let mut seen_notify = false;
     let mut seen_pending = false;
