@@ -10,6 +10,7 @@ pub mod compare;
 pub mod corpus;
 pub mod expected;
 pub mod glob;
+pub mod levels;
 pub mod regression;
 pub mod requirements;
 pub mod run;
