@@ -78,6 +78,60 @@ struct RawExpect {
     error: Option<ExpectedError>,
     #[serde(default)]
     encode_error: Option<ExpectedEncodeError>,
+    #[serde(default)]
+    also: Vec<RawAlso>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAlso {
+    reading: String,
+    #[serde(default)]
+    value: Option<Value>,
+    #[serde(default)]
+    findings: Option<Vec<String>>,
+    #[serde(default)]
+    error: Option<AnyError>,
+}
+
+/// A framing error an alternative reading accepts: any error, or one of
+/// this kind, at this field.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct AnyError {
+    /// The error kind, if the reading pins it.
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// The field path, if the reading pins it.
+    #[serde(default)]
+    pub field: Option<String>,
+}
+
+/// Another conforming answer to a decode case, where the spec leaves the
+/// reading open: the case's own expectation is the reference's reading;
+/// an implementation that gives one of these instead is INFO, with the
+/// reading named, not FAIL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alternative {
+    /// What reading this is, in a sentence (shown in the report).
+    pub reading: String,
+    /// What the reading gives.
+    pub answer: AltAnswer,
+}
+
+/// What an alternative reading gives.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AltAnswer {
+    /// The bytes are refused.
+    Error(AnyError),
+    /// The bytes decode to this value (if given) with these findings (if
+    /// given and the decoder reports findings).
+    Decode {
+        /// The value, compared field by field.
+        value: Option<Value>,
+        /// Requirement IDs of the findings, sorted.
+        findings: Option<Vec<String>>,
+    },
 }
 
 /// The framing error a case expects.
@@ -113,6 +167,9 @@ pub enum Expect {
         value: Option<Value>,
         /// Requirement IDs of the findings, sorted.
         findings: Vec<String>,
+        /// Other conforming readings (`also:`), where the spec leaves the
+        /// reading open.
+        also: Vec<Alternative>,
     },
     /// The bytes do not frame: this error.
     Error(ExpectedError),
@@ -461,6 +518,12 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<Case>, LoadError> {
                 "give exactly one expectation: value and/or findings, or error, or encode_error".into(),
             ));
         }
+        if !e.also.is_empty() && !shapes[0] {
+            return Err(err(
+                "expect.also",
+                "other readings go with a decode expectation (value and/or findings)".into(),
+            ));
+        }
         let expect = if let Some(ee) = e.encode_error {
             if rc.value.is_none() || bytes.is_some() {
                 return Err(err("value", "an encode_error case gives an input value and no bytes".into()));
@@ -481,7 +544,39 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<Case>, LoadError> {
                 None => {
                     let mut findings = e.findings.unwrap_or_default();
                     findings.sort();
-                    Expect::Decode { value: e.value, findings }
+                    let mut also = Vec::new();
+                    for (k, a) in e.also.into_iter().enumerate() {
+                        let at = |f: &str| format!("expect.also[{k}]{f}");
+                        if a.reading.trim().is_empty() {
+                            return Err(err(&at(".reading"), "name the reading in a sentence".into()));
+                        }
+                        let answer = match (a.error, a.value, a.findings) {
+                            (Some(er), None, None) => {
+                                if let Some(kind) = er.kind.as_deref().filter(|k| !ERROR_KINDS.contains(k)) {
+                                    return Err(err(
+                                        &at(".error.kind"),
+                                        format!("{kind:?} is not one of {}", ERROR_KINDS.join(", ")),
+                                    ));
+                                }
+                                AltAnswer::Error(er)
+                            }
+                            (None, value, findings) if value.is_some() || findings.is_some() => AltAnswer::Decode {
+                                value,
+                                findings: findings.map(|mut f| {
+                                    f.sort();
+                                    f
+                                }),
+                            },
+                            _ => {
+                                return Err(err(
+                                    &at(""),
+                                    "an alternative reading gives error, or value and/or findings".into(),
+                                ))
+                            }
+                        };
+                        also.push(Alternative { reading: a.reading, answer });
+                    }
+                    Expect::Decode { value: e.value, findings, also }
                 }
             }
         };

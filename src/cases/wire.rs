@@ -9,7 +9,7 @@
 
 use super::compare::diff_paths;
 use super::verdict::{reply_json, Exchange, Grade, Outcome, Problem, Verdict};
-use super::{Case, Expect};
+use super::{AltAnswer, Alternative, Case, Expect};
 use crate::target::{request, Implementation, Reply, Request};
 use serde_json::{json, Value};
 
@@ -156,6 +156,9 @@ fn judge_wire(case: &Case, got: Vec<(Ask, Request, Reply)>) -> Outcome {
         return finish(Outcome::without_checks(Verdict::Unimplemented, why.join("; ")));
     }
     let bytes = case.bytes.as_deref().unwrap_or(&[]);
+    // A check of the case's expectation takes the level of the requirements
+    // the case verifies (the strongest of them).
+    let case_grade = super::levels::grade_of(case.requirements.iter().map(String::as_str));
     let mut problems = Vec::new();
     let mut notes = Vec::new();
     // How many of the case's checks the replies allowed.
@@ -163,8 +166,12 @@ fn judge_wire(case: &Case, got: Vec<(Ask, Request, Reply)>) -> Outcome {
     let mut actual = json!({});
     let expected;
     match &case.expect {
-        Expect::Decode { value, findings } => {
+        Expect::Decode { value, findings, also } => {
             expected = json!({"value": value, "findings": findings});
+            // Problems with the encoder's answer for the expected value: they
+            // do not count when the decoder gave another conforming reading.
+            let mut of_expected_encoding = Vec::new();
+            let mut decoded_findings: Option<Vec<String>> = None;
             for (ask, _, reply) in &got {
                 let ok = match reply {
                     Reply::Ok(ok) => ok,
@@ -179,7 +186,7 @@ fn judge_wire(case: &Case, got: Vec<(Ask, Request, Reply)>) -> Outcome {
                         if let Some(e) = ok.get("error") {
                             checks += 1;
                             problems.push(Problem::at(
-                                Grade::Must,
+                                case_grade,
                                 e["field"].as_str().unwrap_or(""),
                                 format!("expected the bytes to decode, but the decoder failed: {}", error_text(e)),
                             ));
@@ -190,7 +197,7 @@ fn judge_wire(case: &Case, got: Vec<(Ask, Request, Reply)>) -> Outcome {
                         if let Some(exp) = value {
                             checks += 1;
                             for (path, msg) in diff_paths("", exp, &v) {
-                                problems.push(Problem::at(Grade::Must, &path, msg));
+                                problems.push(Problem::at(case_grade, &path, msg));
                             }
                         }
                         if ok.get("findings").is_none() && value.is_none() {
@@ -200,22 +207,11 @@ fn judge_wire(case: &Case, got: Vec<(Ask, Request, Reply)>) -> Outcome {
                         }
                         if let Some(fs) = ok.get("findings").and_then(Value::as_array) {
                             checks += 1;
-                            let mut ids: Vec<&str> = fs.iter().filter_map(|f| f["requirement"].as_str()).collect();
+                            let mut ids: Vec<String> =
+                                fs.iter().filter_map(|f| f["requirement"].as_str().map(str::to_string)).collect();
                             ids.sort();
-                            if ids != findings.iter().map(String::as_str).collect::<Vec<_>>() {
-                                let mut msg =
-                                    format!("the decoder's findings are {ids:?}; the spec case expects {findings:?}");
-                                for f in fs {
-                                    msg.push_str(&format!(
-                                        "\n  finding {} at {}, offset {}: {}",
-                                        f["requirement"].as_str().unwrap_or("?"),
-                                        f["field"].as_str().unwrap_or("?"),
-                                        f["offset"],
-                                        f["message"].as_str().unwrap_or("")
-                                    ));
-                                }
-                                problems.push(Problem::at(Grade::Should, "", msg));
-                            }
+                            problems.extend(finding_problems(&ids, findings, fs));
+                            decoded_findings = Some(ids);
                             actual["findings"] = Value::Array(fs.clone());
                         }
                         actual["value"] = v;
@@ -227,30 +223,52 @@ fn judge_wire(case: &Case, got: Vec<(Ask, Request, Reply)>) -> Outcome {
                             "not lossless: encoding the decoded value"
                         };
                         checks += 1;
+                        let mut found = Vec::new();
                         if let Some(r) = ok.get("refused") {
-                            problems.push(Problem::at(
-                                Grade::Must,
+                            found.push(Problem::at(
+                                case_grade,
                                 r["field"].as_str().unwrap_or(""),
                                 format!("{which} is refused: {}", r["message"].as_str().unwrap_or("")),
                             ));
                         } else {
                             match ok.get("hex").and_then(hex_of) {
                                 Some(b) if b == bytes => {}
-                                Some(b) => problems.push(Problem::must(format!(
-                                    "{which} gives {}, not the case's bytes {}",
-                                    crate::hex::encode(&b),
-                                    crate::hex::encode(bytes)
-                                ))),
-                                None => problems
-                                    .push(Problem::must(format!("{which}: the reply has neither hex nor refused"))),
+                                Some(b) => found.extend(encoding_problems(case, which, &b, bytes, case_grade)),
+                                None => found.push(Problem::at(
+                                    case_grade,
+                                    "",
+                                    format!("{which}: the reply has neither hex nor refused"),
+                                )),
                             }
                             if *ask == Ask::EncodeExpected {
                                 actual["encoded"] = ok.get("hex").cloned().unwrap_or(Value::Null);
                             }
                         }
+                        if *ask == Ask::EncodeExpected {
+                            of_expected_encoding.extend(found);
+                        } else {
+                            problems.extend(found);
+                        }
                     }
                     Ask::EncodeInput => {}
                 }
+            }
+            let differs = !problems.is_empty() || !of_expected_encoding.is_empty();
+            match also.iter().find(|a| differs && reading_matches(a, &actual, decoded_findings.as_deref())) {
+                Some(alt) => {
+                    // Another conforming reading: its own losslessness still
+                    // counts (an error reading has no decoded value to encode).
+                    problems.retain(|p| p.message.starts_with("not lossless"));
+                    problems.push(Problem::at(
+                        Grade::Info,
+                        "",
+                        format!(
+                            "differs from the reference's reading, and is another reading the spec leaves open: {}",
+                            alt.reading
+                        ),
+                    ));
+                }
+                None => problems.extend(of_expected_encoding),
             }
         }
         Expect::Error(exp) => {
@@ -261,7 +279,7 @@ fn judge_wire(case: &Case, got: Vec<(Ask, Request, Reply)>) -> Outcome {
                 match ok.get("error") {
                     None => {
                         problems.push(Problem::at(
-                            Grade::Must,
+                            case_grade,
                             &exp.field,
                             format!("expected framing error {} here, but the bytes decoded", exp.kind),
                         ));
@@ -275,8 +293,10 @@ fn judge_wire(case: &Case, got: Vec<(Ask, Request, Reply)>) -> Outcome {
                             || field.is_some_and(|f| f != exp.field)
                             || matches!((exp.offset, offset), (Some(a), Some(b)) if a as u64 != b);
                         if differs {
+                            // How a decoder names a framing error is the
+                            // harness's convention, not the spec's.
                             problems.push(Problem::at(
-                                Grade::Should,
+                                Grade::Info,
                                 &exp.field,
                                 format!(
                                     "rejected, but not as the reference does: expected {}{}, got {}",
@@ -300,7 +320,7 @@ fn judge_wire(case: &Case, got: Vec<(Ask, Request, Reply)>) -> Outcome {
                     None => {
                         let h = ok.get("hex").cloned().unwrap_or(Value::Null);
                         problems.push(Problem::at(
-                            Grade::Must,
+                            case_grade,
                             &exp.field,
                             format!("expected the encoder to refuse the value here, but it gave {h}"),
                         ));
@@ -308,8 +328,10 @@ fn judge_wire(case: &Case, got: Vec<(Ask, Request, Reply)>) -> Outcome {
                     }
                     Some(r) => {
                         if r["field"].as_str().is_some_and(|f| f != exp.field) {
+                            // Which field a refusal names is the harness's
+                            // convention, not the spec's.
                             problems.push(Problem::at(
-                                Grade::Should,
+                                Grade::Info,
                                 &exp.field,
                                 format!(
                                     "refused, but naming {} rather than {}: {}",
@@ -337,6 +359,81 @@ fn judge_wire(case: &Case, got: Vec<(Ask, Request, Reply)>) -> Outcome {
         o.note = Some(notes.join("; "));
     }
     finish(o)
+}
+
+/// One problem per finding the decoder missed or added (a multiset
+/// comparison), each at its requirement's level.
+fn finding_problems(got: &[String], want: &[String], reported: &[Value]) -> Vec<Problem> {
+    let mut missing: Vec<&String> = want.iter().collect();
+    let mut extra = Vec::new();
+    for id in got {
+        match missing.iter().position(|m| *m == id) {
+            Some(i) => {
+                missing.remove(i);
+            }
+            None => extra.push(id),
+        }
+    }
+    let grade = |id: &str| super::levels::level(id).map(|l| l.grade()).unwrap_or(Grade::Must);
+    let mut out = Vec::new();
+    for id in missing {
+        out.push(Problem::at(
+            grade(id),
+            "",
+            format!("the decoder does not report {id}, which the bytes break (the spec case expects {want:?})"),
+        ));
+    }
+    for id in extra {
+        let f = reported.iter().find(|f| f["requirement"].as_str() == Some(id.as_str()));
+        let at = f.map(|f| f["field"].as_str().unwrap_or("?").to_string()).unwrap_or_default();
+        let msg = f.and_then(|f| f["message"].as_str()).unwrap_or("");
+        out.push(Problem::at(grade(id), &at, format!("the decoder reports {id}, which the bytes do not break: {msg}")));
+    }
+    out
+}
+
+/// Whether the decoder's answer is the alternative reading `a`.
+fn reading_matches(a: &Alternative, actual: &Value, findings: Option<&[String]>) -> bool {
+    match &a.answer {
+        AltAnswer::Error(want) => actual.get("error").is_some_and(|e| {
+            want.kind.as_deref().is_none_or(|k| e["kind"].as_str().is_none_or(|x| x == k))
+                && want.field.as_deref().is_none_or(|f| e["field"].as_str().is_none_or(|x| x == f))
+        }),
+        AltAnswer::Decode { value, findings: want } => {
+            actual.get("error").is_none()
+                && value.as_ref().is_none_or(|v| diff_paths("", v, &actual["value"]).is_empty())
+                && match (want, findings) {
+                    (Some(w), Some(f)) => w.as_slice() == f,
+                    _ => true,
+                }
+        }
+    }
+}
+
+/// The problems of an encoding that differs from the case's bytes: field
+/// by field, as the reference decodes both, or the two hex strings when
+/// the encoder's bytes do not decode.
+fn encoding_problems(case: &Case, which: &str, got: &[u8], want: &[u8], grade: Grade) -> Vec<Problem> {
+    let ours = case.structure.decode(want, case.layout);
+    let theirs = case.structure.decode(got, case.layout);
+    if let (Ok((w, _)), Ok((g, _))) = (&ours, &theirs) {
+        let diffs = diff_paths("", w, g);
+        if !diffs.is_empty() {
+            return diffs
+                .into_iter()
+                .map(|(path, msg)| Problem::at(grade, &path, format!("{which} gives other bytes: {msg}")))
+                .collect();
+        }
+    }
+    let why = match theirs {
+        Err(e) => format!(" (they do not decode: {e})"),
+        Ok(_) => String::new(),
+    };
+    vec![Problem::at(
+        grade,
+        "",
+        format!("{which} gives {}, not the case's bytes {}{why}", crate::hex::encode(got), crate::hex::encode(want)),
+    )]
 }
 
 fn error_text(e: &Value) -> String {
