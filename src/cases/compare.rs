@@ -22,12 +22,12 @@ fn diff_into(path: &str, expected: &Value, actual: &Value, out: &mut Vec<(String
             for (k, ev) in e {
                 match a.get(k) {
                     Some(av) => diff_into(&at(k), ev, av, out),
-                    None => out.push((at(k), format!("expected {ev}, but the field is absent"))),
+                    None => out.push((at(k), format!("expected {}, but the field is absent", show(&at(k), ev)))),
                 }
             }
             for (k, av) in a {
                 if !e.contains_key(k) {
-                    out.push((at(k), format!("not expected, but present with {av}")));
+                    out.push((at(k), format!("not expected, but present with {}", show(&at(k), av))));
                 }
             }
         }
@@ -41,7 +41,7 @@ fn diff_into(path: &str, expected: &Value, actual: &Value, out: &mut Vec<(String
         }
         _ => {
             if !scalar_eq(expected, actual) {
-                out.push((path.to_string(), format!("expected {expected}, got {actual}")));
+                out.push((path.to_string(), format!("expected {}, got {}", show(path, expected), show(path, actual))));
             }
         }
     }
@@ -76,6 +76,43 @@ fn is_hex(s: &str) -> bool {
     s.chars().all(|c| c.is_ascii_hexdigit() || c == ' ')
 }
 
+/// A value as the case files write it: an integer field in hex at its
+/// field's width, with the spec's name where the spec names the value
+/// (`0xFF RopBufferTooSmall`, `0x80040108 ecNullObject`, `0xC004
+/// ObjectCreated|S|M`); counts and sizes in decimal; anything else as JSON.
+pub fn show(path: &str, v: &Value) -> String {
+    let n = match v {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) if s.starts_with("0x") || s.starts_with("0X") => parse_int(s),
+        _ => None,
+    };
+    let Some(n) = n else { return v.to_string() };
+    let field = path.rsplit('.').next().unwrap_or(path);
+    let field = field.split('[').next().unwrap_or(field);
+    use crate::wire::notification_data::{flags_name, table_event_name};
+    let named = |width: usize, name: Option<String>| match name {
+        Some(name) if !name.is_empty() => format!("0x{n:0width$X} {name}"),
+        _ => format!("0x{n:0width$X}"),
+    };
+    match field {
+        "RopId" => named(2, crate::wire::rop_name(n as u8).map(str::to_string)),
+        "ReturnValue" => named(8, Some(crate::wire::return_value_name(n as u32).to_string())),
+        "NotificationFlags" => named(4, Some(flags_name(n as u16))),
+        "NotificationTypes" => named(4, Some(crate::wire::register_notification::type_names(n as u16))),
+        "TableEventType" => named(4, table_event_name(n as u16).map(str::to_string)),
+        "LogonId" | "InputHandleIndex" | "OutputHandleIndex" | "Reserved" | "WantWholeStore" | "UnicodeFlag" => {
+            named(2, None)
+        }
+        "NotificationHandle"
+        | "ServerObjectHandleTable"
+        | "MessageFlags"
+        | "Tags"
+        | "TableRowInstance"
+        | "InsertAfterTableRowInstance" => named(8, None),
+        _ => n.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,6 +131,17 @@ mod tests {
             out,
             vec!["A: expected 1, got 2", "E: expected 2 entries, got 1", "F: not expected, but present with 0"]
         );
+    }
+
+    #[test]
+    fn values_are_shown_as_the_spec_names_them() {
+        assert_eq!(show("RopsList[0].RopId", &json!(255)), "0xFF RopBufferTooSmall");
+        assert_eq!(show("RopsList[1].ReturnValue", &json!(0x8004_0108u32)), "0x80040108 ecInvalidObject");
+        assert_eq!(show("RopsList[1].ReturnValue", &json!(0x4B9)), "0x000004B9 ecNullObject");
+        assert_eq!(show("NotificationData.NotificationFlags", &json!(0xC004)), "0xC004 ObjectCreated|S|M");
+        assert_eq!(show("ServerObjectHandleTable[1]", &json!("0xFFFFFFFF")), "0xFFFFFFFF");
+        assert_eq!(show("RopSize", &json!(28)), "28");
+        assert_eq!(show("MessageClass", &json!("IPM.Note")), "\"IPM.Note\"");
     }
 
     #[test]
