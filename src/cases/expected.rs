@@ -1,11 +1,12 @@
 //! Expected-failure lists: YAML files `{description?, expected_failures:
 //! [{id, reason}]}` naming cases that are known to fail for a target, each
-//! with the reason (`spec/profiles/<profile>.expected-failures.yaml` for
-//! the products' known departures, `--expected-failures FILE` for a
-//! user's own).
+//! with the reason (`--expected-failures FILE`). The files under
+//! `spec/profiles/` have the same form: they record where each product
+//! departs from the spec, and a run with `--profile` accepts those
+//! departures by itself.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -42,14 +43,4 @@ pub fn load(path: &Path, known: &BTreeSet<&str>, into: &mut BTreeMap<String, Str
         into.insert(e.id, e.reason);
     }
     Ok(())
-}
-
-/// The built-in expected-failure file of `profile`: beside the suite
-/// (`<suite>/../spec/profiles/`), else under `spec/profiles/` here, if it
-/// exists.
-pub fn profile_file(suite: &Path, profile: &str) -> Option<PathBuf> {
-    let name = format!("{profile}.expected-failures.yaml");
-    [suite.join("..").join("spec").join("profiles").join(&name), Path::new("spec/profiles").join(&name)]
-        .into_iter()
-        .find(|p| p.exists())
 }
