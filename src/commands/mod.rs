@@ -103,9 +103,31 @@ impl TargetOptions {
 /// A command's result: its exit status, or why it could not run.
 pub type Outcome = Result<u8, Failure>;
 
-/// A target's name as a directory name: letters, digits, `-`, `_`, `.`.
+/// A target's name as a directory name that stays where it is put:
+/// letters, digits, `-`, `_` and `.` (anything else becomes `-`), no
+/// leading dot (so never `.`, `..` or hidden), at most 64 characters,
+/// `target` when nothing is left, and never `reference`, the built-in's
+/// committed report.
 pub fn dir_name(name: &str) -> String {
-    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '-' }).collect()
+    let safe: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '-' })
+        .collect();
+    let safe: String = safe.trim_start_matches('.').chars().take(64).collect();
+    match safe.as_str() {
+        "" => "target".into(),
+        "reference" => "reference-target".into(),
+        _ => safe,
+    }
+}
+
+/// A word for a shell command line: quoted when it needs to be.
+pub fn shell_word(w: &str) -> String {
+    if !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@".contains(c)) {
+        w.to_string()
+    } else {
+        format!("'{}'", w.replace('\'', r"'\''"))
+    }
 }
 
 /// Reads a file named on the command line; `-` or nothing reads standard

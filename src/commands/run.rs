@@ -2,7 +2,7 @@
 //! adapter, the console summary, and the report.
 
 use super::{dir_name, Console, Failure, Outcome};
-use crate::cases::run::{run_suite, RunOptions};
+use crate::cases::run::{run_suite, RunOptions, Verdict};
 use crate::target::process::{self, AdapterProcess};
 use crate::target::{reference::Reference, Implementation};
 use std::collections::{BTreeMap, BTreeSet};
@@ -53,6 +53,12 @@ pub fn run(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>) -> Outcom
         .chain(suite.traces.iter().map(|c| c.id.as_str()))
         .chain(suite.regressions.iter().map(|c| c.id.as_str()))
         .collect();
+    if ids.is_empty() {
+        return Err(Failure::config(format!(
+            "{} holds no cases (spec-cases/README.md says how to write them)",
+            a.common.suite.display()
+        )));
+    }
     for g in &a.select {
         if !ids.iter().any(|id| crate::cases::run::glob_match(g, id)) {
             return Err(Failure::Usage(format!("no case id matches {g:?}")));
@@ -101,6 +107,22 @@ pub fn run(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>) -> Outcom
         None => "reference".to_string(),
         Some(_) => imp.hello().name.clone(),
     };
+    if a.target.is_some() && imp.hello().operations.iter().all(|o| o == "hello") {
+        return Err(Failure::config(format!(
+            "--target: {target_name}'s hello lists no operation besides hello, so no case can run (docs/adapter.md: operations)"
+        )));
+    }
+    let mut rerun_options = Vec::new();
+    let default_suite = a.common.suite == std::path::Path::new("spec-cases");
+    if !default_suite {
+        rerun_options.push(format!("--suite {}", super::shell_word(&a.common.suite.display().to_string())));
+    }
+    for f in &a.expected_failures {
+        rerun_options.push(format!("--expected-failures {}", super::shell_word(&f.display().to_string())));
+    }
+    if a.common.timeout != 5.0 {
+        rerun_options.push(format!("--timeout {}", a.common.timeout));
+    }
     let opts = RunOptions {
         profile: a.profile.clone(),
         select: a.select.clone(),
@@ -115,16 +137,28 @@ pub fn run(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>) -> Outcom
         profile: a.profile.clone(),
         incomplete: result.incomplete,
         restarts: result.restarts,
+        rerun_options,
     };
     c.say_raw(crate::report::console::summary(&info, &result));
-    if a.target.is_some() && (a.no_report || (a.out.is_none() && subset)) {
+    if a.target.is_some() && (a.no_report || (a.out.is_none() && (subset || !default_suite))) {
         c.say(format!("target stderr: {}", stderr_log.display()));
     }
-    let out = match (&a.out, a.no_report, subset) {
+    // Without --out, only a run of the whole default suite writes the
+    // report, to reports/<safe name>/: a subset or another suite would
+    // silently replace the full report there.
+    let out = match (&a.out, a.no_report, subset || !default_suite) {
         (_, true, _) => None,
         (Some(o), false, _) => Some(o.clone()),
-        (None, false, false) => Some(PathBuf::from("reports").join(dir_name(&target_name))),
-        (None, false, true) => None,
+        (None, false, false) => Some(PathBuf::from("reports").join(match &a.target {
+            None => target_name.clone(),
+            Some(_) => dir_name(&target_name),
+        })),
+        (None, false, true) => {
+            c.say(
+                "no report written: the run is of part of the suite or of another suite (give --out DIR to write one)",
+            );
+            None
+        }
     };
     if let Some(out) = out {
         let dir = [a.common.suite.join("..").join("spec").join("requirements"), PathBuf::from("spec/requirements")]
@@ -150,5 +184,10 @@ pub fn run(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>) -> Outcom
         c.say(format!("report: {}", out.display()));
     }
     let bad = result.rows.iter().any(|r| r.outcome.verdict.is_bad());
+    let ran = result.rows.iter().any(|r| !matches!(r.outcome.verdict, Verdict::Unimplemented | Verdict::Excluded));
+    if !ran && !result.rows.is_empty() && !result.incomplete {
+        c.warn("error: no case could run against this target: every case is UNIMPLEMENTED or EXCLUDED");
+        return Ok(1);
+    }
     Ok(if bad || result.incomplete { 1 } else { 0 })
 }

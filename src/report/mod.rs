@@ -42,6 +42,9 @@ pub struct RunInfo {
     pub incomplete: bool,
     /// Times the target was restarted.
     pub restarts: usize,
+    /// The other options a rerun needs to give the same verdict (`--suite
+    /// DIR`, `--expected-failures FILE`, `--timeout S`), as shell words.
+    pub rerun_options: Vec<String>,
 }
 
 impl RunInfo {
@@ -53,6 +56,10 @@ impl RunInfo {
         }
         if let Some(p) = &self.profile {
             let _ = write!(s, " --profile {p}");
+        }
+        for o in &self.rerun_options {
+            s.push(' ');
+            s.push_str(o);
         }
         s
     }

@@ -1,0 +1,132 @@
+//! What a new user and a nightly job meet: reports written only where they
+//! belong, rerun lines that reproduce, and runs that cannot pass by doing
+//! nothing.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A scratch directory holding the suite and spec data as links, so that
+/// `oxcnotif run` there uses the default suite and writes `reports/` there.
+fn scratch(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("oxcnotif-first-hour-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    #[cfg(unix)]
+    for name in ["spec-cases", "spec", "tests"] {
+        std::os::unix::fs::symlink(root().join(name), d.join(name)).unwrap();
+    }
+    d
+}
+
+fn oxcnotif(dir: &Path, args: &[&str], name: Option<&str>) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_oxcnotif"));
+    c.current_dir(dir).args(args).env("OXCNOTIF_BIN", env!("CARGO_BIN_EXE_oxcnotif"));
+    if let Some(n) = name {
+        c.env("ADAPTER_NAME", n);
+    }
+    c.output().expect("oxcnotif starts")
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|r| r.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+#[test]
+fn hostile_adapter_names_stay_inside_reports() {
+    let long = "x".repeat(300);
+    for name in ["..", ".", "", "reference", "../../escape", long.as_str()] {
+        let d = scratch("names");
+        let o = oxcnotif(&d, &["run", "--target", "python3 tests/adapters/named.py"], Some(name));
+        let said = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(o.status.code(), Some(0), "{name:?}: {said}{}", String::from_utf8_lossy(&o.stderr));
+        // Nothing but the links and reports/ in the scratch directory.
+        assert_eq!(entries(&d), ["reports", "spec", "spec-cases", "tests"], "{name:?}");
+        let reports = entries(&d.join("reports"));
+        assert_eq!(reports.len(), 1, "{name:?}: {reports:?}");
+        let dir = &reports[0];
+        assert!(dir != "reference" && !dir.starts_with('.') && dir.len() <= 64, "{name:?} wrote reports/{dir}");
+        assert!(d.join("reports").join(dir).join("index.html").exists(), "{name:?}");
+        let _ = std::fs::remove_dir_all(&d);
+    }
+}
+
+#[test]
+fn another_suite_without_out_writes_no_report() {
+    let d = scratch("suite");
+    let suite = d.join("mine");
+    std::fs::create_dir_all(&suite).unwrap();
+    std::fs::copy(root().join("spec-cases/wire/pending-response/pending.yaml"), suite.join("pending.yaml")).unwrap();
+    let o = oxcnotif(&d, &["run", "--suite", "mine"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!d.join("reports").exists(), "a run of another suite wrote {:?}", entries(&d.join("reports")));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("no report written"));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn printed_rerun_lines_reproduce_the_verdict() {
+    let d = scratch("rerun");
+    let suite = d.join("mine");
+    std::fs::create_dir_all(&suite).unwrap();
+    std::fs::copy(root().join("spec-cases/wire/register-notification-request/scope.yaml"), suite.join("scope.yaml"))
+        .unwrap();
+    let o = oxcnotif(
+        &d,
+        &["run", "--suite", "mine", "--timeout", "7", "--target", "python3 tests/adapters/planted.py"],
+        None,
+    );
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    let (verdict, id) = out
+        .lines()
+        .find_map(|l| l.strip_prefix("FAIL ").map(|r| ("FAIL", r.split(' ').next().unwrap().to_string())))
+        .unwrap_or_else(|| panic!("no FAIL in:\n{out}"));
+    let line = out.lines().find(|l| l.trim_start().starts_with("rerun:") && l.contains(&id)).expect("a rerun line");
+    let cmd = line.trim_start().trim_start_matches("rerun: ").replacen("oxcnotif", env!("CARGO_BIN_EXE_oxcnotif"), 1);
+    assert!(cmd.contains("--suite mine") && cmd.contains("--timeout 7"), "{cmd}");
+    let again = Command::new("sh")
+        .arg("-c")
+        .arg(&cmd)
+        .current_dir(&d)
+        .env("OXCNOTIF_BIN", env!("CARGO_BIN_EXE_oxcnotif"))
+        .output()
+        .unwrap();
+    let again = String::from_utf8_lossy(&again.stdout);
+    assert!(again.contains(&format!("{verdict} {id}")), "{cmd}\n{again}");
+    assert!(again.contains("1 cases: 1 FAIL"), "{again}");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn runs_that_check_nothing_do_not_pass() {
+    let d = scratch("nothing");
+    std::fs::create_dir_all(d.join("empty")).unwrap();
+    let o = oxcnotif(&d, &["run", "--suite", "empty"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("holds no cases"));
+    std::fs::write(
+        d.join("mute.py"),
+        "import json,sys\nfor l in sys.stdin:\n    r=json.loads(l)\n    print(json.dumps({'id':r['id'],'ok':{'name':'mute','operations':['hello']}}),flush=True)\n",
+    )
+    .unwrap();
+    let o = oxcnotif(&d, &["run", "--target", "python3 mute.py", "--no-report"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("lists no operation"));
+    // Only the codec, and only a structure no case of the selection uses.
+    std::fs::write(
+        d.join("narrow.py"),
+        "import json,sys\nfor l in sys.stdin:\n    r=json.loads(l)\n    print(json.dumps({'id':r['id'],'ok':{'name':'narrow','operations':['hello','decode'],'structures':['pending-response']}}),flush=True)\n",
+    )
+    .unwrap();
+    let o = oxcnotif(&d, &["run", "--target", "python3 narrow.py", "--no-report", "--cases", "sequence.*"], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no case could run"));
+    let _ = std::fs::remove_dir_all(&d);
+}
