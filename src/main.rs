@@ -80,9 +80,9 @@ enum Command {
         structure: StructureArg,
         /// File holding the value; `-` or nothing reads standard input
         file: Option<PathBuf>,
-        /// Reading of the RopRegisterNotification request
-        #[arg(long, value_enum, default_value = "spec")]
-        layout: LayoutArg,
+        /// Reading of the RopRegisterNotification request [default: the `layout` of decode's output, else spec]
+        #[arg(long, value_enum)]
+        layout: Option<LayoutArg>,
     },
     /// Print an annotated listing: offset, bytes, spec field name, value; findings inline
     Dissect {
@@ -174,7 +174,7 @@ fn dispatch(c: &mut Console, command: Command) -> commands::Outcome {
         }
         Command::Encode { structure, file, layout } => {
             let text = commands::read_input(file.as_deref()).map_err(Failure::Usage)?;
-            codec::encode(c, structure.0, &text, layout.into())
+            codec::encode(c, structure.0, &text, layout.map(Into::into))
         }
         Command::Dissect { structure, hex, layout } => codec::dissect(c, structure.0, &hex, layout.into()),
         Command::CheckTrace { file, format } => codec::check_trace(c, &file, format.into()),

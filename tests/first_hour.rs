@@ -130,3 +130,45 @@ fn runs_that_check_nothing_do_not_pass() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("no case could run"));
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn decode_then_encode_gives_the_bytes_back_in_either_layout() {
+    let bin = env!("CARGO_BIN_EXE_oxcnotif");
+    let hex = "29000001000101";
+    let d = Command::new(bin)
+        .args(["decode", "register-notification-request", hex, "--layout", "legacy"])
+        .output()
+        .unwrap();
+    let mut e = Command::new(bin)
+        .args(["encode", "register-notification-request"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    e.stdin.take().unwrap().write_all(&d.stdout).unwrap();
+    let o = e.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), hex);
+}
+
+#[test]
+fn cases_that_could_not_run_still_show_what_they_expect() {
+    let d = scratch("expected");
+    std::fs::write(
+        d.join("narrow.py"),
+        "import json,sys\nfor l in sys.stdin:\n    r=json.loads(l)\n    print(json.dumps({'id':r['id'],'ok':{'name':'narrow','operations':['hello','decode'],'structures':['pending-response']}} if r['op']=='hello' else {'id':r['id'],'error':'no'}),flush=True)\n",
+    )
+    .unwrap();
+    let o =
+        oxcnotif(&d, &["run", "--target", "python3 narrow.py", "--cases", "notification-data.*", "--out", "out"], None);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("out/results.json")).unwrap()).unwrap();
+    let cases = v["cases"].as_array().unwrap();
+    assert!(!cases.is_empty());
+    for c in cases {
+        assert_eq!(c["verdict"], "UNIMPLEMENTED", "{}", c["id"]);
+        assert!(!c["expected"].is_null(), "{} shows expected: null", c["id"]);
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}

@@ -389,8 +389,11 @@ impl Suite {
 pub fn load_suite(dir: &Path) -> Result<Suite, LoadError> {
     let mut suite = Suite::default();
     let mut seen: BTreeMap<String, (PathBuf, usize)> = BTreeMap::new();
-    let mut check = |id: &str, file: &Path, line: usize| -> Result<(), LoadError> {
+    let mut check = |id: &str, file: &Path, line: usize, text: &str| -> Result<(), LoadError> {
         if let Some((pf, pl)) = seen.get(id) {
+            // A repeat in the same file: the case's own line is the first
+            // declaration after the one already seen.
+            let line = if pf == file { lines_of_id(text, id).find(|l| l > pl).unwrap_or(line) } else { line };
             return Err(LoadError {
                 file: file.into(),
                 line: Some(line),
@@ -411,25 +414,25 @@ pub fn load_suite(dir: &Path) -> Result<Suite, LoadError> {
         match file_kind(&f, &text)?.as_str() {
             "sequence" => {
                 for c in sequence::parse_file(&f, &text)? {
-                    check(&c.id, &c.file, c.line)?;
+                    check(&c.id, &c.file, c.line, &text)?;
                     suite.sequences.push(c);
                 }
             }
             "trace" => {
                 for c in trace::parse_file(&f, &text)? {
-                    check(&c.id, &c.file, c.line)?;
+                    check(&c.id, &c.file, c.line, &text)?;
                     suite.traces.push(c);
                 }
             }
             "regression" => {
                 for c in regression::parse_file(&f, &text)? {
-                    check(&c.id, &c.file, c.line)?;
+                    check(&c.id, &c.file, c.line, &text)?;
                     suite.regressions.push(c);
                 }
             }
             _ => {
                 for c in parse_file(&f, &text)? {
-                    check(&c.id, &c.file, c.line)?;
+                    check(&c.id, &c.file, c.line, &text)?;
                     suite.wire.push(c);
                 }
             }
@@ -616,12 +619,17 @@ fn valid_id(id: &str) -> bool {
 }
 
 pub(crate) fn line_of_id(text: &str, id: &str) -> Option<usize> {
-    text.lines()
-        .position(|l| {
-            let t = l.trim_start().trim_start_matches("- ").trim_start();
-            t.strip_prefix("id:").is_some_and(|rest| rest.trim().trim_matches(|c| c == '"' || c == '\'') == id)
-        })
-        .map(|i| i + 1)
+    lines_of_id(text, id).next()
+}
+
+/// Every line (1-based) that declares case `id`.
+fn lines_of_id<'a>(text: &'a str, id: &'a str) -> impl Iterator<Item = usize> + 'a {
+    text.lines().enumerate().filter_map(move |(i, l)| {
+        let t = l.trim_start().trim_start_matches("- ").trim_start();
+        t.strip_prefix("id:")
+            .is_some_and(|rest| rest.trim().trim_matches(|c| c == '"' || c == '\'') == id)
+            .then_some(i + 1)
+    })
 }
 
 #[cfg(test)]
@@ -659,5 +667,17 @@ mod tests {
             ))
             .unwrap_err();
         assert_eq!(e.field, "cases[0] (a.b).expect");
+    }
+
+    #[test]
+    fn a_repeated_id_is_reported_at_the_repeat() {
+        let dir = std::env::temp_dir().join(format!("oxcnotif-dup-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let case = "  - id: a.b\n    description: d\n    sections: [MS-OXCROPS 2.2.14.3.1]\n    requirements: [MS-OXCROPS_R4436]\n    bytes: \"6e0100\"\n    expect: {value: {RopId: 0x6E, SessionIndex: 1}}\n";
+        std::fs::write(dir.join("p.yaml"), format!("structure: pending-response\ncases:\n{case}{case}")).unwrap();
+        let e = load_suite(&dir).unwrap_err();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(e.line, Some(9), "{e}");
+        assert!(e.message.ends_with("p.yaml:3"), "{e}");
     }
 }

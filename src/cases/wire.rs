@@ -116,8 +116,18 @@ fn hex_of(v: &Value) -> Option<Vec<u8>> {
 fn judge_wire(case: &Case, got: Vec<(Ask, Request, Reply)>) -> Outcome {
     let exchanges: Vec<Exchange> =
         got.iter().map(|(_, req, r)| Exchange { request: req.clone(), reply: reply_json(r) }).collect();
+    let expected = match &case.expect {
+        Expect::Decode { value, findings, .. } => json!({"value": value, "findings": findings}),
+        Expect::Error(exp) => json!({"error": {"kind": exp.kind, "field": exp.field, "offset": exp.offset}}),
+        Expect::EncodeError(exp) => json!({"encode_error": {"field": exp.field}}),
+    };
     let finish = |mut o: Outcome| {
         o.exchanges = exchanges.clone();
+        if o.expected.is_null() {
+            // What the case expects, whatever the verdict (ERROR and
+            // UNIMPLEMENTED included).
+            o.expected = expected.clone();
+        }
         o
     };
     // A broken or failed reply makes the case ERROR, whatever else came back.
@@ -164,10 +174,8 @@ fn judge_wire(case: &Case, got: Vec<(Ask, Request, Reply)>) -> Outcome {
     // How many of the case's checks the replies allowed.
     let mut checks = 0;
     let mut actual = json!({});
-    let expected;
     match &case.expect {
         Expect::Decode { value, findings, also } => {
-            expected = json!({"value": value, "findings": findings});
             // Problems with the encoder's answer for the expected value: they
             // do not count when the decoder gave another conforming reading.
             let mut of_expected_encoding = Vec::new();
@@ -272,7 +280,6 @@ fn judge_wire(case: &Case, got: Vec<(Ask, Request, Reply)>) -> Outcome {
             }
         }
         Expect::Error(exp) => {
-            expected = json!({"error": {"kind": exp.kind, "field": exp.field, "offset": exp.offset}});
             for (_, _, reply) in &got {
                 let Reply::Ok(ok) = reply else { continue };
                 checks += 1;
@@ -312,7 +319,6 @@ fn judge_wire(case: &Case, got: Vec<(Ask, Request, Reply)>) -> Outcome {
             }
         }
         Expect::EncodeError(exp) => {
-            expected = json!({"encode_error": {"field": exp.field}});
             for (_, _, reply) in &got {
                 let Reply::Ok(ok) = reply else { continue };
                 checks += 1;
@@ -351,10 +357,10 @@ fn judge_wire(case: &Case, got: Vec<(Ask, Request, Reply)>) -> Outcome {
         let mut o =
             Outcome::without_checks(Verdict::Unimplemented, format!("nothing could be checked: {}", notes.join("; ")));
         o.actual = actual;
-        o.expected = expected;
+        o.expected = expected.clone();
         return finish(o);
     }
-    let mut o = Outcome::graded(problems, case.grade, actual, expected);
+    let mut o = Outcome::graded(problems, case.grade, actual, expected.clone());
     if !notes.is_empty() {
         o.note = Some(notes.join("; "));
     }

@@ -41,11 +41,19 @@ pub fn decode(c: &mut Console, s: Structure, hex: &str, layout: Layout, format: 
 }
 
 /// `encode`: reads a value (JSON or YAML; a bare value or decode's whole
-/// output) and prints hex.
-pub fn encode(c: &mut Console, s: Structure, text: &str, layout: Layout) -> Outcome {
+/// output) and prints hex. Without a `layout`, the one decode's output
+/// names is used (so `decode | encode` gives the bytes back), else spec.
+pub fn encode(c: &mut Console, s: Structure, text: &str, layout: Option<Layout>) -> Outcome {
     let doc: Value =
         serde_yaml::from_str(text).map_err(|e| Failure::failed(format!("the input is not JSON or YAML: {e}")))?;
     let value = unwrap_decode_output(&doc, s).map_err(Failure::failed)?;
+    let named = doc.get("value").and(doc.get("layout")).and_then(Value::as_str);
+    let layout = match (layout, named) {
+        (Some(l), _) => l,
+        (None, Some(n)) => Layout::from_name(n)
+            .ok_or_else(|| Failure::failed(format!("the input's layout {n:?} is not spec or legacy")))?,
+        (None, None) => Layout::Spec,
+    };
     let b = s.encode(value, layout).map_err(|e| Failure::failed(format!("cannot encode {}: {e}", s.name())))?;
     c.say(crate::hex::encode(&b));
     Ok(0)
