@@ -18,7 +18,8 @@ const RUN_HELP: &str = "Verdicts: PASS, NON-STRICT (a SHOULD departed from), INF
 FAIL (a MUST broken), UNIMPLEMENTED, EXCLUDED, XFAIL, XPASS (an expected failure that passes), ERROR
 (the target or the harness misbehaved).
 
-Exit status: 0 when no case is FAIL, XPASS or ERROR; 1 otherwise (or when interrupted);
+Exit status: 0 when no case is FAIL, XPASS or ERROR (nor NON-STRICT with --strict), every
+--require role is implemented, and some case could run; 1 otherwise (or when interrupted);
 2 for a usage or configuration error.";
 
 /// Conformance and fuzzing harness for MS-OXCNOTIF, the Exchange Core

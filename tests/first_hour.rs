@@ -172,3 +172,33 @@ fn cases_that_could_not_run_still_show_what_they_expect() {
     }
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn strict_and_require_gate_the_run() {
+    let d = scratch("gate");
+    let t =
+        ["--target", "python3 tests/adapters/drops_should_findings.py", "--no-report", "--cases", "rop-input-buffer.*"];
+    let o = oxcnotif(&d, &[&["run"][..], &t[..]].concat(), None);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(out.contains("NON-STRICT") && !out.contains(" FAIL"), "{out}");
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    let o = oxcnotif(&d, &[&["run", "--strict"][..], &t[..]].concat(), None);
+    assert_eq!(o.status.code(), Some(1), "--strict: {}", String::from_utf8_lossy(&o.stdout));
+    let example = ["run", "--target", "python3 tests/../examples/adapters/python/adapter.py", "--no-report"];
+    let o = Command::new(env!("CARGO_BIN_EXE_oxcnotif"))
+        .current_dir(root())
+        .args(example)
+        .args(["--require", "decode"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = Command::new(env!("CARGO_BIN_EXE_oxcnotif"))
+        .current_dir(root())
+        .args(example)
+        .args(["--require", "decode,server"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("does not implement server"));
+    let _ = std::fs::remove_dir_all(&d);
+}

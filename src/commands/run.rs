@@ -38,7 +38,21 @@ pub struct RunArgs {
     /// Do not write a report
     #[cfg_attr(feature = "cli", arg(long))]
     pub no_report: bool,
+    /// NON-STRICT (a SHOULD departed from) fails the run too
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub strict: bool,
+    /// Fail the run unless the target implements these roles: decode, encode, server, monitor (comma-separated)
+    #[cfg_attr(feature = "cli", arg(long, value_name = "ROLES", value_delimiter = ','))]
+    pub require: Vec<String>,
 }
+
+/// The operations each role of `--require` needs.
+const ROLES: [(&str, &[&str]); 4] = [
+    ("decode", &["decode"]),
+    ("encode", &["encode"]),
+    ("server", &["reset", "execute", "event"]),
+    ("monitor", &["check_trace"]),
+];
 
 /// Runs the suite and writes the report. `interrupted` is set by the
 /// caller's Ctrl-C handler: the current case finishes and the report says
@@ -71,6 +85,12 @@ pub fn run(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>) -> Outcom
         }
     }
     let timeout = a.common.check()?;
+    for r in &a.require {
+        if !ROLES.iter().any(|(n, _)| n == r) {
+            let names: Vec<&str> = ROLES.iter().map(|(n, _)| *n).collect();
+            return Err(Failure::Usage(format!("--require {r:?} is not one of {}", names.join(", "))));
+        }
+    }
     let mut expected = BTreeMap::new();
     // A product's documented departures are accepted by the run itself
     // (INFO); only the user's own lists make expected failures.
@@ -112,6 +132,14 @@ pub fn run(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>) -> Outcom
             "--target: {target_name}'s hello lists no operation besides hello, so no case can run (docs/adapter.md: operations)"
         )));
     }
+    let missing: Vec<String> = ROLES
+        .iter()
+        .filter(|(n, _)| a.require.iter().any(|r| r == n))
+        .filter_map(|(n, ops)| {
+            let lacking: Vec<&str> = ops.iter().copied().filter(|op| !imp.hello().supports(op)).collect();
+            (!lacking.is_empty()).then(|| format!("{n} (hello does not list {})", lacking.join(", ")))
+        })
+        .collect();
     let mut rerun_options = Vec::new();
     let default_suite = a.common.suite == std::path::Path::new("spec-cases");
     if !default_suite {
@@ -183,7 +211,12 @@ pub fn run(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>) -> Outcom
         }
         c.say(format!("report: {}", out.display()));
     }
-    let bad = result.rows.iter().any(|r| r.outcome.verdict.is_bad());
+    let bad =
+        result.rows.iter().any(|r| r.outcome.verdict.is_bad() || (a.strict && r.outcome.verdict == Verdict::NonStrict));
+    if !missing.is_empty() {
+        c.warn(format!("error: --require: {target_name} does not implement {}", missing.join("; ")));
+        return Ok(1);
+    }
     let ran = result.rows.iter().any(|r| !matches!(r.outcome.verdict, Verdict::Unimplemented | Verdict::Excluded));
     if !ran && !result.rows.is_empty() && !result.incomplete {
         c.warn("error: no case could run against this target: every case is UNIMPLEMENTED or EXCLUDED");
