@@ -202,3 +202,21 @@ fn strict_and_require_gate_the_run() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("does not implement server"));
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn options_are_checked_before_the_run() {
+    let d = scratch("options");
+    for (args, want) in [
+        (vec!["run", "--no-report", "--exclude", "nothing.like.this"], "--exclude: no case id matches"),
+        (vec!["run", "--no-report", "--out", "x"], "opposite things"),
+        (vec!["run", "--no-report", "--timeout", "0"], "is not a positive number"),
+        (vec!["run", "--out", "/proc/oxcnotif-cannot-be-here"], "cannot write there"),
+    ] {
+        let o = oxcnotif(&d, &args, None);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains(want), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    }
+    let o = oxcnotif(&d, &["run", "--no-report", "--timeout", "1500ms", "--cases", "pending-response.*"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let _ = std::fs::remove_dir_all(&d);
+}

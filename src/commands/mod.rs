@@ -81,22 +81,26 @@ impl Failure {
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct TargetOptions {
-    /// Seconds to wait for each adapter reply before stopping it
-    #[cfg_attr(feature = "cli", arg(long, default_value_t = 5.0))]
-    pub timeout: f64,
+    /// How long to wait for each adapter reply before stopping it: seconds (2.5) or a duration (500ms, 5s, 1m)
+    #[cfg_attr(feature = "cli", arg(long, default_value = "5"))]
+    pub timeout: String,
     /// Directory of case files
     #[cfg_attr(feature = "cli", arg(long, default_value = "spec-cases"))]
     pub suite: std::path::PathBuf,
 }
 
 impl TargetOptions {
-    /// Refuses a timeout that is not a positive number of seconds.
+    /// The timeout, refusing one that is not a positive duration.
     pub fn check(&self) -> Result<std::time::Duration, Failure> {
-        if self.timeout > 0.0 && self.timeout.is_finite() {
-            Ok(std::time::Duration::from_secs_f64(self.timeout))
-        } else {
-            Err(Failure::Usage("--timeout is a positive number of seconds".into()))
-        }
+        let t = self.timeout.trim();
+        let d = match t.parse::<f64>() {
+            Ok(s) if s > 0.0 && s.is_finite() && s < 1e9 => Some(std::time::Duration::from_secs_f64(s)),
+            Ok(_) => None,
+            Err(_) => humantime::parse_duration(t).ok().filter(|d| !d.is_zero()),
+        };
+        d.ok_or_else(|| {
+            Failure::Usage(format!("--timeout {t:?} is not a positive number of seconds or a duration like 5s"))
+        })
     }
 }
 

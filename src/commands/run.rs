@@ -54,6 +54,14 @@ const ROLES: [(&str, &[&str]); 4] = [
     ("monitor", &["check_trace"]),
 ];
 
+/// Creates `dir` if needed and checks that a file can be written in it.
+fn probe_writable(dir: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let probe = dir.join(format!(".oxcnotif-probe-{}", std::process::id()));
+    std::fs::write(&probe, b"")?;
+    std::fs::remove_file(&probe)
+}
+
 /// Runs the suite and writes the report. `interrupted` is set by the
 /// caller's Ctrl-C handler: the current case finishes and the report says
 /// the run is incomplete.
@@ -73,10 +81,19 @@ pub fn run(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>) -> Outcom
             a.common.suite.display()
         )));
     }
-    for g in &a.select {
-        if !ids.iter().any(|id| crate::cases::run::glob_match(g, id)) {
-            return Err(Failure::Usage(format!("no case id matches {g:?}")));
+    for (opt, globs) in [("--cases", &a.select), ("--exclude", &a.exclude)] {
+        for g in globs {
+            if !ids.iter().any(|id| crate::cases::run::glob_match(g, id)) {
+                return Err(Failure::Usage(format!("{opt}: no case id matches {g:?}")));
+            }
         }
+    }
+    if a.no_report && a.out.is_some() {
+        return Err(Failure::Usage("--no-report and --out say opposite things; give one".into()));
+    }
+    if let Some(o) = &a.out {
+        // Found now, not after the whole run.
+        probe_writable(o).map_err(|e| Failure::config(format!("--out {}: cannot write there: {e}", o.display())))?;
     }
     if let Some(p) = &a.profile {
         if crate::model::profile::named(p).is_none() {
@@ -148,8 +165,8 @@ pub fn run(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>) -> Outcom
     for f in &a.expected_failures {
         rerun_options.push(format!("--expected-failures {}", super::shell_word(&f.display().to_string())));
     }
-    if a.common.timeout != 5.0 {
-        rerun_options.push(format!("--timeout {}", a.common.timeout));
+    if a.common.timeout.trim() != "5" {
+        rerun_options.push(format!("--timeout {}", super::shell_word(a.common.timeout.trim())));
     }
     let opts = RunOptions {
         profile: a.profile.clone(),
@@ -204,6 +221,10 @@ pub fn run(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>) -> Outcom
         };
         crate::report::write_all(&out, &info, &result, &table)
             .map_err(|e| Failure::config(format!("cannot write the report to {}: {e}", out.display())))?;
+        if a.target.is_none() {
+            // No adapter ran: a log left from an earlier run would mislead.
+            let _ = std::fs::remove_file(out.join("target-stderr.log"));
+        }
         if a.target.is_some() && a.out.is_none() {
             // Keep the adapter's log beside the report.
             let _ = std::fs::copy(&stderr_log, out.join("target-stderr.log"));

@@ -9,6 +9,12 @@ use std::fmt::Write as _;
 /// The console summary of a run, as text (one line per `\n`).
 pub fn summary(info: &RunInfo, result: &RunResult) -> String {
     let mut s = String::new();
+    match &info.command {
+        None => s.push_str("target: reference codec, server model and client monitor (built in)\n"),
+        Some(cmd) => {
+            let _ = writeln!(s, "target: {} ({cmd})", info.target);
+        }
+    }
     for r in &result.rows {
         if r.outcome.verdict.is_bad() || matches!(r.outcome.verdict, Verdict::NonStrict) {
             let _ = writeln!(s, "{} {} ({}:{})", r.outcome.verdict.name(), r.id, r.file.display(), r.line);
@@ -21,12 +27,6 @@ pub fn summary(info: &RunInfo, result: &RunResult) -> String {
     let mut by: BTreeMap<(&str, &str), BTreeMap<Verdict, usize>> = BTreeMap::new();
     for r in &result.rows {
         *by.entry((r.kind, r.group.as_str())).or_default().entry(r.outcome.verdict).or_insert(0) += 1;
-    }
-    match &info.command {
-        None => s.push_str("target: reference codec, server model and client monitor (built in)\n"),
-        Some(cmd) => {
-            let _ = writeln!(s, "target: {} ({cmd})", info.target);
-        }
     }
     for ((kind, group), m) in &by {
         let parts: Vec<String> = m.iter().map(|(v, n)| format!("{n} {}", v.name())).collect();
