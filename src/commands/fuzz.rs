@@ -49,6 +49,16 @@ pub fn fuzz(c: &mut Console, a: &FuzzArgs, interrupted: Arc<AtomicBool>) -> Outc
         ..Default::default()
     };
     let mut adapter = AdapterProcess::start(&a.target, opts).map_err(|e| Failure::config(format!("--target: {e}")))?;
+    let roles = crate::differential::Roles::of(adapter.hello());
+    if roles.is_empty() {
+        return Err(Failure::config(format!(
+            "--target: {} lists nothing the fuzzer can send (operations {:?}, structures {:?}); it needs decode or \
+             encode with at least one structure, reset and execute, or check_trace",
+            adapter.hello().name,
+            adapter.hello().operations,
+            adapter.hello().structures
+        )));
+    }
     let name = dir_name(&adapter.hello().name);
     let out = a.out.clone().unwrap_or_else(|| PathBuf::from("fuzz").join("differential").join(&name));
     let opts = crate::differential::Options {
@@ -59,11 +69,12 @@ pub fn fuzz(c: &mut Console, a: &FuzzArgs, interrupted: Arc<AtomicBool>) -> Outc
         interrupted,
     };
     c.warn(format!(
-        "fuzzing {} ({}) against the reference for {:.0?}, seed {}",
+        "fuzzing {} ({}) against the reference for {:.0?}, seed {}; sending {}",
         adapter.hello().name,
         a.target,
         duration,
-        a.seed
+        a.seed,
+        roles.describe()
     ));
     let progress = a.progress;
     let mut draw = |p: &crate::differential::Progress| {
@@ -76,8 +87,9 @@ pub fn fuzz(c: &mut Console, a: &FuzzArgs, interrupted: Arc<AtomicBool>) -> Outc
     let total: u64 = summary.inputs.values().sum();
     let kinds: Vec<String> = summary.inputs.iter().map(|(k, n)| format!("{n} {k}")).collect();
     c.say(format!(
-        "{total} inputs in {:.1} s ({}); {} skipped as unimplemented; {} disagreement{} ({} more found again)",
+        "{total} inputs in {:.1} s, {:.0} per second ({}); {} skipped as unimplemented; {} disagreement{} ({} more found again)",
         summary.elapsed.as_secs_f64(),
+        total as f64 / summary.elapsed.as_secs_f64().max(1e-9),
         kinds.join(", "),
         summary.unimplemented,
         summary.disagreements.len(),
@@ -88,7 +100,7 @@ pub fn fuzz(c: &mut Console, a: &FuzzArgs, interrupted: Arc<AtomicBool>) -> Outc
         let path = out.join(format!("{}.yaml", d.id));
         crate::report::write_atomic(&path, d.case_yaml.as_bytes())
             .map_err(|e| Failure::config(format!("cannot write {}: {e}", path.display())))?;
-        c.say(format!("{} {}: {}", d.kind, path.display(), d.summary));
+        c.say(format!("{} {} ({}): {}", d.kind, path.display(), d.requirement, d.summary));
     }
     if !summary.disagreements.is_empty() {
         c.say(format!(

@@ -14,20 +14,22 @@
 //! value.
 
 mod codec;
+mod monitor;
 mod rng;
 mod sequence;
 
 use crate::cases::Suite;
-use crate::fuzzing::generate::generate;
 use crate::target::reference::Reference;
-use crate::target::Implementation;
-use codec::{codec_disagreement, mutate, CodecInput};
+use crate::target::{Hello, Implementation};
 use rng::Rng;
-use sequence::{gen_ops, sequence_disagreement};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// How many independent codec inputs go to the target in one
+/// [`Implementation::call_many`] batch.
+pub const BATCH: usize = 256;
 
 /// How long and from where.
 #[derive(Debug, Clone)]
@@ -44,29 +46,98 @@ pub struct Options {
     pub interrupted: Arc<AtomicBool>,
 }
 
+/// What the fuzzer can send to a target, from its hello.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Roles {
+    /// `decode` with at least one structure.
+    pub decode: bool,
+    /// `encode` with at least one structure.
+    pub encode: bool,
+    /// `reset` and `execute`.
+    pub server: bool,
+    /// `event` as well (server sequences then carry events).
+    pub events: bool,
+    /// `check_trace`.
+    pub monitor: bool,
+}
+
+impl Roles {
+    /// Reads the roles from a hello reply.
+    pub fn of(h: &Hello) -> Roles {
+        let codec = !h.structures.is_empty();
+        let server = h.supports("reset") && h.supports("execute");
+        Roles {
+            decode: codec && h.supports("decode"),
+            encode: codec && h.supports("encode"),
+            server,
+            events: server && h.supports("event"),
+            monitor: h.supports("check_trace"),
+        }
+    }
+    /// Whether the fuzzer has nothing to send.
+    pub fn is_empty(&self) -> bool {
+        !(self.decode || self.encode || self.server || self.monitor)
+    }
+    /// The roles in words (`decode, encode, server with events`).
+    pub fn describe(&self) -> String {
+        let mut v = Vec::new();
+        if self.decode {
+            v.push("decode");
+        }
+        if self.encode {
+            v.push("encode");
+        }
+        if self.server {
+            v.push(if self.events { "server (with events)" } else { "server (no events)" });
+        }
+        if self.monitor {
+            v.push("check_trace");
+        }
+        if v.is_empty() {
+            "nothing".into()
+        } else {
+            v.join(", ")
+        }
+    }
+}
+
 /// One disagreement, minimized, with its reproducer.
 #[derive(Debug, Clone)]
 pub struct Disagreement {
-    /// The reproducer's case id (also its file name).
+    /// The reproducer's case id (also its file name); unique to the signature.
     pub id: String,
-    /// `decode`, `encode`, `server` or `error` (the target broke).
+    /// `decode`, `findings`, `encode`, `server`, `monitor` or `error` (the target broke).
     pub kind: &'static str,
     /// What differs, in a line.
     pub summary: String,
+    /// The requirement of the check that failed, which the reproducer cites.
+    pub requirement: String,
     /// The reproducer: a case file for `spec-cases/`.
     pub case_yaml: String,
-    /// What makes two disagreements the same bug: the kind, the structure
-    /// and the differing field (list indexes and values left out).
+    /// What makes two disagreements the same bug: the kind, the scope, the
+    /// first semantic difference (field path without list indexes, derived
+    /// lengths left out) and what differs there (a requirement ID, a
+    /// ReturnValue, the kind of a missing ROP).
     pub signature: String,
 }
 
-/// The signature of a disagreement summary: its field path without list
-/// indexes, before the first `:`.
-pub(super) fn signature(kind: &str, scope: &str, why: &str) -> String {
-    let field = why.split(": ").find(|p| !p.starts_with("step ")).unwrap_or("");
+/// A check that failed: what the reproducer of one disagreement says.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Check {
+    pub(super) kind: &'static str,
+    pub(super) why: String,
+    pub(super) signature: String,
+    pub(super) requirement: String,
+    /// `info` when the spec leaves the behaviour open.
+    pub(super) grade: Option<&'static str>,
+}
+
+/// A field path without list indexes (`RopsList[0].NotificationData` →
+/// `RopsList.NotificationData`).
+pub(super) fn strip_indexes(path: &str) -> String {
     let mut out = String::new();
     let mut depth = 0;
-    for c in field.chars() {
+    for c in path.chars() {
         match c {
             '[' => depth += 1,
             ']' => depth -= 1,
@@ -74,15 +145,72 @@ pub(super) fn signature(kind: &str, scope: &str, why: &str) -> String {
             _ => {}
         }
     }
-    format!("{kind}/{scope}/{out}")
+    out
+}
+
+/// Lengths that follow from other fields: a difference there is a
+/// consequence, not the bug.
+pub(super) fn is_derived(path: &str) -> bool {
+    let last = strip_indexes(path);
+    let last = last.rsplit('.').next().unwrap_or("");
+    matches!(last, "RopSize" | "TableRowDataSize")
+}
+
+/// The first semantic difference of a field-by-field comparison: the first
+/// one that is not a derived length (or the first, when all are).
+pub(super) fn first_semantic(d: &[(String, String)]) -> Option<&(String, String)> {
+    d.iter().find(|(p, _)| !is_derived(p)).or(d.first())
+}
+
+/// The requirement that defines a field of a structure, where one does.
+pub(super) fn requirement_of_field(structure: &str, path: &str) -> Option<&'static str> {
+    let p = strip_indexes(path);
+    let last = p.rsplit('.').next().unwrap_or("");
+    let request = structure == "register-notification-request" || structure == "rop-input-buffer";
+    Some(match last {
+        "WantWholeStore" => "MS-OXCNOTIF_R52",
+        "NotificationTypes" => "MS-OXCNOTIF_R39",
+        "Reserved" => "MS-OXCNOTIF_R49",
+        "FolderId" if request => "MS-OXCROPS_R4341",
+        "MessageId" if request => "MS-OXCROPS_R4344",
+        "FolderId" => "MS-OXCNOTIF_R169",
+        "MessageId" => "MS-OXCNOTIF_R173",
+        "NotificationHandle" => "MS-OXCNOTIF_R95",
+        "NotificationFlags" => "MS-OXCNOTIF_R99",
+        "TableEventType" => "MS-OXCNOTIF_R123",
+        "TableRowData" | "TableRowDataSize" => "MS-OXCNOTIF_R163",
+        "ParentFolderId" => "MS-OXCNOTIF_R177",
+        "OldFolderId" => "MS-OXCNOTIF_R183",
+        "OldMessageId" => "MS-OXCNOTIF_R186",
+        "OldParentFolderId" => "MS-OXCNOTIF_R189",
+        "TagCount" | "Tags" => "MS-OXCNOTIF_R195",
+        "TotalMessageCount" => "MS-OXCNOTIF_R205",
+        "UnreadMessageCount" => "MS-OXCNOTIF_R210",
+        "MessageFlags" => "MS-OXCNOTIF_R214",
+        "UnicodeFlag" => "MS-OXCNOTIF_R218",
+        "MessageClass" => "MS-OXCNOTIF_R223",
+        "OutputHandleIndex" => "MS-OXCROPS_R4350",
+        "ReturnValue" => "MS-OXCROPS_R4352",
+        "ServerObjectHandleTable" => "MS-OXCROPS_R4674",
+        "RopsList" => "MS-OXCROPS_R4673",
+        "RopSize" => "MS-OXCROPS_R4673",
+        _ => return None,
+    })
+}
+
+/// The reproducer's case id: the scope and a hash of the signature, so
+/// that one bug keeps one id and two bugs never share one.
+pub(super) fn case_id(scope: &str, signature: &str) -> String {
+    format!("fuzz.{scope}.{}", fnv(signature.as_bytes()))
 }
 
 /// What a fuzzing session did.
 #[derive(Debug, Clone, Default)]
 pub struct Summary {
-    /// Inputs run through both sides, by kind (`valid`, `near-valid`, `sequence`).
+    /// Inputs run through both sides, by kind (`valid`, `near-valid`, `sequence`, `trace`).
     pub inputs: BTreeMap<&'static str, u64>,
-    /// Inputs the target answered `unimplemented` (skipped).
+    /// Generated inputs of a structure the target does not list (not sent),
+    /// and inputs it answered `unimplemented`.
     pub unimplemented: u64,
     /// The disagreements, in the order found, one per signature.
     pub disagreements: Vec<Disagreement>,
@@ -122,10 +250,13 @@ pub(super) fn fnv(bytes: &[u8]) -> String {
 }
 
 /// Runs the session. `target` is the implementation under test; the
-/// reference runs in process. `on_progress` hears how far the session has
-/// got, at most every 200 ms while it runs and once more, with
-/// [`Progress::finished`] set, when it stops; the library itself prints
-/// nothing.
+/// reference runs in process. Every role the target's hello lists gets
+/// inputs ([`Roles`]); a target with none runs nothing (the caller says
+/// so). Codec inputs go in batches of [`BATCH`] through
+/// [`Implementation::call_many`]; server sequences and traces one request
+/// at a time. `on_progress` hears how far the session has got, at most
+/// every 200 ms while it runs and once more, with [`Progress::finished`]
+/// set, when it stops; the library itself prints nothing.
 pub fn run(
     target: &mut dyn Implementation,
     suite: &Suite,
@@ -137,52 +268,106 @@ pub fn run(
     let mut reference = Reference::new();
     let mut summary = Summary::default();
     let mut seen: std::collections::BTreeSet<String> = Default::default();
-    let mut duplicates = 0u64;
-    let seeds: Vec<CodecInput> =
-        suite.wire.iter().filter_map(|c| c.bytes.clone().map(|b| (c.structure, c.layout, b))).collect();
-    let server = ["reset", "execute", "event"].iter().all(|op| target.hello().supports(op));
-    let codec = target.hello().supports("decode");
+    let roles = Roles::of(target.hello());
+    let hello = target.hello().clone();
+    let seeds: Vec<codec::CodecInput> = suite
+        .wire
+        .iter()
+        .filter(|c| hello.codec_handles(c.structure.name()))
+        .filter_map(|c| c.bytes.clone().map(|b| (c.structure, c.layout, b)))
+        .collect();
+    // Lanes and their weights: codec batches, server sequences, traces.
+    let mut lanes: Vec<(u8, usize)> = Vec::new();
+    if roles.decode || roles.encode {
+        lanes.push((0, 2));
+    }
+    if roles.server {
+        lanes.push((1, 6));
+    }
+    if roles.monitor {
+        lanes.push((2, 3));
+    }
+    let weight: usize = lanes.iter().map(|l| l.1).sum();
     let mut last_report = Instant::now();
     let mut n: u64 = 0;
-    while start.elapsed() < opts.duration
+    while !lanes.is_empty()
+        && start.elapsed() < opts.duration
         && opts.max_inputs.is_none_or(|m| n < m)
         && summary.disagreements.len() < opts.max_disagreements
         && !opts.interrupted.load(Ordering::SeqCst)
     {
-        n += 1;
-        let which = rng.below(10);
-        let found = if server && (which >= 7 || !codec) {
-            *summary.inputs.entry("sequence").or_insert(0) += 1;
-            let ops = gen_ops(&mut rng);
-            sequence_disagreement(target, &mut reference, &ops, suite, opts)
-        } else if codec {
-            let input = if which < 4 || seeds.is_empty() {
-                *summary.inputs.entry("valid").or_insert(0) += 1;
-                let len = 16 + rng.below(240);
-                let raw = rng.bytes(len);
-                let mut u = arbitrary::Unstructured::new(&raw);
-                match generate(&mut u).ok().and_then(|g| g.encoded()) {
-                    Some(x) => x,
-                    None => continue,
+        let mut pick = rng.below(weight);
+        let lane = lanes
+            .iter()
+            .find(|(_, w)| {
+                if pick < *w {
+                    true
+                } else {
+                    pick -= w;
+                    false
                 }
-            } else {
-                *summary.inputs.entry("near-valid").or_insert(0) += 1;
-                let (s, l, b) = &seeds[rng.below(seeds.len())];
-                (*s, *l, mutate(&mut rng, b))
-            };
-            if !target.hello().codec_handles(input.0.name()) {
-                summary.unimplemented += 1;
-                continue;
+            })
+            .map_or(0, |l| l.0);
+        let left = opts.max_inputs.map_or(u64::MAX, |m| m - n);
+        let found: Vec<Disagreement> = match lane {
+            0 => {
+                let want = (BATCH as u64).min(left) as usize;
+                let mut batch = Vec::with_capacity(want);
+                let mut tries = 0;
+                while batch.len() < want && tries < want * 8 {
+                    tries += 1;
+                    let (kind, input) = codec::gen_input(&mut rng, &seeds);
+                    let Some(input) = input else { continue };
+                    if !hello.codec_handles(input.0.name()) {
+                        summary.unimplemented += 1;
+                        continue;
+                    }
+                    *summary.inputs.entry(kind).or_insert(0) += 1;
+                    batch.push(input);
+                }
+                n += batch.len() as u64;
+                if batch.is_empty() {
+                    // The generator makes nothing this target handles, and
+                    // there are no seeds of its structures: the codec lane is done.
+                    lanes.retain(|l| l.0 != 0);
+                    continue;
+                }
+                let checks = codec::compare_batch(target, &mut reference, &batch, roles);
+                let mut out = Vec::new();
+                for (input, check) in batch.iter().zip(checks) {
+                    match check {
+                        codec::Outcome::Differs(c) if !seen.contains(&c.signature) => {
+                            if let Some(d) = codec::disagreement(target, &mut reference, input, &c, roles, suite, opts)
+                            {
+                                seen.insert(c.signature.clone());
+                                out.push(d);
+                            }
+                        }
+                        codec::Outcome::Differs(_) => summary.duplicates += 1,
+                        codec::Outcome::Unimplemented => summary.unimplemented += 1,
+                        codec::Outcome::Same => {}
+                    }
+                }
+                out
             }
-            codec_disagreement(target, &mut reference, &input, suite, opts)
-        } else {
-            break;
+            1 => {
+                n += 1;
+                *summary.inputs.entry("sequence").or_insert(0) += 1;
+                let seq = sequence::gen_sequence(&mut rng, roles.events);
+                sequence::disagreement(target, &mut reference, &seq, suite, opts).into_iter().collect()
+            }
+            _ => {
+                n += 1;
+                *summary.inputs.entry("trace").or_insert(0) += 1;
+                let seq = sequence::gen_sequence(&mut rng, false);
+                monitor::disagreement(target, &mut reference, &seq, opts).into_iter().collect()
+            }
         };
-        if let Some(d) = found {
-            if seen.insert(d.signature.clone()) {
+        for d in found {
+            if lane == 0 || seen.insert(d.signature.clone()) {
                 summary.disagreements.push(d);
             } else {
-                duplicates += 1;
+                summary.duplicates += 1;
             }
         }
         if last_report.elapsed() > Duration::from_millis(200) {
@@ -196,6 +381,7 @@ pub fn run(
             });
         }
     }
+    summary.disagreements.truncate(opts.max_disagreements.max(1));
     on_progress(&Progress {
         elapsed: start.elapsed(),
         total: opts.duration,
@@ -204,7 +390,6 @@ pub fn run(
         finished: true,
     });
     summary.elapsed = start.elapsed();
-    summary.duplicates = duplicates;
     summary
 }
 
@@ -246,11 +431,13 @@ mod tests {
 
     #[test]
     fn a_signature_leaves_out_steps_and_list_indexes() {
-        assert_eq!(
-            signature("server", "sequence", "step 3: RopsList[0].NotificationData: reference says 1"),
-            "server/sequence/RopsList.NotificationData"
-        );
-        assert_eq!(signature("decode", "x", "the target broke: eof"), "decode/x/the target broke");
+        assert_eq!(strip_indexes("RopsList[0].NotificationData.Tags[3]"), "RopsList.NotificationData.Tags");
+        assert!(is_derived("RopsList[0].NotificationData.TableRowDataSize") && is_derived("RopSize"));
+        assert!(!is_derived("RopsList[0].ReturnValue"));
+        let d =
+            vec![("RopSize".to_string(), "x".to_string()), ("RopsList[0].ReturnValue".to_string(), "y".to_string())];
+        assert_eq!(first_semantic(&d).unwrap().0, "RopsList[0].ReturnValue");
+        assert_ne!(case_id("sequence", "server/a"), case_id("sequence", "server/b"));
     }
 
     #[test]
@@ -272,6 +459,8 @@ mod tests {
         assert!(last.finished && reports.iter().filter(|p| p.finished).count() == 1);
         assert_eq!((last.inputs, last.total), (400, opts.duration));
         assert!(s.disagreements.is_empty(), "{:?}", s.disagreements.first());
-        assert!(s.inputs.get("sequence").copied().unwrap_or(0) > 0 && s.inputs.get("valid").copied().unwrap_or(0) > 0);
+        for kind in ["sequence", "valid", "near-valid", "trace"] {
+            assert!(s.inputs.get(kind).copied().unwrap_or(0) > 0, "{kind}: {:?}", s.inputs);
+        }
     }
 }

@@ -1,10 +1,11 @@
-//! Server inputs: short random sequences of registrations, releases, events
-//! and polls, played against a fresh server on both sides; outputs are
-//! compared with handles named by order of assignment, and a disagreement
-//! is minimized step by step into a sequence case.
+//! Server inputs: short random sequences of registrations (good and
+//! failing), releases, events and polls, played against a fresh server on
+//! both sides under a product profile and a request layout that `reset`
+//! names; outputs are compared with handles named by order of assignment,
+//! and a disagreement is minimized step by step into a sequence case.
 
 use super::rng::Rng;
-use super::{fnv, most_cited, signature, Disagreement, Options};
+use super::{case_id, first_semantic, most_cited, requirement_of_field, strip_indexes, Check, Disagreement, Options};
 use crate::cases::run::diff_paths;
 use crate::cases::Suite;
 use crate::model::EventType;
@@ -17,13 +18,41 @@ use crate::wire::{Id8, Layout, Structure, WireStructure};
 use serde_json::{json, Value};
 use std::sync::atomic::Ordering;
 
+/// NotificationTypes' Extended bit (MS-OXCNOTIF_R40002): Reserved follows.
+const EXTENDED: u16 = 0x0400;
+const EC_NULL_OBJECT: u64 = 0x0000_04B9;
+const EC_INVALID_OBJECT: u64 = 0x8004_0108;
+const EC_ACCESS_DENIED: u64 = 0x8007_0005;
+
+/// The input object of a registration.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Input {
+    /// The logon (slot 0).
+    Logon,
+    /// An InputHandleIndex beyond the handle table.
+    BadIndex,
+    /// 0xFFFFFFFF in the input slot: never a handle (MS-OXCROPS_R457302).
+    Unassigned,
+    /// The k-th subscription handle, live or released.
+    Handle(usize),
+}
+
 /// One step of a generated server sequence.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Op {
-    Register { types: u16, scope: u8, output_index: u8 },
+    Register { types: u16, scope: u8, output_index: u8, input: Input },
     Release(usize),
     Event(Value),
     Poll(usize),
+}
+
+/// A generated sequence: the product profile and the request layout that
+/// `reset` names, and the steps.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Seq {
+    pub(super) profile: String,
+    pub(super) layout: Layout,
+    pub(super) ops: Vec<Op>,
 }
 
 fn fid(n: u8) -> Id8 {
@@ -44,21 +73,44 @@ fn setup_value() -> Value {
     json!({"logons": [0], "folders": folders, "messages": messages})
 }
 
-pub(super) fn gen_ops(rng: &mut Rng) -> Vec<Op> {
+/// A sequence under a random profile of `crate::model::profile::all()` and
+/// a random layout; events only when the target takes them.
+pub(super) fn gen_sequence(rng: &mut Rng, events: bool) -> Seq {
+    let profiles: Vec<String> = crate::model::profile::all().into_keys().collect();
+    let profile = if profiles.is_empty() { "spec".to_string() } else { profiles[rng.below(profiles.len())].clone() };
+    let layout = if rng.below(4) == 0 { Layout::Legacy } else { Layout::Spec };
+    Seq { profile, layout, ops: gen_ops(rng, layout, events) }
+}
+
+pub(super) fn gen_ops(rng: &mut Rng, layout: Layout, events: bool) -> Vec<Op> {
     let mut ops = Vec::new();
     for _ in 0..2 + rng.below(10) {
-        ops.push(match rng.below(4) {
+        ops.push(match rng.below(if events { 4 } else { 3 }) {
             0 => {
-                let types = match rng.below(3) {
+                let mut types = match rng.below(4) {
                     0 => [0x0002u16, 0x0004, 0x0008, 0x0010, 0x0020, 0x0040, 0x0080, 0x0100, 0x00FE, 0x01FE]
                         [rng.below(10)],
                     1 => rng.next() as u16 & 0x03FE,
+                    // No type at all: a client rule (MS-OXCNOTIF_R407); the
+                    // server side is not specified.
+                    2 if rng.below(3) == 0 => 0,
                     _ => 0x01FE,
                 };
-                Op::Register { types, scope: rng.below(9) as u8, output_index: 1 + rng.below(3) as u8 }
+                if layout == Layout::Legacy {
+                    types &= 0x00FF;
+                } else if rng.below(5) == 0 {
+                    types |= EXTENDED;
+                }
+                let input = match rng.below(10) {
+                    0 => Input::BadIndex,
+                    1 => Input::Unassigned,
+                    2 | 3 => Input::Handle(rng.below(3)),
+                    _ => Input::Logon,
+                };
+                Op::Register { types, scope: rng.below(9) as u8, output_index: 1 + rng.below(3) as u8, input }
             }
             1 => Op::Release(rng.below(4)),
-            2 => {
+            3 => {
                 let kind = EventType::ALL[rng.below(EventType::ALL.len())];
                 let n = 1 + rng.below(4) as u8;
                 let on_message =
@@ -66,6 +118,20 @@ pub(super) fn gen_ops(rng: &mut Rng) -> Vec<Op> {
                 let mut e = json!({"Type": kind.name(), "Folder": fid(n).to_string()});
                 if on_message {
                     e["Message"] = json!(mid(n).to_string());
+                }
+                if kind == EventType::NewMail {
+                    if rng.below(3) > 0 {
+                        e["MessageClass"] = json!(
+                            ["IPM.Note", "IPM.Schedule.Meeting.Request", "", "IPM.Note.SMIME.MultipartSigned"]
+                                [rng.below(4)]
+                        );
+                    }
+                    if rng.below(2) == 0 {
+                        e["UnicodeFlag"] = json!(rng.below(2));
+                    }
+                    if rng.below(2) == 0 {
+                        e["MessageFlags"] = json!([0u32, 1, 0x20, 0x0401][rng.below(4)]);
+                    }
                 }
                 if matches!(kind, EventType::ObjectMoved | EventType::ObjectCopied) {
                     e["ToFolder"] = json!(fid(n % 4 + 1).to_string());
@@ -86,9 +152,9 @@ pub(super) fn gen_ops(rng: &mut Rng) -> Vec<Op> {
 }
 
 /// One side's view while running a sequence: its handles in assignment order.
-struct Side {
-    logon: u32,
-    handles: Vec<u32>,
+pub(super) struct Side {
+    pub(super) logon: u32,
+    pub(super) handles: Vec<u32>,
 }
 
 impl Side {
@@ -101,28 +167,49 @@ impl Side {
 }
 
 /// The input buffer of an op (None for events), with handle names for the reproducer.
-fn input_of(op: &Op, side: &Side) -> Option<(RopInputBuffer, Vec<Value>)> {
+pub(super) fn input_of(op: &Op, side: &Side, layout: Layout) -> Option<(RopInputBuffer, Vec<Value>)> {
     match op {
-        Op::Register { types, scope, output_index } => {
+        Op::Register { types, scope, output_index, input } => {
             let (wws, folder_id, message_id) = match scope {
                 0 => (1, None, None),
                 1..=4 => (0, Some(fid(*scope)), Some(Id8::default())),
                 _ => (0, Some(fid(scope - 4)), Some(mid(scope - 4))),
             };
+            let reserved = match layout {
+                Layout::Legacy => Some(0),
+                Layout::Spec if types & EXTENDED != 0 => Some(0),
+                Layout::Spec => None,
+            };
+            let mut table = vec![UNUSED_HANDLE; *output_index as usize + 1];
+            let mut names: Vec<Value> = vec![json!(UNUSED_HANDLE); table.len()];
+            let mut input_handle_index = 0;
+            match input {
+                Input::Logon => {
+                    table[0] = side.logon;
+                    names[0] = json!("$logon0");
+                }
+                Input::BadIndex => {
+                    table[0] = side.logon;
+                    names[0] = json!("$logon0");
+                    input_handle_index = table.len() as u8 + 2;
+                }
+                Input::Unassigned => {}
+                Input::Handle(k) => {
+                    let h = *side.handles.get(*k)?;
+                    table[0] = h;
+                    names[0] = json!(format!("$h{}", k + 1));
+                }
+            }
             let req = RopRegisterNotificationRequest {
                 logon_id: 0,
-                input_handle_index: 0,
+                input_handle_index,
                 output_handle_index: *output_index,
                 notification_types: *types,
-                reserved: None,
+                reserved,
                 want_whole_store: wws,
                 folder_id,
                 message_id,
             };
-            let mut table = vec![UNUSED_HANDLE; *output_index as usize + 1];
-            table[0] = side.logon;
-            let mut names: Vec<Value> = vec![json!(UNUSED_HANDLE); table.len()];
-            names[0] = json!("$logon0");
             Some((
                 RopInputBuffer {
                     rops_list: vec![RopRequest::RegisterNotification(req)],
@@ -182,104 +269,269 @@ fn normalize(v: &mut Value, side: &mut Side) {
     }
 }
 
-/// What one side answered for each step: the normalized output, or the failure.
-fn play(imp: &mut dyn Implementation, ops: &[Op]) -> Result<Vec<Value>, String> {
-    let reply = imp.call(request::reset("spec", "spec", &setup_value()));
+/// What one side did: per step the normalized output (or the failure),
+/// and the raw exchange as trace steps (inputs and outputs, for traces).
+pub(super) struct Played {
+    pub(super) outputs: Vec<Value>,
+    pub(super) trace: Vec<crate::target::protocol::TraceStep>,
+}
+
+/// Plays a sequence on one side from a fresh `reset`.
+pub(super) fn play(imp: &mut dyn Implementation, seq: &Seq) -> Result<Played, String> {
+    let reply = imp.call(request::reset(&seq.profile, seq.layout.name(), &setup_value()));
     let ok = match reply {
         Reply::Ok(ok) => ok,
         other => return Err(format!("reset: {other:?}")),
     };
     let logon = ok["logons"]["0"].as_u64().ok_or("reset gave no handle for logon 0")? as u32;
     let mut side = Side { logon, handles: Vec::new() };
-    let mut out = Vec::new();
-    for op in ops {
+    let mut played = Played { outputs: Vec::new(), trace: Vec::new() };
+    for op in &seq.ops {
         if let Op::Event(e) = op {
             match imp.call(request::event(e)) {
-                Reply::Ok(_) => out.push(json!({"event": "ok"})),
+                Reply::Ok(_) => played.outputs.push(json!({"event": "ok"})),
                 other => return Err(format!("event: {other:?}")),
             }
             continue;
         }
-        let Some((input, _)) = input_of(op, &side) else {
-            out.push(json!({"skipped": true}));
+        let Some((input, _)) = input_of(op, &side, seq.layout) else {
+            played.outputs.push(json!({"skipped": true}));
             continue;
         };
         let max = if let Op::Poll(m) = op { *m } else { 0x8000 };
-        let bytes = crate::wire::encode(&input, Layout::Spec).map_err(|e| e.to_string())?;
+        let bytes = crate::wire::encode(&input, seq.layout).map_err(|e| e.to_string())?;
         match imp.call(request::execute(&bytes, max)) {
             Reply::Ok(ok) => {
                 if let Some(f) = ok.get("failed") {
-                    out.push(json!({"failed": f["code"]}));
+                    played.outputs.push(json!({"failed": f["code"]}));
                     continue;
                 }
-                let hex = ok["hex"].as_str().and_then(|h| crate::hex::parse(h).ok()).ok_or("execute gave no hex")?;
+                let text = ok["hex"].as_str().ok_or("execute gave no hex")?;
+                let hex = crate::hex::parse(text).map_err(|_| "execute gave no hex")?;
+                played
+                    .trace
+                    .push(crate::target::protocol::TraceStep { input: Some(crate::hex::encode(&bytes)), output: None });
+                played
+                    .trace
+                    .push(crate::target::protocol::TraceStep { input: None, output: Some(crate::hex::encode(&hex)) });
                 match Structure::RopOutputBuffer.decode(&hex, Layout::Spec) {
                     Ok((mut v, _)) => {
                         normalize(&mut v, &mut side);
-                        out.push(v);
+                        played.outputs.push(v);
                     }
-                    Err(e) => out.push(json!({"undecodable": e.to_string()})),
+                    Err(e) => played.outputs.push(json!({"undecodable": e.to_string()})),
                 }
             }
             other => return Err(format!("execute: {other:?}")),
         }
     }
-    Ok(out)
+    Ok(played)
+}
+
+fn op_name(op: &Op) -> &'static str {
+    match op {
+        Op::Register { .. } => "register",
+        Op::Release(_) => "release",
+        Op::Event(_) => "event",
+        Op::Poll(_) => "poll",
+    }
+}
+
+fn num(v: &Value) -> Option<u64> {
+    v.as_u64().or_else(|| v.as_str().and_then(crate::wire::value::parse_int))
+}
+
+/// What a ROP of an output is, in words, and the requirement that asks
+/// the server to send it.
+fn describe(rop: &Value) -> (String, &'static str) {
+    match num(&rop["RopId"]) {
+        Some(0x2A) => {
+            let t = num(&rop["NotificationData"]["NotificationFlags"]).unwrap_or(0) & 0x0FFF;
+            let (name, req) = match EventType::ALL.iter().find(|e| u64::from(e.bit()) == t) {
+                Some(e) => (
+                    e.name(),
+                    match e {
+                        EventType::NewMail => "MS-OXCNOTIF_R41",
+                        EventType::ObjectCreated => "MS-OXCNOTIF_R42",
+                        EventType::ObjectDeleted => "MS-OXCNOTIF_R43",
+                        EventType::ObjectModified => "MS-OXCNOTIF_R44",
+                        EventType::ObjectMoved => "MS-OXCNOTIF_R45",
+                        EventType::ObjectCopied => "MS-OXCNOTIF_R46",
+                        EventType::SearchCompleted => "MS-OXCNOTIF_R47",
+                    },
+                ),
+                None => ("other", "MS-OXCNOTIF_R240"),
+            };
+            (format!("RopNotify({name})"), req)
+        }
+        Some(0x6E) => ("RopPending".into(), "MS-OXCNOTIF_R349"),
+        Some(0x29) => ("RopRegisterNotification".into(), "MS-OXCNOTIF_R35"),
+        Some(0xFF) => ("RopBufferTooSmall".into(), "MS-OXCROPS_R4673"),
+        other => (format!("RopId {other:?}"), "MS-OXCROPS_R4673"),
+    }
+}
+
+/// The first semantic difference of one step's outputs, as a check.
+fn step_check(op: &Op, k: usize, rv: &Value, tv: &Value, fallback: &str) -> Option<Check> {
+    let name = op_name(op);
+    let mk = |tail: String, why: String, requirement: &str| Check {
+        kind: "server",
+        why: format!("step {k} ({name}): {why}"),
+        signature: format!("server/{name}/{tail}"),
+        requirement: requirement.to_string(),
+        grade: None,
+    };
+    let field = |p: &str, m: &str, rop: Option<&Value>| -> Check {
+        let why = format!("{p}: reference {}", m.replace("expected", "says").replace(", got", ", target gives"));
+        let tail = strip_indexes(p);
+        if tail == "RopsList.ReturnValue" {
+            let code = rop.and_then(|r| num(&r["ReturnValue"])).unwrap_or(0);
+            let no_types = code == 0 && matches!(op, Op::Register { types, .. } if types & 0x03FE == 0);
+            let (req, grade) = match code {
+                0 if no_types => ("MS-OXCNOTIF_R34", Some("info")),
+                0 => ("MS-OXCNOTIF_R35", None),
+                EC_NULL_OBJECT if matches!(op, Op::Register { input: Input::BadIndex, .. }) => {
+                    ("MS-OXCROPS_R4712", None)
+                }
+                EC_NULL_OBJECT => ("MS-OXCROPS_R457302", None),
+                EC_INVALID_OBJECT => ("MS-OXCROPS_R457301", None),
+                EC_ACCESS_DENIED => ("MS-OXCROPS_R457303", None),
+                _ => ("MS-OXCROPS_R4352", None),
+            };
+            let mut c = mk(format!("{tail}/0x{code:08X}{}", if no_types { "/no-types" } else { "" }), why, req);
+            c.grade = grade;
+            return c;
+        }
+        if tail == "ServerObjectHandleTable" && name == "register" {
+            return mk(tail, why, "MS-OXCROPS_R4558");
+        }
+        let req = requirement_of_field("notification-data", p).unwrap_or(fallback);
+        let mut c = mk(tail.clone(), why, req);
+        if rop.is_some_and(|r| num(&r["RopId"]) != Some(0x29)) {
+            // A notification's field: the same bug whichever call delivers it.
+            c.signature = format!("server/output/{tail}");
+        }
+        c
+    };
+    if let (Some(rl), Some(tl)) = (rv["RopsList"].as_array(), tv["RopsList"].as_array()) {
+        // Same ROP, leaving derived lengths aside.
+        let same = |a: Option<&Value>, b: Option<&Value>| match (a, b) {
+            (Some(a), Some(b)) => diff_paths("", a, b).iter().all(|(p, _)| super::is_derived(p)),
+            (None, None) => true,
+            _ => false,
+        };
+        // A ROP missing or added shifts the rest: name it, not the shift.
+        let missing = |i: usize, a: &Value| {
+            let (what, req) = describe(a);
+            let why = format!("RopsList[{i}]: the target leaves out the {what} the reference sends");
+            let mut c = mk(format!("RopsList/missing/{what}"), why, req);
+            c.signature = format!("server/output/RopsList/missing/{what}");
+            c
+        };
+        let extra = |i: usize, b: &Value| {
+            let (what, _) = describe(b);
+            let why = format!("RopsList[{i}]: the target sends a {what} the reference does not");
+            let req = if what == "RopPending" { "MS-OXCROPS_R452202" } else { "MS-OXCNOTIF_R289" };
+            let mut c = mk(format!("RopsList/extra/{what}"), why, req);
+            c.signature = format!("server/output/RopsList/extra/{what}");
+            c
+        };
+        for i in 0..rl.len().max(tl.len()) {
+            match (rl.get(i), tl.get(i)) {
+                (Some(a), Some(b)) => {
+                    if same(Some(a), Some(b)) {
+                        continue;
+                    }
+                    if rl.len() > tl.len() && same(rl.get(i + 1), Some(b)) {
+                        return Some(missing(i, a));
+                    }
+                    if tl.len() > rl.len() && same(Some(a), tl.get(i + 1)) {
+                        return Some(extra(i, b));
+                    }
+                    // A different ROP, or a notification of another type, in
+                    // this place: the reference's is not delivered here.
+                    let kind = |r: &Value| describe(r).0;
+                    if kind(a) != kind(b) {
+                        let notify = |r: &Value| num(&r["RopId"]) == Some(0x2A);
+                        return Some(if notify(a) || !notify(b) { missing(i, a) } else { extra(i, b) });
+                    }
+                    let d = diff_paths(&format!("RopsList[{i}]"), a, b);
+                    if let Some((p, m)) = d.iter().find(|(p, _)| !super::is_derived(p)) {
+                        return Some(field(p, m, Some(a)));
+                    }
+                }
+                (Some(a), None) => return Some(missing(i, a)),
+                (None, Some(b)) => return Some(extra(i, b)),
+                (None, None) => {}
+            }
+        }
+    }
+    let d = diff_paths("", rv, tv);
+    let (p, m) = d.iter().find(|(p, _)| !p.starts_with("RopsList") && !super::is_derived(p)).or(first_semantic(&d))?;
+    Some(field(p, m, None))
 }
 
 /// The first step where the sides differ, and how.
-fn sequence_differs(target: &mut dyn Implementation, reference: &mut Reference, ops: &[Op]) -> Option<(usize, String)> {
-    let r = play(reference, ops).ok()?;
-    let t = match play(target, ops) {
-        Ok(t) => t,
+fn sequence_differs(
+    target: &mut dyn Implementation,
+    reference: &mut Reference,
+    seq: &Seq,
+    fallback: &str,
+) -> Option<(usize, Check)> {
+    let r = play(reference, seq).ok()?.outputs;
+    let t = match play(target, seq) {
+        Ok(t) => t.outputs,
         Err(e) if e.contains("Unimplemented") => return None,
-        Err(e) => return Some((0, format!("the target broke: {e}"))),
+        Err(e) => {
+            let why = format!("the target broke: {e}");
+            let sig = format!("error/sequence/{}", e.split(':').next().unwrap_or(""));
+            return Some((0, Check { kind: "error", why, signature: sig, requirement: fallback.into(), grade: None }));
+        }
     };
     for (k, (rv, tv)) in r.iter().zip(&t).enumerate() {
-        if let Some((p, m)) = diff_paths("", rv, tv).first() {
-            return Some((
-                k,
-                format!(
-                    "step {k}: {p}: reference {}",
-                    m.replace("expected", "says").replace(", got", ", target gives")
-                ),
-            ));
+        if let Some(c) = step_check(&seq.ops[k], k, rv, tv, fallback) {
+            return Some((k, c));
         }
     }
     None
 }
 
-pub(super) fn sequence_disagreement(
+pub(super) fn disagreement(
     target: &mut dyn Implementation,
     reference: &mut Reference,
-    ops: &[Op],
+    seq: &Seq,
     suite: &Suite,
     opts: &Options,
 ) -> Option<Disagreement> {
-    let (k, _) = sequence_differs(target, reference, ops)?;
-    let mut best: Vec<Op> = ops[..=k].to_vec();
-    // Minimize: drop steps while a difference remains.
+    let fallback = most_cited(suite.sequences.iter().flat_map(|c| c.requirements.iter()))
+        .unwrap_or_else(|| "MS-OXCNOTIF_R1".into());
+    let (k, found) = sequence_differs(target, reference, seq, &fallback)?;
+    let mut best = Seq { ops: seq.ops[..=k].to_vec(), ..seq.clone() };
+    // Minimize: drop steps while the same difference remains.
     let mut i = 0;
-    while i + 1 < best.len() && !opts.interrupted.load(Ordering::SeqCst) {
+    while i + 1 < best.ops.len() && !opts.interrupted.load(Ordering::SeqCst) {
         let mut cand = best.clone();
-        cand.remove(i);
-        match sequence_differs(target, reference, &cand) {
-            Some((k, _)) => best = cand[..=k].to_vec(),
-            None => i += 1,
+        cand.ops.remove(i);
+        match sequence_differs(target, reference, &cand, &fallback) {
+            Some((k, c)) if c.signature == found.signature => {
+                cand.ops.truncate(k + 1);
+                best = cand;
+            }
+            _ => i += 1,
         }
     }
-    let (_, why) = sequence_differs(target, reference, &best)?;
+    let (_, c) = sequence_differs(target, reference, &best, &fallback)?;
     // The reproducer: the reference's outputs as expectations, handles by name.
-    let expected = play(reference, &best).ok()?;
+    let expected = play(reference, &best).ok()?.outputs;
     let mut side = Side { logon: 0, handles: Vec::new() };
     let mut steps = Vec::new();
-    for (op, exp) in best.iter().zip(&expected) {
+    for (op, exp) in best.ops.iter().zip(&expected) {
         match op {
             Op::Event(e) => steps.push(json!({"event": e})),
             Op::Poll(m) => steps.push(json!({"poll": {"max_output": m}, "expect": exp})),
             _ => {
-                let Some((input, names)) = input_of(op, &side) else { continue };
-                let mut v = input.to_value(Layout::Spec);
+                let Some((input, names)) = input_of(op, &side, best.layout) else { continue };
+                let mut v = input.to_value(best.layout);
                 v["ServerObjectHandleTable"] = Value::Array(names);
                 if let Some(o) = v.as_object_mut() {
                     o.remove("RopSize");
@@ -307,33 +559,44 @@ pub(super) fn sequence_disagreement(
             }
         }
     }
-    let text = serde_json::to_string(&steps).unwrap_or_default();
-    let id = format!("fuzz.sequence.{}", fnv(text.as_bytes()));
-    let requirement = most_cited(suite.sequences.iter().flat_map(|c| c.requirements.iter()))
-        .unwrap_or_else(|| "MS-OXCNOTIF_R1".into());
+    let id = case_id("sequence", &c.signature);
     let section = most_cited(suite.sequences.iter().flat_map(|c| c.sections.iter()))
         .unwrap_or_else(|| "MS-OXCNOTIF 3.1.5".into());
-    let doc = json!({
-        "kind": "sequence",
-        "cases": [{
-            "id": id,
-            "description": format!("found by oxcnotif fuzz: {why}"),
-            "sections": [section],
-            "requirements": [requirement],
-            "setup": setup_value(),
-            "steps": steps,
-        }],
+    let mut case = json!({
+        "id": id,
+        "description": format!("found by oxcnotif fuzz: {}", c.why),
+        "sections": [section],
+        "requirements": [c.requirement],
     });
+    if let Some(g) = c.grade {
+        case["grade"] = json!(g);
+    }
+    if best.profile != "spec" {
+        case["profile"] = json!(best.profile);
+    }
+    if best.layout == Layout::Legacy {
+        case["layout"] = json!("legacy");
+    }
+    case["setup"] = setup_value();
+    case["steps"] = Value::Array(steps);
+    let doc = json!({"kind": "sequence", "cases": [case]});
+    let note = if c.grade == Some("info") {
+        "\n# The spec leaves this server behaviour open (MS-OXCNOTIF_R407 binds the client), hence grade: info."
+    } else {
+        ""
+    };
     let yaml = format!(
-        "# A disagreement between the target and the reference, found by `oxcnotif fuzz --seed {}`\n# and minimized. Each expect is the reference's output; handles are named by order of\n# assignment. The requirement is the one the suite's sequence cases cite most: refine it.\n{}",
+        "# A disagreement between the target and the reference, found by `oxcnotif fuzz --seed {}`\n# and minimized. Each expect is the reference's output; handles are named by order of\n# assignment. The requirement is the one of the check that failed ({}).{note}\n{}",
         opts.seed,
+        c.signature,
         serde_yaml::to_string(&doc).unwrap_or_default()
     );
     Some(Disagreement {
         id,
-        kind: "server",
-        signature: signature("server", "sequence", &why),
-        summary: why,
+        kind: c.kind,
+        signature: c.signature.clone(),
+        requirement: c.requirement.clone(),
+        summary: c.why,
         case_yaml: yaml,
     })
 }
@@ -345,12 +608,18 @@ mod tests {
     #[test]
     fn the_reference_plays_every_generated_step() {
         let mut rng = Rng(11);
-        for _ in 0..20 {
-            let ops = gen_ops(&mut rng);
-            let out = play(&mut Reference::new(), &ops).unwrap();
-            assert_eq!(out.len(), ops.len());
-            assert!(sequence_differs(&mut Reference::new(), &mut Reference::new(), &ops).is_none());
+        let (mut profiles, mut legacy, mut failing) = (std::collections::BTreeSet::new(), 0, 0);
+        for _ in 0..200 {
+            let seq = gen_sequence(&mut rng, true);
+            let out = play(&mut Reference::new(), &seq).unwrap().outputs;
+            assert_eq!(out.len(), seq.ops.len());
+            assert!(sequence_differs(&mut Reference::new(), &mut Reference::new(), &seq, "X").is_none());
+            profiles.insert(seq.profile.clone());
+            legacy += (seq.layout == Layout::Legacy) as usize;
+            failing += out.iter().filter(|o| o["RopsList"][0]["ReturnValue"].as_u64().is_some_and(|v| v != 0)).count();
         }
+        assert_eq!(profiles.len(), crate::model::profile::all().len(), "every profile is used");
+        assert!(legacy > 0 && failing > 0, "legacy {legacy}, failing registrations {failing}");
     }
 
     #[test]

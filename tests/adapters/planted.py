@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A test adapter with two planted bugs, for `oxcnotif fuzz` to find.
+"""A test adapter with three planted bugs, for `oxcnotif fuzz` to find.
 
 It forwards every request to the reference adapter (`$OXCNOTIF_BIN adapter`)
 and passes its replies back, except:
@@ -8,6 +8,8 @@ and passes its replies back, except:
   WantWholeStore byte is neither 0 nor 1, it reports WantWholeStore 1 (a
   decoder that normalizes booleans, where the reference keeps the byte as
   sent);
+* findings: the decoder of register-notification-request never reports
+  MS-OXCNOTIF_R50 (a nonzero Reserved byte), though it reports the others;
 * server: ObjectCopied events are dropped, so a subscriber is never told of
   a copy.
 """
@@ -44,6 +46,9 @@ for line in sys.stdin:
             value = reply.get("ok", {}).get("value")
             if value is not None and value.get("WantWholeStore") not in (0, 1, None):
                 value["WantWholeStore"] = 1
-                out = json.dumps(reply)
+            findings = reply.get("ok", {}).get("findings")
+            if findings is not None:
+                reply["ok"]["findings"] = [f for f in findings if f.get("requirement") != "MS-OXCNOTIF_R50"]
+            out = json.dumps(reply)
     sys.stdout.write(out + "\n")
     sys.stdout.flush()
