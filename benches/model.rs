@@ -37,6 +37,7 @@ fn main() {
             .collect(),
         messages: Vec::new(),
         session_index: 0,
+        ..Setup::default()
     };
     let mut per_event = Vec::new();
     println!(

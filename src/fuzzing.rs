@@ -325,6 +325,7 @@ pub fn model(data: &[u8]) -> Result<(), String> {
             .collect(),
         messages: (1..=4).map(|i| SetupMessage { id: mid(i), folder: fid(i) }).collect(),
         session_index: 1,
+        ..Setup::default()
     };
     let mut server = Server::new(profile::spec(), Layout::Spec, &setup);
     let logon = server.logon_handle(0).ok_or("no logon handle")?;

@@ -268,6 +268,7 @@ impl StateMachineTest for ModelTest {
                 .collect(),
             messages: MESSAGES.iter().map(|(m, f)| SetupMessage { id: id(*m), folder: id(*f) }).collect(),
             session_index: 7,
+            ..Setup::default()
         };
         let server = Server::new(profile::spec(), Layout::Spec, &setup);
         let logon = server.logon_handle(0).expect("logon 0 is open");

@@ -17,11 +17,19 @@
 //!   the handle it was given);
 //! * a subscription still live at the end of the trace (MS-OXCNOTIF_R409);
 //! * a RopPending that ends the trace, never followed by a call
-//!   (MS-OXCNOTIF_R441, SHOULD).
+//!   (MS-OXCNOTIF_R441, SHOULD);
+//! * a client acting on a RopNotify it had to ignore (MS-OXCNOTIF_R448,
+//!   R450): the RopNotify names a handle the client did not hold when it
+//!   arrived (never returned to it, not declared as held, or already
+//!   released), and a later request of the client uses that handle as its
+//!   input (RopRegisterNotification's input object, RopRelease). Reported
+//!   at the request that uses it; a use of a released handle is also
+//!   MS-OXCROPS_R4494, and a release of a never-held one is reported as
+//!   R450 in place of R408.
 //!
-//! Rules that only the client's inside could show (ignoring a RopNotify
-//! for a handle it does not hold, MS-OXCNOTIF_R450) are out of reach of a
-//! trace and are not claimed.
+//! What a trace cannot show is not claimed: a client that updates its
+//! inside state from such a notification and sends nothing about it looks
+//! like one that ignored it.
 
 use crate::wire::rop_buffer::{RopInputBuffer, RopOutputBuffer, RopRequest, RopResponse, UNUSED_HANDLE};
 use crate::wire::{decode, Finding, Id8, Layout, Level, WireStructure};
@@ -122,6 +130,9 @@ pub fn check(trace: &[TraceStep], layout: Layout, preexisting: &[u32]) -> Result
     let mut pending_input: Option<(usize, RopInputBuffer, Vec<usize>)> = None;
     let mut deferred: Vec<u8> = Vec::new();
     let mut last_output_pending: Option<(usize, String, usize)> = None;
+    // Handles named by a RopNotify when the client did not hold them: the
+    // step of that RopNotify, and whether the client had released the handle.
+    let mut ignored: BTreeMap<u32, (usize, bool)> = BTreeMap::new();
     for (k, step) in trace.iter().enumerate() {
         match step {
             TraceStep::Input(bytes) => {
@@ -159,6 +170,32 @@ pub fn check(trace: &[TraceStep], layout: Layout, preexisting: &[u32]) -> Result
                     };
                     let path = format!("RopsList[{i}].{field}");
                     if let Some(&h) = table.get(index as usize) {
+                        let acted_on_ignored = match ignored.get(&h) {
+                            Some(&(at, was_released)) if !live.contains_key(&h) => {
+                                out.push(finding(
+                                    k,
+                                    "MS-OXCNOTIF_R450",
+                                    Level::Must,
+                                    path.clone(),
+                                    offset + 2,
+                                    if was_released {
+                                        format!(
+                                            "slot {index} holds 0x{h:08X}, which the client had released when the RopNotify \
+                                             of step {at} named it: it MUST ignore that notification, yet it treats the \
+                                             handle as live (MS-OXCNOTIF_R448)"
+                                        )
+                                    } else {
+                                        format!(
+                                            "slot {index} holds 0x{h:08X}, a handle the client only saw in the RopNotify of \
+                                             step {at}, which named no subscription or table it held: it MUST ignore that \
+                                             notification (MS-OXCNOTIF_R448)"
+                                        )
+                                    },
+                                ));
+                                true
+                            }
+                            _ => false,
+                        };
                         if released.contains(&h) && !live.contains_key(&h) {
                             out.push(finding(
                                 k,
@@ -189,7 +226,11 @@ pub fn check(trace: &[TraceStep], layout: Layout, preexisting: &[u32]) -> Result
                             RopRequest::Release(_) => {
                                 if live.remove(&h).is_some() {
                                     released.insert(h);
-                                } else if h != UNUSED_HANDLE && !released.contains(&h) && !known.contains(&h) {
+                                } else if h != UNUSED_HANDLE
+                                    && !released.contains(&h)
+                                    && !known.contains(&h)
+                                    && !acted_on_ignored
+                                {
                                     out.push(finding(
                                         k,
                                         "MS-OXCNOTIF_R408",
@@ -228,6 +269,7 @@ pub fn check(trace: &[TraceStep], layout: Layout, preexisting: &[u32]) -> Result
                         }
                         if let Some(&h) = d.value.server_object_handle_table.get(resp.output_handle_index as usize) {
                             released.remove(&h);
+                            ignored.remove(&h);
                             let offset = offsets.get(i).copied().unwrap_or(0);
                             live.insert(h, Live { step: ik, offset, field: format!("RopsList[{i}].RopId") });
                         }
@@ -245,6 +287,12 @@ pub fn check(trace: &[TraceStep], layout: Layout, preexisting: &[u32]) -> Result
                 for (i, r) in d.value.rops_list.iter().enumerate() {
                     if let RopResponse::Pending(_) = r {
                         last_output_pending = Some((k, format!("RopsList[{i}].RopId"), at));
+                    }
+                    if let RopResponse::Notify(n) = r {
+                        let h = n.notification_handle;
+                        if !live.contains_key(&h) && !known.contains(&h) {
+                            ignored.entry(h).or_insert((k, released.contains(&h)));
+                        }
                     }
                     at += response_len(r);
                 }

@@ -25,4 +25,4 @@ pub mod store;
 pub use event::{Event, EventType};
 pub use profile::Profile;
 pub use server::{CallError, Scope, Server};
-pub use setup::{Setup, SetupFolder, SetupMessage};
+pub use setup::{ClientMode, Setup, SetupFolder, SetupMessage};

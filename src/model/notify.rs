@@ -9,6 +9,7 @@
 
 use super::event::{Event, EventType};
 use super::profile::Profile;
+use super::setup::ClientMode;
 use super::store::Store;
 use crate::wire::notification_data::{flag, presence, tags_present, Field, MessageClass, NotificationData};
 use crate::wire::Id8;
@@ -41,8 +42,17 @@ impl Concerns {
 }
 
 /// Builds the NotificationData for `e` against the store as it was before
-/// the event, and what the event concerns.
+/// the event, and what the event concerns, for an online-mode client.
 pub fn build(e: &Event, store: &Store, profile: &Profile) -> (NotificationData, Concerns) {
+    build_for(e, store, profile, ClientMode::Online)
+}
+
+/// [`build`] for a client in `mode`. A cached-mode client gets NewMail with
+/// UnicodeFlag FALSE (MS-OXCNOTIF_R220) and so an 8-bit MessageClass
+/// (R219, R225), whatever the event asks for; a character 8-bit ASCII
+/// cannot carry becomes `?` (the reference's reading: the spec names no
+/// code page).
+pub fn build_for(e: &Event, store: &Store, profile: &Profile, mode: ClientMode) -> (NotificationData, Concerns) {
     let is_message = e.message.is_some();
     let moved = matches!(e.event_type, EventType::ObjectMoved | EventType::ObjectCopied);
     // The folder the event is seen in: a message's destination for moves.
@@ -125,8 +135,22 @@ pub fn build(e: &Event, store: &Store, profile: &Profile) -> (NotificationData, 
     d.unread_message_count = e.unread_message_count.filter(|_| p.has(Field::UnreadMessageCount));
     if p.has(Field::NewMail) {
         d.message_flags = Some(if profile.new_mail_message_flags { e.message_flags } else { 0 });
-        let (unicode, mc) = match MessageClass::from_text(&e.message_class, e.unicode) {
-            Ok(mc) => (e.unicode, mc),
+        let cached = mode == ClientMode::Cached;
+        let (unicode, mc) = match MessageClass::from_text(&e.message_class, e.unicode && !cached) {
+            Ok(mc) => (e.unicode && !cached, mc),
+            Err(_) if cached => {
+                let ascii: String = e
+                    .message_class
+                    .chars()
+                    .filter(|c| *c != '\0')
+                    .map(|c| if c.is_ascii() { c } else { '?' })
+                    .collect();
+                (
+                    false,
+                    MessageClass::from_text(&ascii, false)
+                        .unwrap_or(MessageClass { bytes: Vec::new(), terminated: true }),
+                )
+            }
             // Text that 8-bit cannot carry goes as UTF-16 (NUL already refused by the event reader).
             Err(_) => (
                 true,

@@ -16,8 +16,9 @@
 
 use super::errors::{EC_ACCESS_DENIED, EC_BUFFER_TOO_SMALL, EC_INVALID_OBJECT, EC_NULL_OBJECT, EC_RPC_FORMAT, SUCCESS};
 use super::event::{Event, EventType};
-use super::notify::{apply, build};
+use super::notify::{apply, build_for};
 use super::profile::Profile;
+use super::setup::ClientMode;
 pub use super::setup::Setup;
 use super::store::Store;
 use crate::wire::buffer_too_small::RopBufferTooSmallResponse;
@@ -159,6 +160,7 @@ pub struct Server {
     layout: Layout,
     store: Store,
     session_index: u16,
+    client_mode: ClientMode,
     /// Logon Map: LogonId → the logon object's handle and its Server Object Map.
     logons: HashMap<u8, (u32, HashMap<u32, Object>)>,
     /// Live handle → its logon (to tell ecAccessDenied from ecNullObject).
@@ -185,6 +187,7 @@ impl Server {
             layout,
             store: Store::default(),
             session_index: setup.session_index,
+            client_mode: setup.client_mode,
             logons: HashMap::new(),
             owner: HashMap::new(),
             released: HashSet::new(),
@@ -346,7 +349,7 @@ impl Server {
     /// whose types and scope match ([MS-OXCNOTIF] 3.1.7), then updates the
     /// store. Returns how many notifications were queued.
     pub fn event(&mut self, e: &Event) -> usize {
-        let (data, concerns) = build(e, &self.store, &self.profile);
+        let (data, concerns) = build_for(e, &self.store, &self.profile, self.client_mode);
         apply(e, &mut self.store);
         let n = self.events;
         self.events += 1;

@@ -5,7 +5,10 @@
 //! session_index?}` (see `spec-cases/README.md`): `logons` is a list of
 //! LogonIds (default `[0]`), `folders` a list of `{Id, Parent?, Search?}`,
 //! `messages` a list of `{Id, Folder}`; IDs are 8-byte hex strings in wire
-//! order.
+//! order. `client_mode` (`online`, the default, or `cached`) is the mode the
+//! client reported in ClientMode of its AUX_PERF_CLIENTINFO block
+//! ([MS-OXCRPC] 2.2.2.2.4); a cached-mode client gets NewMail with
+//! UnicodeFlag FALSE (MS-OXCNOTIF_R220).
 
 use crate::wire::value::{int_of, kind_of, Obj};
 use crate::wire::{EncodeError, Id8};
@@ -31,6 +34,28 @@ pub struct SetupMessage {
     pub folder: Id8,
 }
 
+/// How the client works, as it said in the ClientMode field of
+/// AUX_PERF_CLIENTINFO ([MS-OXCRPC] 2.2.2.2.4).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ClientMode {
+    /// Online (classic) mode, or the client did not say.
+    #[default]
+    Online,
+    /// Cached mode: NewMail carries UnicodeFlag FALSE (MS-OXCNOTIF_R220).
+    Cached,
+}
+
+impl ClientMode {
+    /// Reads `online` or `cached`.
+    pub fn from_name(s: &str) -> Option<ClientMode> {
+        match s {
+            "online" => Some(ClientMode::Online),
+            "cached" => Some(ClientMode::Cached),
+            _ => None,
+        }
+    }
+}
+
 /// The session's initial state.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Setup {
@@ -42,14 +67,29 @@ pub struct Setup {
     pub messages: Vec<SetupMessage>,
     /// The SessionIndex that RopPending carries.
     pub session_index: u16,
+    /// The client's mode (ClientMode, [MS-OXCRPC] 2.2.2.2.4).
+    pub client_mode: ClientMode,
 }
 
 impl Setup {
     /// Reads the external form. Errors name the field as a path
     /// (`folders[1].Search`).
     pub fn from_value(v: &Value) -> Result<Setup, EncodeError> {
-        let o = Obj::new(v, &["logons", "folders", "messages", "session_index"])?;
+        let o = Obj::new(v, &["logons", "folders", "messages", "session_index", "client_mode"])?;
         let mut s = Setup { session_index: o.opt_u16("session_index")?.unwrap_or(0), ..Setup::default() };
+        match o.get("client_mode") {
+            None => {}
+            Some(Value::String(m)) => {
+                s.client_mode = ClientMode::from_name(m)
+                    .ok_or_else(|| EncodeError::new("client_mode", format!("{m:?} is not online or cached")))?;
+            }
+            Some(other) => {
+                return Err(EncodeError::new(
+                    "client_mode",
+                    format!("expected online or cached, found {}", kind_of(other)),
+                ))
+            }
+        }
         match o.get("logons") {
             None => s.logons.push(0),
             Some(Value::Array(items)) => {
@@ -113,6 +153,14 @@ mod tests {
         let e = Setup::from_value(&json!({"folders": [{"Id": "0100000000000001", "Search": "yes"}]})).unwrap_err();
         assert_eq!(e.field, "folders[0].Search");
         assert!(e.message.contains("true or false"), "{}", e.message);
+    }
+
+    #[test]
+    fn client_mode_is_online_or_cached() {
+        assert_eq!(Setup::from_value(&json!({})).unwrap().client_mode, ClientMode::Online);
+        assert_eq!(Setup::from_value(&json!({"client_mode": "cached"})).unwrap().client_mode, ClientMode::Cached);
+        let e = Setup::from_value(&json!({"client_mode": "offline"})).unwrap_err();
+        assert_eq!(e.field, "client_mode");
     }
 
     #[test]
