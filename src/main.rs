@@ -66,7 +66,7 @@ enum Command {
     Decode {
         /// The structure to decode
         structure: StructureArg,
-        /// The bytes, as hex
+        /// The bytes, as hex; `-` reads them from standard input, a file name from that file
         hex: String,
         /// Output format
         #[arg(long, value_enum, default_value = "json")]
@@ -89,7 +89,7 @@ enum Command {
     Dissect {
         /// The structure to decode
         structure: StructureArg,
-        /// The bytes, as hex
+        /// The bytes, as hex; `-` reads them from standard input, a file name from that file
         hex: String,
         /// Reading of the RopRegisterNotification request
         #[arg(long, value_enum, default_value = "spec")]

@@ -220,3 +220,25 @@ fn options_are_checked_before_the_run() {
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn hex_comes_from_an_argument_standard_input_or_a_file() {
+    let bin = env!("CARGO_BIN_EXE_oxcnotif");
+    let mut p = Command::new(bin)
+        .args(["decode", "pending-response", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    p.stdin.take().unwrap().write_all(b"6e 0100\n").unwrap();
+    let o = p.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("\"SessionIndex\": 1"));
+    let f = std::env::temp_dir().join(format!("oxcnotif-hex-{}.hex", std::process::id()));
+    std::fs::write(&f, "6e    # RopId\n0g00  # SessionIndex\n").unwrap();
+    let o = Command::new(bin).args(["dissect", "pending-response"]).arg(&f).output().unwrap();
+    let _ = std::fs::remove_file(&f);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("line 2, column 2: 'g' is not a hex digit"));
+}

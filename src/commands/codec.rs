@@ -21,8 +21,22 @@ fn print_doc(c: &mut Console, doc: &Value, format: Format) {
     }
 }
 
-fn hex_arg(text: &str) -> Result<Vec<u8>, Failure> {
-    crate::hex::parse(text).map_err(|e| Failure::Usage(format!("HEX: {}", e.message)))
+/// The bytes of a HEX argument: `-` reads the hex from standard input, the
+/// name of an existing file reads it from that file (annotated hex with `#`
+/// comments, as in the case files), anything else is the hex itself. A
+/// mistake is reported with its line and column.
+fn hex_arg(arg: &str) -> Result<Vec<u8>, Failure> {
+    let path = std::path::Path::new(arg);
+    let (text, from) = if arg == "-" || path.is_file() {
+        (
+            super::read_input(Some(path)).map_err(Failure::Usage)?,
+            if arg == "-" { "standard input".to_string() } else { arg.to_string() },
+        )
+    } else {
+        (arg.to_string(), "HEX".to_string())
+    };
+    crate::hex::parse(&text)
+        .map_err(|e| Failure::Usage(format!("{from}: line {}, column {}: {}", e.line, e.column, e.message)))
 }
 
 /// `decode`: prints `{structure, layout, value, findings}`, or `{structure,
