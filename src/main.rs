@@ -128,6 +128,13 @@ enum Command {
     /// Run the spec cases against the built-in reference (default) or an implementation's adapter, and write a report
     #[command(after_help = RUN_HELP)]
     Run(RunArgs),
+    /// Compare two runs' results.json (or report directories): regressions, fixes, new and gone cases; exits 1 when a case fails now that did not
+    Compare {
+        /// The earlier run
+        old: PathBuf,
+        /// The later run
+        new: PathBuf,
+    },
     /// Serve the built-in reference over the adapter protocol on standard input and output (docs/adapter.md)
     Adapter,
     /// Differential fuzzing: run generated inputs through a target and the reference in lockstep; write each disagreement as a minimized YAML case
@@ -183,6 +190,7 @@ fn dispatch(c: &mut Console, command: Command) -> commands::Outcome {
         Command::Regress { target, artifact, dir, keep_passing } => {
             corpus::regress(c, &target, &artifact, &dir, keep_passing)
         }
+        Command::Compare { old, new } => commands::compare::run(c, &old, &new),
         Command::Run(args) => {
             let interrupted = on_ctrl_c(
                 "\ninterrupted: finishing the current case and writing an incomplete report (Ctrl-C again to quit now)",

@@ -242,3 +242,37 @@ fn hex_comes_from_an_argument_standard_input_or_a_file() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("line 2, column 2: 'g' is not a hex digit"));
 }
+
+#[test]
+fn compare_lists_what_regressed_since_an_earlier_run() {
+    let d = scratch("compare");
+    let o = oxcnotif(&d, &["run", "--out", "good", "--cases", "register-notification-request.scope.*"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let planted = [
+        "run",
+        "--out",
+        "bad",
+        "--cases",
+        "register-notification-request.scope.*",
+        "--target",
+        "python3 tests/adapters/planted.py",
+    ];
+    let o = oxcnotif(&d, &planted, None);
+    assert_eq!(o.status.code(), Some(1));
+    let o = oxcnotif(&d, &["compare", "good", "bad/results.json"], None);
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(text.contains("REGRESSED") && text.contains("PASS -> FAIL"), "{text}");
+    let o = oxcnotif(&d, &["compare", "bad", "good"], None);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("FIXED"));
+    // The same during a run.
+    let o = oxcnotif(
+        &d,
+        &["run", "--no-report", "--cases", "register-notification-request.scope.*", "--compare", "bad"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("0 regressed"));
+    let _ = std::fs::remove_dir_all(&d);
+}

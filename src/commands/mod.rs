@@ -7,6 +7,7 @@
 //! status, or a [`Failure`] that says why it could not run.
 
 pub mod codec;
+pub mod compare;
 pub mod corpus;
 pub mod fuzz;
 pub mod run;

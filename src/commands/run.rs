@@ -41,6 +41,9 @@ pub struct RunArgs {
     /// NON-STRICT (a SHOULD departed from) fails the run too
     #[cfg_attr(feature = "cli", arg(long))]
     pub strict: bool,
+    /// Compare with an earlier run (its results.json or report directory): list regressions, fixes and new cases; a case that fails now and did not makes the run exit 1
+    #[cfg_attr(feature = "cli", arg(long, value_name = "OLD"))]
+    pub compare: Option<PathBuf>,
     /// Fail the run unless the target implements these roles: decode, encode, server, monitor (comma-separated)
     #[cfg_attr(feature = "cli", arg(long, value_name = "ROLES", value_delimiter = ','))]
     pub require: Vec<String>,
@@ -232,8 +235,19 @@ pub fn run(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>) -> Outcom
         }
         c.say(format!("report: {}", out.display()));
     }
-    let bad =
-        result.rows.iter().any(|r| r.outcome.verdict.is_bad() || (a.strict && r.outcome.verdict == Verdict::NonStrict));
+    let mut regressed = false;
+    if let Some(old) = &a.compare {
+        let now: serde_json::Value =
+            serde_json::from_str(&crate::report::results_json(&info, &result)).unwrap_or_default();
+        let cmp = super::compare::compare(&super::compare::read_results(old)?, &now).map_err(Failure::config)?;
+        c.say_raw(super::compare::render(&cmp, &old.display().to_string()));
+        regressed = cmp.newly_bad();
+    }
+    let bad = regressed
+        || result
+            .rows
+            .iter()
+            .any(|r| r.outcome.verdict.is_bad() || (a.strict && r.outcome.verdict == Verdict::NonStrict));
     if !missing.is_empty() {
         c.warn(format!("error: --require: {target_name} does not implement {}", missing.join("; ")));
         return Ok(1);
