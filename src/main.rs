@@ -214,7 +214,15 @@ fn dispatch(c: &mut Console, command: Command) -> commands::Outcome {
 }
 
 fn main() -> ExitCode {
-    let command = Cli::parse().command;
+    use clap::{CommandFactory, FromArgMatches};
+    // The version names the revision of the suite compiled in.
+    let version = format!("{} (built-in suite {})", env!("CARGO_PKG_VERSION"), oxcnotif::cases::builtin_revision());
+    let version: &'static str = Box::leak(version.into_boxed_str());
+    let matches = Cli::command().version(version).get_matches();
+    let command = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli.command,
+        Err(e) => e.exit(),
+    };
     let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
     let mut console = Console { out: &mut out, err: &mut err };
     match dispatch(&mut console, command) {

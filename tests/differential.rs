@@ -128,7 +128,11 @@ fn a_server_only_adapter_gets_failing_registrations_and_new_mail_classes() {
     assert!(cites(&cases, "fuzz.sequence.", "MS-OXCROPS_R457301").is_some(), "released input handle: {stdout}");
     assert!(cites(&cases, "fuzz.sequence.", "MS-OXCNOTIF_R223").is_some(), "NewMail MessageClass: {stdout}");
     let text = rerun(&out, "fuzz_server.py", cases.len());
-    assert!(text.contains(&format!("{n} cases: {n} FAIL", n = cases.len())), "{text}");
+    // Every reproducer fails against the buggy adapter: FAIL, or NON-STRICT
+    // where a knock-on effect breaks only a SHOULD (a shorter notification
+    // that now fits, so no RopPending: MS-OXCNOTIF_R349).
+    let summary = text.lines().find(|l| l.contains(" cases: ")).unwrap_or("");
+    assert!(summary.contains("FAIL") && !summary.contains("PASS") && !summary.contains("ERROR"), "{text}");
     std::fs::remove_dir_all(&out).ok();
 }
 

@@ -276,3 +276,20 @@ fn compare_lists_what_regressed_since_an_earlier_run() {
     assert!(String::from_utf8_lossy(&o.stdout).contains("0 regressed"));
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn the_installed_binary_runs_anywhere_with_its_built_in_suite() {
+    let d = std::env::temp_dir().join(format!("oxcnotif-first-hour-anywhere-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    let o = oxcnotif(&d, &["run", "--no-report"], None);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(o.status.code(), Some(0), "{out}{}", String::from_utf8_lossy(&o.stderr));
+    let suite = oxcnotif::cases::load_suite(&root().join("spec-cases")).unwrap();
+    let n = suite.wire.len() + suite.sequences.len() + suite.traces.len() + suite.regressions.len();
+    assert!(out.contains(&format!("{n} cases: {n} PASS")), "{out}");
+    assert_eq!(entries(&d), Vec::<String>::new(), "the run wrote into the empty directory");
+    let v = Command::new(env!("CARGO_BIN_EXE_oxcnotif")).arg("--version").output().unwrap();
+    assert!(String::from_utf8_lossy(&v.stdout).contains("built-in suite"));
+    let _ = std::fs::remove_dir_all(&d);
+}

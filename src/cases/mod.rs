@@ -387,6 +387,70 @@ impl Suite {
 
 /// Loads every case file under `dir`.
 pub fn load_suite(dir: &Path) -> Result<Suite, LoadError> {
+    let mut files = Vec::new();
+    for f in case_files(dir)? {
+        let text = std::fs::read_to_string(&f).map_err(|e| LoadError {
+            file: f.clone(),
+            line: None,
+            field: String::new(),
+            message: e.to_string(),
+        })?;
+        files.push((f, text));
+    }
+    load_texts(&files)
+}
+
+/// The suite compiled into this build (`spec-cases/` as it was then), with
+/// its files named `spec-cases/…`: what runs when there is no `spec-cases/`
+/// directory here (an installed binary run anywhere).
+pub fn builtin_files() -> Vec<(PathBuf, String)> {
+    static DIR: include_dir::Dir<'static> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/spec-cases");
+    let mut out = Vec::new();
+    let mut stack = vec![&DIR];
+    while let Some(d) = stack.pop() {
+        for e in d.entries() {
+            match e {
+                include_dir::DirEntry::Dir(sub) => stack.push(sub),
+                include_dir::DirEntry::File(f) => {
+                    let p = f.path();
+                    if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+                        if let Some(text) = f.contents_utf8() {
+                            out.push((Path::new("spec-cases").join(p), text.to_string()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A short fingerprint of the built-in suite (its files' names and bytes),
+/// for `oxcnotif --version`.
+pub fn builtin_revision() -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let files = builtin_files();
+    for (p, t) in &files {
+        for b in p.to_string_lossy().bytes().chain([0]).chain(t.bytes()) {
+            h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{:012x} ({} files)", h & 0xffff_ffff_ffff, files.len())
+}
+
+/// Loads `dir`, or the built-in suite when `dir` is the default
+/// `spec-cases` and no such directory is here.
+pub fn load_suite_or_builtin(dir: &Path) -> Result<Suite, LoadError> {
+    if dir == Path::new("spec-cases") && !dir.is_dir() {
+        load_texts(&builtin_files())
+    } else {
+        load_suite(dir)
+    }
+}
+
+/// Loads a suite from case files already read: `(path, text)`, in order.
+pub fn load_texts(files: &[(PathBuf, String)]) -> Result<Suite, LoadError> {
     let mut suite = Suite::default();
     let mut seen: BTreeMap<String, (PathBuf, usize)> = BTreeMap::new();
     let mut check = |id: &str, file: &Path, line: usize, text: &str| -> Result<(), LoadError> {
@@ -404,35 +468,30 @@ pub fn load_suite(dir: &Path) -> Result<Suite, LoadError> {
         seen.insert(id.to_string(), (file.into(), line));
         Ok(())
     };
-    for f in case_files(dir)? {
-        let text = std::fs::read_to_string(&f).map_err(|e| LoadError {
-            file: f.clone(),
-            line: None,
-            field: String::new(),
-            message: e.to_string(),
-        })?;
-        match file_kind(&f, &text)?.as_str() {
+    for (f, text) in files {
+        let (f, text) = (f.as_path(), text.as_str());
+        match file_kind(f, text)?.as_str() {
             "sequence" => {
-                for c in sequence::parse_file(&f, &text)? {
-                    check(&c.id, &c.file, c.line, &text)?;
+                for c in sequence::parse_file(f, text)? {
+                    check(&c.id, &c.file, c.line, text)?;
                     suite.sequences.push(c);
                 }
             }
             "trace" => {
-                for c in trace::parse_file(&f, &text)? {
-                    check(&c.id, &c.file, c.line, &text)?;
+                for c in trace::parse_file(f, text)? {
+                    check(&c.id, &c.file, c.line, text)?;
                     suite.traces.push(c);
                 }
             }
             "regression" => {
-                for c in regression::parse_file(&f, &text)? {
-                    check(&c.id, &c.file, c.line, &text)?;
+                for c in regression::parse_file(f, text)? {
+                    check(&c.id, &c.file, c.line, text)?;
                     suite.regressions.push(c);
                 }
             }
             _ => {
-                for c in parse_file(&f, &text)? {
-                    check(&c.id, &c.file, c.line, &text)?;
+                for c in parse_file(f, text)? {
+                    check(&c.id, &c.file, c.line, text)?;
                     suite.wire.push(c);
                 }
             }

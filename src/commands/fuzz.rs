@@ -40,7 +40,7 @@ pub fn fuzz(c: &mut Console, a: &FuzzArgs, interrupted: Arc<AtomicBool>) -> Outc
     let duration =
         crate::differential::parse_duration(&a.duration).map_err(|e| Failure::Usage(format!("--duration: {e}")))?;
     let timeout = a.common.check()?;
-    let suite = crate::cases::load_suite(&a.common.suite).map_err(|e| Failure::config(e.to_string()))?;
+    let suite = crate::cases::load_suite_or_builtin(&a.common.suite).map_err(|e| Failure::config(e.to_string()))?;
     let log = std::env::temp_dir().join(format!("oxcnotif-fuzz-{}.log", std::process::id()));
     let opts = process::Options {
         timeout,

@@ -69,7 +69,7 @@ fn probe_writable(dir: &std::path::Path) -> std::io::Result<()> {
 /// caller's Ctrl-C handler: the current case finishes and the report says
 /// the run is incomplete.
 pub fn run(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>) -> Outcome {
-    let suite = crate::cases::load_suite(&a.common.suite).map_err(|e| Failure::config(e.to_string()))?;
+    let suite = crate::cases::load_suite_or_builtin(&a.common.suite).map_err(|e| Failure::config(e.to_string()))?;
     let ids: BTreeSet<&str> = suite
         .wire
         .iter()
