@@ -1,0 +1,102 @@
+//! The harness's own account of a session's handles, from the traffic
+//! alone: live objects, subscriptions given out, and the rules on them.
+
+use super::*;
+
+/// The harness's own account of the session's handles, from the traffic
+/// alone ([MS-OXCROPS] 3.2.5.1–3.2.5.3): which objects are live, and which
+/// subscription handles the server ever gave out.
+#[derive(Debug, Default)]
+pub(super) struct Handles {
+    /// Live handle → (its LogonId, whether it is the logon object).
+    pub(super) live: BTreeMap<u32, (u8, bool)>,
+    /// Every subscription handle returned in this session.
+    pub(super) given: BTreeSet<u32>,
+}
+
+impl Handles {
+    pub(super) fn logon(&mut self, logon_id: u8, h: u32) {
+        self.live.insert(h, (logon_id, true));
+    }
+
+    pub(super) fn release(&mut self, logon_id: u8, h: u32) {
+        match self.live.get(&h).copied() {
+            Some((l, true)) if l == logon_id => self.live.retain(|_, (ll, _)| *ll != l),
+            Some((l, false)) if l == logon_id => {
+                self.live.remove(&h);
+            }
+            _ => {}
+        }
+    }
+
+    /// Follows one call: registrations that succeeded make objects,
+    /// releases end them; problems with the handles the output gives out.
+    pub(super) fn observe(&mut self, input: &RopInputBuffer, output: &RopOutputBuffer) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        let mut table = input.server_object_handle_table.clone();
+        let mut responses =
+            output.rops_list.iter().filter(|r| !matches!(r, RopResponse::Notify(_) | RopResponse::Pending(_)));
+        for (i, rop) in input.rops_list.iter().enumerate() {
+            match rop {
+                RopRequest::Release(r) => {
+                    if let Some(&h) = table.get(r.input_handle_index as usize) {
+                        self.release(r.logon_id, h);
+                    }
+                }
+                RopRequest::RegisterNotification(r) => {
+                    let Some(RopResponse::RegisterNotification(x)) = responses.next() else { break };
+                    if x.return_value != 0 {
+                        continue;
+                    }
+                    let slot = x.output_handle_index as usize;
+                    let h = output.server_object_handle_table.get(slot).copied().unwrap_or(UNUSED_HANDLE);
+                    if h == UNUSED_HANDLE {
+                        problems.push(Problem::at(
+                            Grade::Must,
+                            &format!("RopsList[{i}].ReturnValue"),
+                            format!(
+                                "the registration reports success, but slot {slot} of the output's handle table holds no handle: \
+                                 nothing was created (MS-OXCNOTIF_R34, MS-OXCNOTIF_R35, MS-OXCROPS_R4558)"
+                            ),
+                        ));
+                        continue;
+                    }
+                    if let Some((l, logon)) = self.live.get(&h) {
+                        problems.push(Problem::at(
+                            Grade::Must,
+                            &format!("ServerObjectHandleTable[{slot}]"),
+                            format!(
+                                "the registration's handle 0x{h:08X} is already live in this session ({} of LogonId {l}); \
+                                 a new object gets an unused handle (MS-OXCROPS_R4556)",
+                                if *logon { "the logon" } else { "a subscription" }
+                            ),
+                        ));
+                    } else {
+                        self.live.insert(h, (r.logon_id, false));
+                    }
+                    self.given.insert(h);
+                    if table.len() <= slot {
+                        table.resize(slot + 1, UNUSED_HANDLE);
+                    }
+                    table[slot] = h;
+                }
+            }
+        }
+        for (i, r) in output.rops_list.iter().enumerate() {
+            if let RopResponse::Notify(n) = r {
+                if n.notification_handle != UNUSED_HANDLE && !self.given.contains(&n.notification_handle) {
+                    problems.push(Problem::at(
+                        Grade::Must,
+                        &format!("RopsList[{i}].NotificationHandle"),
+                        format!(
+                            "0x{:08X} is no subscription this session created; NotificationHandle names the \
+                             notification's target object (MS-OXCNOTIF_R95, MS-OXCNOTIF_R96)",
+                            n.notification_handle
+                        ),
+                    ));
+                }
+            }
+        }
+        problems
+    }
+}
