@@ -1,5 +1,7 @@
 //! What `oxcnotif run` prints: each case that did not pass with its
-//! problems and a rerun command, counts by kind and group, and the totals.
+//! problems and a rerun command (ERROR, FAIL, XPASS, NON-STRICT, in that
+//! order), the UNIMPLEMENTED cases one line per reason, counts by kind and
+//! group, and the totals.
 
 use super::RunInfo;
 use crate::cases::run::{RunResult, Verdict};
@@ -15,7 +17,9 @@ pub fn summary(info: &RunInfo, result: &RunResult) -> String {
             let _ = writeln!(s, "target: {} ({cmd})", info.target);
         }
     }
-    for r in &result.rows {
+    // The cases that need a look, most urgent first (run order within a
+    // verdict); INFO and XFAIL are only counted, as before.
+    for r in super::listed(&result.rows) {
         if r.outcome.verdict.is_bad() || matches!(r.outcome.verdict, Verdict::NonStrict) {
             let _ = writeln!(s, "{} {} ({}:{})", r.outcome.verdict.name(), r.id, r.file.display(), r.line);
             for p in r.outcome.problem_text().lines().take(12) {
@@ -23,6 +27,17 @@ pub fn summary(info: &RunInfo, result: &RunResult) -> String {
             }
             let _ = writeln!(s, "     rerun: {}", info.rerun(&r.id));
         }
+    }
+    // What the target does not implement: one line per reason.
+    for (why, cases) in super::unimplemented_by_reason(&result.rows) {
+        let n = cases.len();
+        let _ = writeln!(
+            s,
+            "UNIMPLEMENTED {n} case{}: {} (e.g. {})",
+            if n == 1 { "" } else { "s" },
+            why.replace('\n', "; "),
+            cases[0].id
+        );
     }
     let mut by: BTreeMap<(&str, &str), BTreeMap<Verdict, usize>> = BTreeMap::new();
     for r in &result.rows {

@@ -2,6 +2,16 @@
 //! systems. FAIL and XPASS are failures, ERROR is an error,
 //! UNIMPLEMENTED and EXCLUDED are skipped; NON-STRICT, INFO and XFAIL pass
 //! with their note in `system-out`.
+//!
+//! A failure's or error's `message` attribute is one line: how many
+//! problems the case has and the first of them; the element's text holds
+//! every problem, one a line. An interrupted run says so in each
+//! testsuite, in the two places the Ant/Surefire JUnit schema has for it:
+//! a `<properties>` entry `oxcnotif.incomplete=true` (first child) and a
+//! `<system-err>` line (last child), besides a comment after the last
+//! testsuite, and ` (INCOMPLETE)` after the testsuites name. No
+//! attribute is added, so schema-validating readers still accept the
+//! file.
 
 use super::RunInfo;
 use crate::cases::run::{RunResult, Verdict};
@@ -28,11 +38,28 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// The one-line `message` of a failure or error: the number of problems
+/// and the first.
+pub fn message(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    match lines.as_slice() {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [first, ..] => format!("{} problems; the first: {first}", lines.len()),
+    }
+}
+
+const INCOMPLETE: &str = "INCOMPLETE: the run was interrupted; the cases after the last one listed did not run";
+
 /// Renders the JUnit XML.
 pub fn render(info: &RunInfo, result: &RunResult) -> String {
     let mut groups: BTreeMap<&str, Vec<&crate::cases::run::Row>> = BTreeMap::new();
     for r in &result.rows {
         groups.entry(&r.group).or_default().push(r);
+    }
+    if result.incomplete && groups.is_empty() {
+        // Interrupted before any case: an empty testsuite still carries the marker.
+        groups.insert("oxcnotif", Vec::new());
     }
     let count =
         |rows: &[&crate::cases::run::Row], f: fn(Verdict) -> bool| rows.iter().filter(|r| f(r.outcome.verdict)).count();
@@ -44,8 +71,9 @@ pub fn render(info: &RunInfo, result: &RunResult) -> String {
     let _ = writeln!(s, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
     let _ = writeln!(
         s,
-        r#"<testsuites name="oxcnotif: {}" tests="{}" failures="{}" errors="{}" skipped="{}">"#,
+        r#"<testsuites name="oxcnotif: {}{}" tests="{}" failures="{}" errors="{}" skipped="{}">"#,
         escape(&info.target),
+        if result.incomplete { " (INCOMPLETE)" } else { "" },
         all.len(),
         count(&all, is_failure),
         count(&all, is_error),
@@ -61,6 +89,14 @@ pub fn render(info: &RunInfo, result: &RunResult) -> String {
             count(rows, is_error),
             count(rows, is_skipped)
         );
+        if result.incomplete {
+            let _ = writeln!(
+                s,
+                r#"    <properties>
+      <property name="oxcnotif.incomplete" value="true"/>
+    </properties>"#
+            );
+        }
         for r in rows {
             let v = r.outcome.verdict;
             let _ = write!(
@@ -84,14 +120,14 @@ pub fn render(info: &RunInfo, result: &RunResult) -> String {
                     s,
                     ">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>",
                     v.name(),
-                    escape(text.lines().next().unwrap_or("")),
+                    escape(&message(&text)),
                     escape(&body)
                 );
             } else if is_error(v) {
                 let _ = writeln!(
                     s,
                     ">\n      <error type=\"ERROR\" message=\"{}\">{}</error>\n    </testcase>",
-                    escape(text.lines().next().unwrap_or("")),
+                    escape(&message(&text)),
                     escape(&body)
                 );
             } else if is_skipped(v) {
@@ -103,10 +139,13 @@ pub fn render(info: &RunInfo, result: &RunResult) -> String {
                 let _ = writeln!(s, "/>");
             }
         }
+        if result.incomplete {
+            let _ = writeln!(s, "    <system-err>{INCOMPLETE}</system-err>");
+        }
         let _ = writeln!(s, "  </testsuite>");
     }
     if result.incomplete {
-        let _ = writeln!(s, "  <!-- INCOMPLETE: the run was interrupted -->");
+        let _ = writeln!(s, "  <!-- {INCOMPLETE} -->");
     }
     let _ = writeln!(s, "</testsuites>");
     s

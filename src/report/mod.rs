@@ -84,7 +84,70 @@ pub fn write_all(dir: &Path, info: &RunInfo, result: &RunResult, reqs: &requirem
     Ok(())
 }
 
-/// The Markdown summary.
+/// How urgent a verdict is, 0 the most: where it goes in every list of
+/// cases (page, `summary.md`, console). A broken adapter (ERROR) first,
+/// then the spec violations (FAIL) and the expected failures that now pass
+/// (XPASS), then the softer findings, then what was not run.
+pub fn urgency(v: Verdict) -> u8 {
+    match v {
+        Verdict::Error => 0,
+        Verdict::Fail => 1,
+        Verdict::XPass => 2,
+        Verdict::NonStrict => 3,
+        Verdict::Info => 4,
+        Verdict::XFail => 5,
+        Verdict::Unimplemented => 6,
+        Verdict::Excluded => 7,
+        Verdict::Pass => 8,
+    }
+}
+
+/// The verdicts listed case by case, most urgent first: every verdict but
+/// PASS, EXCLUDED and UNIMPLEMENTED (which is listed by reason instead).
+pub const LISTED: [Verdict; 6] =
+    [Verdict::Error, Verdict::Fail, Verdict::XPass, Verdict::NonStrict, Verdict::Info, Verdict::XFail];
+
+/// The cases listed one by one, most urgent first, in run order within a
+/// verdict.
+pub fn listed(rows: &[Row]) -> Vec<&Row> {
+    let mut out: Vec<&Row> = rows.iter().filter(|r| LISTED.contains(&r.outcome.verdict)).collect();
+    // A stable sort keeps run order within a verdict.
+    out.sort_by_key(|r| urgency(r.outcome.verdict));
+    out
+}
+
+/// Why a case was not run: its note, else its problems.
+pub fn reason(row: &Row) -> String {
+    match &row.outcome.note {
+        Some(n) => n.clone(),
+        None => row.outcome.problem_text(),
+    }
+}
+
+/// The UNIMPLEMENTED cases grouped by reason (one group per missing
+/// capability), the largest group first, then by reason; cases in run
+/// order.
+pub fn unimplemented_by_reason(rows: &[Row]) -> Vec<(String, Vec<&Row>)> {
+    let mut m: BTreeMap<String, Vec<&Row>> = BTreeMap::new();
+    for r in rows.iter().filter(|r| r.outcome.verdict == Verdict::Unimplemented) {
+        m.entry(reason(r)).or_default().push(r);
+    }
+    let mut out: Vec<(String, Vec<&Row>)> = m.into_iter().collect();
+    out.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
+    out
+}
+
+fn plural(n: usize, one: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {one}s")
+    }
+}
+
+/// The Markdown summary: the counts, then what did not pass (most urgent
+/// first), then what was not implemented (one line per reason), then the
+/// tables by group and requirement. Passing cases are only counted.
 pub fn summary_md(info: &RunInfo, result: &RunResult) -> String {
     let rows = &result.rows;
     let mut s = String::new();
@@ -104,10 +167,49 @@ pub fn summary_md(info: &RunInfo, result: &RunResult) -> String {
         let _ = writeln!(s, "The target was restarted {} times.\n", info.restarts);
     }
     let _ = writeln!(s, "| verdict | cases |\n|---|---|");
-    for (v, n) in &c {
-        let _ = writeln!(s, "| {} | {} |", v.name(), n);
+    let mut order = Verdict::ALL;
+    order.sort_by_key(|v| urgency(*v));
+    for v in order {
+        let _ = writeln!(s, "| {} | {} |", v.name(), c.get(&v).copied().unwrap_or(0));
     }
     let _ = writeln!(s, "| total | {} |\n", rows.len());
+    let listed = listed(rows);
+    if !listed.is_empty() {
+        let _ = writeln!(s, "## Cases that did not pass\n");
+        let _ = writeln!(s, "Most urgent first: ERROR, FAIL, XPASS, NON-STRICT, INFO, XFAIL.\n");
+        for case in listed {
+            let _ = writeln!(
+                s,
+                "### {} {}\n\n{} ({}:{})\n",
+                case.outcome.verdict.name(),
+                case.id,
+                case.description,
+                case.file.display(),
+                case.line
+            );
+            if !case.requirements.is_empty() {
+                let _ = writeln!(s, "Requirements: {}\n", case.requirements.join(", "));
+            }
+            for line in case.outcome.problem_text().lines() {
+                let _ = writeln!(s, "    {line}");
+            }
+            let _ = writeln!(s, "\nRerun: `{}`\n", info.rerun(&case.id));
+        }
+    }
+    let missing = unimplemented_by_reason(rows);
+    if !missing.is_empty() {
+        let _ = writeln!(s, "## Not implemented\n");
+        let _ = writeln!(
+            s,
+            "{} UNIMPLEMENTED, one line per reason (results.json lists each case).\n",
+            plural(c.get(&Verdict::Unimplemented).copied().unwrap_or(0), "case")
+        );
+        for (why, cases) in &missing {
+            let one_line = why.replace('\n', "; ");
+            let _ = writeln!(s, "- {}: {} (first: `{}`)", plural(cases.len(), "case"), one_line, cases[0].id);
+        }
+        let _ = writeln!(s);
+    }
     let mut by_group: BTreeMap<&str, BTreeMap<Verdict, usize>> = BTreeMap::new();
     for r in rows {
         *by_group.entry(&r.group).or_default().entry(r.outcome.verdict).or_insert(0) += 1;
@@ -136,32 +238,9 @@ pub fn summary_md(info: &RunInfo, result: &RunResult) -> String {
     }
     let _ = writeln!(
         s,
-        "\n## Requirements\n\n{} requirement IDs are cited by at least one case run; see `requirements.md`.\n",
+        "\n## Requirements\n\n{} requirement IDs are cited by at least one case run; see `requirements.md`.",
         reqs.len()
     );
-    let notable: Vec<&Row> =
-        rows.iter().filter(|r| !matches!(r.outcome.verdict, Verdict::Pass | Verdict::Excluded)).collect();
-    if !notable.is_empty() {
-        let _ = writeln!(s, "## Cases that did not pass\n");
-        for case in notable {
-            let _ = writeln!(
-                s,
-                "### {} {}\n\n{} ({}:{})\n",
-                case.outcome.verdict.name(),
-                case.id,
-                case.description,
-                case.file.display(),
-                case.line
-            );
-            if !case.requirements.is_empty() {
-                let _ = writeln!(s, "Requirements: {}\n", case.requirements.join(", "));
-            }
-            for line in case.outcome.problem_text().lines() {
-                let _ = writeln!(s, "    {line}");
-            }
-            let _ = writeln!(s, "\nRerun: `{}`\n", info.rerun(&case.id));
-        }
-    }
     s
 }
 

@@ -1,9 +1,10 @@
-//! What went wrong in one case? The list of case blocks, most urgent
-//! first, and each block: its metadata, problems, note, rerun command, raw
+//! What went wrong in one case? The lists of case blocks (what did not
+//! pass by verdict, most urgent first; the UNIMPLEMENTED ones by reason;
+//! the passing and excluded ones), and each block: its metadata, problems, note, rerun command, raw
 //! reply, evidence, expected and actual values and adapter exchanges.
 
 use super::evidence::{other_evidence, sequence_evidence, trace_evidence, wire_evidence};
-use super::{compact, escape, grade_name, rank};
+use super::{compact, escape, grade_name};
 use crate::cases::run::{Problem, Row, Verdict};
 use crate::report::RunInfo;
 use serde_json::Value;
@@ -13,43 +14,110 @@ use std::fmt::Write as _;
 /// every case that passed, start collapsed.
 const OPEN_LIMIT: usize = 30;
 
-pub(super) fn cases(h: &mut String, info: &RunInfo, rows: &[Row]) {
-    let mut order: Vec<&Row> = rows.iter().collect();
-    // A stable sort keeps run order within a verdict.
-    order.sort_by_key(|r| rank(r.outcome.verdict));
-    let not_passed = order.iter().filter(|r| r.outcome.verdict != Verdict::Pass).count();
-    let _ = write!(
+fn count_of(rows: &[Row], v: Verdict) -> usize {
+    rows.iter().filter(|r| r.outcome.verdict == v).count()
+}
+
+/// The heading of one verdict's list: the target of the verdict's count
+/// link in the header, hidden with its cases by the verdict filter.
+fn verdict_heading(h: &mut String, tag: &str, v: Verdict, n: usize) {
+    let _ = writeln!(
         h,
-        "<section id=\"cases\">\n<h2>Cases<button type=\"button\" onclick=\"setAll(true)\">expand all</button>\
-         <button type=\"button\" onclick=\"setAll(false)\">collapse all</button></h2>\n<p class=\"muted\">"
+        "<{tag} id=\"v-{0}\" class=\"vh v-{0}\"><span class=\"badge\">{0}</span> {1} case{2}</{tag}>",
+        v.name(),
+        n,
+        if n == 1 { "" } else { "s" }
     );
-    if not_passed == 0 {
-        let _ = write!(h, "All {} cases passed.", order.len());
-    } else {
-        let _ = write!(
-            h,
-            "{} of {} cases did not pass; they come first, the most urgent verdicts first.",
-            not_passed,
-            order.len()
-        );
-    }
+}
+
+/// What did not pass, the first thing on the page: one list per verdict,
+/// ERROR, FAIL, XPASS, NON-STRICT, INFO, XFAIL in that order, run order
+/// within a verdict; the first cases open.
+pub(super) fn not_passed(h: &mut String, info: &RunInfo, rows: &[Row]) {
+    let listed = crate::report::listed(rows);
     h.push_str(
-        " Each case shows its evidence: the bytes dissected with their spec field names, the fields a problem is \
-         about marked.</p>\n",
+        "<section id=\"not-passed\">\n<h2>What did not pass<button type=\"button\" onclick=\"setAll(true)\">\
+         expand all</button><button type=\"button\" onclick=\"setAll(false)\">collapse all</button></h2>\n",
     );
-    if not_passed > 0 {
-        h.push_str("<h3 id=\"not-passed\">Cases that did not pass</h3>\n");
+    if listed.is_empty() {
+        let unimpl = count_of(rows, Verdict::Unimplemented);
+        if unimpl == 0 {
+            let _ = writeln!(h, "<p id=\"all-passed\">Nothing: all {} cases run passed.</p>", rows.len());
+        } else {
+            let _ = writeln!(
+                h,
+                "<p>No case failed; {unimpl} were not run because the target does not implement what they need \
+                 (<a href=\"#v-UNIMPLEMENTED\">below</a>).</p>"
+            );
+        }
     }
     let mut opened = 0;
-    for (i, r) in order.iter().enumerate() {
-        if i == not_passed && i < order.len() {
-            h.push_str("<h3 id=\"passed\">Cases that passed</h3>\n");
+    let mut current = None;
+    for r in listed {
+        let v = r.outcome.verdict;
+        if current != Some(v) {
+            verdict_heading(h, "h3", v, count_of(rows, v));
+            current = Some(v);
         }
-        let open = needs_attention(r.outcome.verdict) && opened < OPEN_LIMIT;
+        let open = needs_attention(v) && opened < OPEN_LIMIT;
         if open {
             opened += 1;
         }
         case(h, info, r, open);
+    }
+    h.push_str("</section>\n");
+}
+
+/// The UNIMPLEMENTED cases, one collapsed line per reason (the missing
+/// capability) with its count; each opens to that reason's case blocks.
+pub(super) fn unimplemented(h: &mut String, info: &RunInfo, rows: &[Row]) {
+    let groups = crate::report::unimplemented_by_reason(rows);
+    if groups.is_empty() {
+        return;
+    }
+    h.push_str("<section id=\"unimplemented\">\n");
+    verdict_heading(h, "h2", Verdict::Unimplemented, count_of(rows, Verdict::Unimplemented));
+    let _ = writeln!(
+        h,
+        "<p class=\"muted\">Not run: the target does not offer what these cases need. One line per reason \
+         ({}); open one for its cases.</p>\n<ul class=\"ug\">",
+        groups.len()
+    );
+    for (why, cases) in &groups {
+        let n = cases.len();
+        let _ = writeln!(
+            h,
+            "<li><details class=\"ug\"><summary><span class=\"why\">{}</span>: <b>{n} case{}</b></summary>",
+            escape(why),
+            if n == 1 { "" } else { "s" }
+        );
+        for r in cases {
+            case(h, info, r, false);
+        }
+        h.push_str("</details></li>\n");
+    }
+    h.push_str("</ul>\n</section>\n");
+}
+
+/// The cases that passed, then the excluded ones, collapsed, in run order.
+pub(super) fn the_rest(h: &mut String, info: &RunInfo, rows: &[Row]) {
+    let passed = count_of(rows, Verdict::Pass);
+    let excluded = count_of(rows, Verdict::Excluded);
+    let _ = writeln!(
+        h,
+        "<section id=\"cases\">\n<h2>Cases that passed</h2>\n<p class=\"muted\">{passed} of {} cases passed. \
+         Each case shows its evidence: the bytes dissected with their spec field names.</p>",
+        rows.len()
+    );
+    for v in [Verdict::Pass, Verdict::Excluded] {
+        let n = if v == Verdict::Pass { passed } else { excluded };
+        if n == 0 {
+            continue;
+        }
+        verdict_heading(h, "h3", v, n);
+        for r in rows.iter().filter(|r| r.outcome.verdict == v) {
+            case(h, info, r, false);
+        }
     }
     h.push_str("</section>\n");
 }

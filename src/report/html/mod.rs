@@ -5,23 +5,30 @@
 //! The page has, in order: the run's header with the verdict counts (each
 //! count in an element with a stable id, `count-PASS` … `count-ERROR` and
 //! `count-total`, which `.ci/check-report-html` reads back from the
-//! rendered DOM); an overview by spec section and by requirement ID; and
-//! one collapsible block per case, the cases that did not pass first. A
-//! case block shows its problems with their grade, step and spec field
-//! path, the rerun command, and the evidence: the case's bytes dissected
-//! field by field with the spec field names, the fields a problem is about
-//! marked, and an encoder's differing output byte for byte; each step of a
-//! sequence or trace with its input and output dissected; the raw reply of
-//! an implementation that misbehaved.
+//! rendered DOM; a count above zero links to its verdict's list), the
+//! links to the page's parts and a verdict filter; what did not pass, one
+//! list per verdict, most urgent first (ERROR, FAIL, XPASS, NON-STRICT,
+//! INFO, XFAIL), so the first failure shows without scrolling; the
+//! UNIMPLEMENTED cases folded to one line per reason; an overview by spec
+//! section and by requirement ID; and the cases that passed or were
+//! excluded. Each case is one collapsible block. A case block shows its
+//! problems with their grade, step and spec field path, the rerun
+//! command, and the evidence: the case's bytes dissected field by field
+//! with the spec field names, the fields a problem is about marked, and an
+//! encoder's differing output byte for byte; each step of a sequence or
+//! trace with its input and output dissected; the raw reply of an
+//! implementation that misbehaved. Long unbroken text wraps, so the page
+//! is never wider than the window.
 //!
 //! The output is deterministic: no timestamps, and every list in a fixed
 //! order.
 //!
-//! The page is built in the order it reads: `overview` writes the header
-//! with the counts and the by-section table, `matrix` the by-requirement
-//! table, `case_detail` a block per case, `evidence` a case's bytes by
-//! kind, `hexview` the annotated byte listings, `style` the inline CSS
-//! and script.
+//! Who writes what: `overview` the header with the counts, the nav and the
+//! filter, and the by-section table; `case_detail` the case lists (what
+//! did not pass, the UNIMPLEMENTED reasons, the rest) and each case's
+//! block; `matrix` the by-requirement table; `evidence` a case's bytes by
+//! kind; `hexview` the annotated byte listings; `style` the inline CSS and
+//! script.
 
 mod case_detail;
 mod evidence;
@@ -34,12 +41,12 @@ use super::junit::escape;
 use super::requirements::Table;
 use super::RunInfo;
 use crate::cases::run::{Grade, RunResult, Verdict};
-use case_detail::cases;
+use case_detail::{not_passed, the_rest, unimplemented};
 use matrix::by_requirement;
 use overview::{by_section, header, present_verdicts};
 use serde_json::Value;
 use std::fmt::Write as _;
-use style::{SCRIPT, STYLE};
+use style::{filter_css, SCRIPT, STYLE};
 
 /// Renders the page.
 pub fn render(info: &RunInfo, result: &RunResult, table: &Table) -> String {
@@ -48,32 +55,25 @@ pub fn render(info: &RunInfo, result: &RunResult, table: &Table) -> String {
         h,
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\n\
-         <title>oxcnotif: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
-        escape(&info.target)
+         <title>oxcnotif: {}</title>\n<style>{STYLE}{}</style>\n</head>\n<body>\n",
+        escape(&info.target),
+        filter_css()
     );
     header(&mut h, info, result);
+    not_passed(&mut h, info, &result.rows);
+    unimplemented(&mut h, info, &result.rows);
     let present = present_verdicts(&result.rows);
     by_section(&mut h, &result.rows, &present);
     by_requirement(&mut h, &result.rows, &present, table);
-    cases(&mut h, info, &result.rows);
+    the_rest(&mut h, info, &result.rows);
     let _ = write!(h, "<script>{SCRIPT}</script>\n</body>\n</html>\n");
     h
 }
 
-/// Where a verdict goes in the case list: the cases that need attention
+/// Where a verdict goes in every list: the cases that need attention
 /// first, PASS last.
 fn rank(v: Verdict) -> u8 {
-    match v {
-        Verdict::Error => 0,
-        Verdict::XPass => 1,
-        Verdict::Fail => 2,
-        Verdict::NonStrict => 3,
-        Verdict::Info => 4,
-        Verdict::Unimplemented => 5,
-        Verdict::XFail => 6,
-        Verdict::Excluded => 7,
-        Verdict::Pass => 8,
-    }
+    crate::report::urgency(v)
 }
 
 fn grade_name(g: Grade) -> &'static str {

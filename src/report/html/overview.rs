@@ -1,5 +1,6 @@
 //! What happened in the run at a glance? The page header (the target, the
-//! command, the verdict counts) and the table of cases by spec section,
+//! command, the verdict counts as links to their lists, the nav, the
+//! verdict filter) and the table of cases by spec section,
 //! with the per-verdict tallies both overview tables are built from.
 
 use super::{escape, rank};
@@ -40,21 +41,37 @@ pub(super) fn header(h: &mut String, info: &RunInfo, result: &RunResult) {
         );
     }
     let c = counts(&result.rows);
+    let mut order = Verdict::ALL;
+    order.sort_by_key(|v| rank(*v));
     h.push_str("<table class=\"counts\" id=\"counts\">\n<tr>");
-    for v in Verdict::ALL {
+    for v in order {
         let _ = write!(h, "<th class=\"v-{0}\">{0}</th>", v.name());
     }
     h.push_str("<th>total</th></tr>\n<tr>");
-    for v in Verdict::ALL {
+    for v in order {
         let n = c.get(&v).copied().unwrap_or(0);
-        let _ =
-            write!(h, "<td id=\"count-{0}\" class=\"v-{0} {1}\">{2}</td>", v.name(), if n > 0 { "nz" } else { "z" }, n);
+        if n > 0 {
+            let _ = write!(h, "<td id=\"count-{0}\" class=\"v-{0} nz\"><a href=\"#v-{0}\">{1}</a></td>", v.name(), n);
+        } else {
+            let _ = write!(h, "<td id=\"count-{0}\" class=\"v-{0} z\">0</td>", v.name());
+        }
     }
     let _ = writeln!(h, "<td id=\"count-total\">{}</td></tr>\n</table>", result.rows.len());
+    h.push_str("<nav><a href=\"#not-passed\">what did not pass</a>");
+    if c.get(&Verdict::Unimplemented).copied().unwrap_or(0) > 0 {
+        h.push_str("<a href=\"#unimplemented\">not implemented</a>");
+    }
     h.push_str(
-        "<nav><a href=\"#by-section\">by section</a><a href=\"#by-requirement\">by requirement</a>\
-         <a href=\"#cases\">cases</a></nav>\n</header>\n",
+        "<a href=\"#by-section\">by section</a><a href=\"#by-requirement\">by requirement</a>\
+         <a href=\"#cases\">cases that passed</a></nav>\n",
     );
+    // The verdict filter: shown by the script (it does nothing without it).
+    h.push_str("<div id=\"filter\" hidden>show:");
+    for v in order.iter().filter(|v| c.get(v).copied().unwrap_or(0) > 0) {
+        let _ =
+            write!(h, "<label class=\"v-{0}\"><input type=\"checkbox\" value=\"{0}\" checked> {0}</label>", v.name());
+    }
+    h.push_str("</div>\n</header>\n");
 }
 
 /// The verdicts that occur in the run, in report order (the overview
@@ -163,6 +180,28 @@ pub(super) fn case_link(h: &mut String, r: &Row) {
     }
 }
 
+/// The by-section table's last cell: a link to each case listed one by
+/// one (most urgent first), then a count of the UNIMPLEMENTED and EXCLUDED
+/// ones linking to their lists (so a target that lacks a capability does
+/// not bury its failures under hundreds of names).
+fn not_passed_cell(h: &mut String, t: &Tally) {
+    h.push_str("<td class=\"lk\">");
+    let mut listed: Vec<&&Row> = t.rows.iter().filter(|r| crate::report::LISTED.contains(&r.outcome.verdict)).collect();
+    listed.sort_by_key(|r| rank(r.outcome.verdict));
+    for r in listed {
+        case_link(h, r);
+    }
+    for (v, list) in [(Verdict::Unimplemented, "unimplemented"), (Verdict::Excluded, "v-EXCLUDED")] {
+        match t.counts.get(&v).copied().unwrap_or(0) {
+            0 => {}
+            n => {
+                let _ = write!(h, "<a href=\"#{list}\" class=\"v-{0} more\">{n} {0}</a> ", v.name());
+            }
+        }
+    }
+    h.push_str("</td></tr>\n");
+}
+
 pub(super) fn by_section(h: &mut String, rows: &[Row], present: &[Verdict]) {
     let mut m: BTreeMap<&str, Tally> = BTreeMap::new();
     for r in rows {
@@ -195,11 +234,7 @@ pub(super) fn by_section(h: &mut String, rows: &[Row], present: &[Verdict]) {
         }
         let _ = write!(h, "<td>{}</td>", escape(k));
         tally_cells(h, t, present);
-        h.push_str("<td class=\"lk\">");
-        for r in t.rows.iter().filter(|r| r.outcome.verdict != Verdict::Pass) {
-            case_link(h, r);
-        }
-        h.push_str("</td></tr>\n");
+        not_passed_cell(h, t);
     }
     h.push_str("</table>\n</section>\n");
 }
@@ -214,8 +249,8 @@ mod tests {
     #[test]
     fn every_count_is_present_even_when_zero() {
         let html = page(vec![row("a", Verdict::Pass), row("b", Verdict::Pass), row("c", Verdict::Fail)]);
-        assert!(html.contains(r#"<td id="count-PASS" class="v-PASS nz">2</td>"#));
-        assert!(html.contains(r#"<td id="count-FAIL" class="v-FAIL nz">1</td>"#));
+        assert!(html.contains(r##"<td id="count-PASS" class="v-PASS nz"><a href="#v-PASS">2</a></td>"##));
+        assert!(html.contains(r##"<td id="count-FAIL" class="v-FAIL nz"><a href="#v-FAIL">1</a></td>"##));
         assert!(html.contains(r#"<td id="count-total">3</td>"#));
         for v in Verdict::ALL {
             assert!(html.contains(&format!("id=\"count-{}\"", v.name())), "{} missing", v.name());

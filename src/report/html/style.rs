@@ -1,5 +1,5 @@
 //! How does the page look? Its inline style sheet, and the few lines of
-//! script behind the expand/collapse buttons.
+//! script behind the expand/collapse buttons and the verdict filter.
 
 /// The page's style sheet, inlined in `<head>` (nothing is fetched).
 pub(super) const STYLE: &str = r#"
@@ -31,7 +31,7 @@ button{font:inherit;font-size:12px;margin-left:.5em}
 .ov td.w{color:var(--c);font-weight:600}
 .ov tr.worst>td:first-child{border-left:4px solid var(--c)}
 .ov td.z{color:#afb8c1}
-.lk a{margin-right:.6em;white-space:nowrap}
+.lk a{margin-right:.6em;display:inline-block;max-width:100%}
 .lk a.bad{color:var(--c);font-weight:600}
 details.case{border:1px solid #d0d7de;border-left:6px solid var(--c);border-radius:4px;margin:4px 0;padding:0 10px}
 details.case>summary{cursor:pointer;padding:4px 0}
@@ -63,12 +63,37 @@ details.case[open]>summary{border-bottom:1px solid #d0d7de;margin-bottom:.4em}
 .step.bad{border-left-color:#cf222e}
 .sh{font-weight:600}
 .muted{color:#57606a}
+td,li,summary,.note,.msg,.desc,.why,code,pre{overflow-wrap:anywhere}
+.dis td:nth-child(2),.hex{white-space:pre-wrap;word-break:break-all}
+img,table{max-width:100%}
+.counts td a{color:inherit}
+#filter{margin:.4em 0}#filter label{margin-right:1em;color:var(--c);font-weight:600;white-space:nowrap}
+.vh{margin:1em 0 .3em;font-size:1.05em}
+ul.ug{list-style:none;padding:0}
+details.ug{border:1px solid #d0d7de;border-left:6px solid #6e7781;border-radius:4px;margin:4px 0;padding:2px 10px}
+details.ug>summary{cursor:pointer}
+.lk a.more{color:#57606a;font-style:italic}
 "#;
 
-/// Expand/collapse buttons, and opening a collapsed case when a link
-/// targets it. The page reads fine without it.
+/// The verdict filter's rules: unticking a verdict hides its cases and its
+/// list heading (and the UNIMPLEMENTED section).
+pub(super) fn filter_css() -> String {
+    let mut s = String::new();
+    for v in crate::cases::run::Verdict::ALL {
+        let n = v.name();
+        s.push_str(&format!(".hide-{n} details.case.v-{n},.hide-{n} .vh.v-{n}{{display:none}}\n"));
+    }
+    s.push_str(".hide-UNIMPLEMENTED #unimplemented{display:none}\n");
+    s
+}
+
+/// Expand/collapse buttons, the verdict filter, and opening a collapsed
+/// case (and the reason group around it) when a link targets it. The
+/// page reads fine without it.
 pub(super) const SCRIPT: &str = r#"
-function setAll(o){document.querySelectorAll('details.case').forEach(function(d){d.open=o;});}
-function openTarget(){var id=decodeURIComponent(location.hash.slice(1));var e=id&&document.getElementById(id);if(e&&e.tagName==='DETAILS'){e.open=true;}}
+function setAll(o){document.querySelectorAll('#not-passed details.case').forEach(function(d){d.open=o;});}
+function openTarget(){var id=decodeURIComponent(location.hash.slice(1));var e=id&&document.getElementById(id);for(;e;e=e.parentElement){if(e.tagName==='DETAILS'){e.open=true;}}}
 window.addEventListener('hashchange',openTarget);openTarget();
+var f=document.getElementById('filter');f.hidden=false;
+f.addEventListener('change',function(ev){document.body.classList.toggle('hide-'+ev.target.value,!ev.target.checked);});
 "#;
