@@ -154,6 +154,16 @@ fn the_real_tag_count_is_non_strict_and_exits_0() {
 }
 
 #[test]
+fn packing_fewer_notifications_than_fit_is_non_strict_and_exits_0() {
+    let r = bug("packs_fewer", &["sequence.*"]);
+    assert_eq!(r.code, Some(0), "R347 (as many as the buffer allows) is a SHOULD:\n{}", r.stdout);
+    let id = "sequence.pending.one-left-behind";
+    assert_eq!(r.verdict(id), "NON-STRICT", "{id}:\n{}", r.problems(id));
+    let counts = &r.results["counts"];
+    assert!(counts["FAIL"] == 0 && counts["ERROR"] == 0, "{counts}");
+}
+
+#[test]
 fn rop_pending_before_the_last_ropnotify_is_graded_as_r334_is_worded() {
     let r = bug("reorder_pending", &["sequence.pending.*"]);
     assert_eq!(r.code, Some(0), "R334 is a SHOULD:\n{}", r.stdout);
