@@ -370,21 +370,13 @@ pub(super) fn disagreement(
         case["layout"] = json!("legacy");
     }
     let doc = json!({"structure": s.name(), "cases": [case]});
-    let yaml = format!(
-        "# A disagreement between the target and the reference, found by `oxcnotif fuzz --seed {}`\n# and minimized (input hash {}). The expectation is the reference's answer; the\n# requirement is the one of the check that failed ({}).\n{}",
+    let header = format!(
+        "# A disagreement between the target and the reference, found by `oxcnotif fuzz --seed {}`\n# and minimized (input hash {}). The expectation is the reference's answer; the\n# requirement is the one of the check that failed ({}).",
         opts.seed,
         fnv(&[&[l as u8], best.as_slice()].concat()),
-        c.signature,
-        serde_yaml::to_string(&doc).unwrap_or_default()
+        c.signature
     );
-    Some(Disagreement {
-        id,
-        kind: c.kind,
-        signature: c.signature.clone(),
-        requirement: c.requirement.clone(),
-        summary: c.why,
-        case_yaml: yaml,
-    })
+    Some(Disagreement::from_check(id, c, &header, &doc))
 }
 
 #[cfg(test)]

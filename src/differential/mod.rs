@@ -121,6 +121,15 @@ pub struct Disagreement {
     pub signature: String,
 }
 
+impl Disagreement {
+    /// The disagreement `c` found, with its reproducer: the comment `header`
+    /// (lines starting with `#`) and then `doc`, a case file, as YAML.
+    pub(super) fn from_check(id: String, c: Check, header: &str, doc: &serde_json::Value) -> Self {
+        let case_yaml = format!("{header}\n{}", serde_yaml::to_string(doc).unwrap_or_default());
+        Disagreement { id, kind: c.kind, signature: c.signature, requirement: c.requirement, summary: c.why, case_yaml }
+    }
+}
+
 /// A check that failed: what the reproducer of one disagreement says.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Check {

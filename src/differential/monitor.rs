@@ -123,20 +123,12 @@ pub(super) fn disagreement(
         case["layout"] = json!("legacy");
     }
     let doc = json!({"kind": "trace", "cases": [case]});
-    let yaml = format!(
-        "# A disagreement between the target's client monitor and the reference's, found by\n# `oxcnotif fuzz --seed {}` and minimized. The trace was recorded from the reference\n# server; the expectation is the reference monitor's findings ({}).\n{}",
+    let header = format!(
+        "# A disagreement between the target's client monitor and the reference's, found by\n# `oxcnotif fuzz --seed {}` and minimized. The trace was recorded from the reference\n# server; the expectation is the reference monitor's findings ({}).",
         opts.seed,
-        c.signature,
-        serde_yaml::to_string(&doc).unwrap_or_default()
+        c.signature
     );
-    Some(Disagreement {
-        id,
-        kind: c.kind,
-        signature: c.signature.clone(),
-        requirement: c.requirement.clone(),
-        summary: c.why,
-        case_yaml: yaml,
-    })
+    Some(Disagreement::from_check(id, c, &header, &doc))
 }
 
 #[cfg(test)]

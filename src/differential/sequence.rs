@@ -585,20 +585,12 @@ pub(super) fn disagreement(
     } else {
         ""
     };
-    let yaml = format!(
-        "# A disagreement between the target and the reference, found by `oxcnotif fuzz --seed {}`\n# and minimized. Each expect is the reference's output; handles are named by order of\n# assignment. The requirement is the one of the check that failed ({}).{note}\n{}",
+    let header = format!(
+        "# A disagreement between the target and the reference, found by `oxcnotif fuzz --seed {}`\n# and minimized. Each expect is the reference's output; handles are named by order of\n# assignment. The requirement is the one of the check that failed ({}).{note}",
         opts.seed,
-        c.signature,
-        serde_yaml::to_string(&doc).unwrap_or_default()
+        c.signature
     );
-    Some(Disagreement {
-        id,
-        kind: c.kind,
-        signature: c.signature.clone(),
-        requirement: c.requirement.clone(),
-        summary: c.why,
-        case_yaml: yaml,
-    })
+    Some(Disagreement::from_check(id, c, &header, &doc))
 }
 
 #[cfg(test)]
