@@ -105,12 +105,16 @@ fn unicode_to_a_cached_mode_client_fails() {
 }
 
 #[test]
-fn dropping_notifications_past_65536_departs_from_the_delivery_rule() {
-    // The rule broken is a SHOULD (MS-OXCNOTIF_R345: a RopNotify for each
-    // pending notification), so the verdict is NON-STRICT, not PASS.
+fn dropping_notifications_past_65536_fails_the_delivery_rule() {
+    // Every event that occurs causes its notification to be sent
+    // (MS-OXCNOTIF_R351, 3.1.7, a normative statement: MUST); the storm
+    // grades how many arrive by it, so a server that drops past a cap FAILs.
     let r = bug("drop_past_65536", &["sequence.storm.*"]);
-    r.reports("sequence.storm.more-than-65536-in-order", "NON-STRICT", "MS-OXCNOTIF_R345");
-    assert!(r.problems("sequence.storm.more-than-65536-in-order").contains("65536 of 65600"));
+    assert_eq!(r.code, Some(1), "{}", r.stdout);
+    r.reports("sequence.storm.more-than-65536-in-order", "FAIL", "MS-OXCNOTIF_R351");
+    let p = r.problems("sequence.storm.more-than-65536-in-order");
+    assert!(p.contains("65536 of 65600"), "{p}");
+    assert!(p.contains("MS-OXCNOTIF_R351"), "{p}");
 }
 
 #[test]

@@ -82,8 +82,8 @@ fn fuzz_finds_the_planted_disagreements_and_writes_reproducers_that_fail_as_case
     let (code, stdout, out, cases) = fuzz("planted.py", 3);
     assert_eq!(code, Some(1), "a disagreement makes fuzz exit 1:\n{stdout}");
     assert!(
-        cites(&cases, "fuzz.register-notification-request.", "MS-OXCNOTIF_R52").is_some(),
-        "the WantWholeStore bug is found, citing R52: {stdout}"
+        cites(&cases, "fuzz.register-notification-request.", "MS-OXCROPS_R4341").is_some(),
+        "the WantWholeStore-is-0x01 bug is found, citing the FolderId presence rule (R4341): {stdout}"
     );
     assert!(
         cites(&cases, "fuzz.register-notification-request.", "MS-OXCNOTIF_R50").is_some(),
@@ -105,7 +105,7 @@ fn an_encode_only_adapter_gets_inputs_and_its_encoder_bug_is_found() {
     let (code, stdout, out, cases) = fuzz("fuzz_encode_only.py", 1);
     assert_eq!(code, Some(1), "{stdout}");
     assert!(stdout.contains("sending encode") && !stdout.contains("\n0 inputs"), "{stdout}");
-    assert!(cites(&cases, "fuzz.register-notification-request.", "MS-OXCNOTIF_R52").is_some(), "{stdout}");
+    assert!(cites(&cases, "fuzz.register-notification-request.", "MS-OXCNOTIF_R133").is_some(), "{stdout}");
     let text = rerun(&out, "fuzz_encode_only.py", cases.len());
     assert!(text.contains("1 cases: 1 FAIL"), "{text}");
     std::fs::remove_dir_all(&out).ok();

@@ -7,7 +7,9 @@
 //! - an independent decoder that reads NotificationType as a bit mask gets
 //!   no FAIL on the cases it implements;
 //! - a decoder that reads an unterminated MessageClass as if it were
-//!   terminated FAILs every such case, citing MS-OXCNOTIF_R223.
+//!   terminated FAILs every such case, citing MS-OXCNOTIF_R223;
+//! - a codec that normalizes Booleans (reads 0xFF as TRUE, writes TRUE as
+//!   0x01) gets INFO on those cases, never FAIL.
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -114,4 +116,24 @@ fn reading_an_unterminated_message_class_as_terminated_fails() {
         assert!(c["problems"].to_string().contains("MS-OXCNOTIF_R223"), "{id}: {}", c["problems"]);
     }
     assert_eq!(code, Some(1));
+}
+
+#[test]
+fn normalizing_booleans_is_info_not_a_failure() {
+    let (code, cases) = run("verdict_normalizes_booleans");
+    let bad: Vec<String> = cases
+        .iter()
+        .filter(|c| matches!(c["verdict"].as_str(), Some("FAIL" | "ERROR" | "NON-STRICT")))
+        .map(|c| format!("{} {}: {}", c["verdict"], c["id"], c["problems"]))
+        .collect();
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    assert_eq!(code, Some(0));
+    for id in [
+        "register-notification-request.types.several-findings",
+        "register-notification-request.scope.want-whole-store-02",
+    ] {
+        let c = cases.iter().find(|c| c["id"] == id).expect("the case ran");
+        assert_eq!(c["verdict"], "INFO", "{id}: {c}");
+        assert!(c["problems"].to_string().contains("as TRUE (0x01)"), "{id}: {}", c["problems"]);
+    }
 }

@@ -67,7 +67,9 @@ def main():
         "# The level of each requirement row, derived from its sentence by",
         "# spec/requirements/levels.py (MUST, SHOULD, MAY, or open). A check takes",
         "# the level of the requirement it verifies. Rows marked reviewed: true were",
-        "# set by hand and are kept when the file is regenerated.",
+        "# set by hand and are kept when the file is regenerated: every keyword-free",
+        "# row a case cites was read (\"can\" grants a permission: MAY; undefined",
+        "# behaviour: open; a statement of the format or protocol: MUST).",
     ]
     for rid, text, normative, behavior, section in rows:
         if rid in seen:

@@ -113,6 +113,53 @@ pub fn show(path: &str, v: &Value) -> String {
     }
 }
 
+/// The 1-byte Boolean fields of the structures: TRUE is 0x01 and FALSE
+/// 0x00 (MS-OXCNOTIF_R52, R53, R218, R219), and the framing reads any
+/// nonzero byte as TRUE (MS-OXCROPS_R4657, R4658; MessageClass is then
+/// UTF-16LE). The value form keeps the raw byte.
+pub const BOOLEAN_FIELDS: [&str; 2] = ["WantWholeStore", "UnicodeFlag"];
+
+/// Where `actual` reads a Boolean byte that `expected` keeps raw (nonzero,
+/// not 0x01) as TRUE (`1` or `true`): the same meaning, but not the same
+/// value. Returns `expected` with those fields taken from `actual`, and
+/// the paths with the raw byte each had; empty when there are none.
+pub fn boolean_normalizations(expected: &Value, actual: &Value) -> (Value, Vec<(String, u64)>) {
+    let mut e = expected.clone();
+    let mut found = Vec::new();
+    normalize_into("", &mut e, actual, &mut found);
+    (e, found)
+}
+
+fn normalize_into(path: &str, e: &mut Value, a: &Value, found: &mut Vec<(String, u64)>) {
+    let at = |k: &str| if path.is_empty() { k.to_string() } else { format!("{path}.{k}") };
+    match (e, a) {
+        (Value::Object(em), Value::Object(am)) => {
+            for (k, ev) in em.iter_mut() {
+                let Some(av) = am.get(k) else { continue };
+                let raw = match ev {
+                    Value::Number(n) => n.as_u64(),
+                    Value::String(s) => parse_int(s),
+                    _ => None,
+                };
+                let reads_true = matches!(av, Value::Bool(true)) || av.as_u64() == Some(1);
+                match raw {
+                    Some(r) if BOOLEAN_FIELDS.contains(&k.as_str()) && r > 1 && r <= 0xFF && reads_true => {
+                        found.push((at(k), r));
+                        *ev = av.clone();
+                    }
+                    _ => normalize_into(&at(k), ev, av, found),
+                }
+            }
+        }
+        (Value::Array(ev), Value::Array(av)) => {
+            for (i, (x, y)) in ev.iter_mut().zip(av).enumerate() {
+                normalize_into(&format!("{path}[{i}]"), x, y, found);
+            }
+        }
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -112,6 +112,11 @@ mod tests {
         assert_eq!(grade_of(["MS-OXCNOTIF_R197"]), Grade::Should);
         assert_eq!(grade_of(["MS-OXCNOTIF_R197", "MS-OXCNOTIF_R102"]), Grade::Must);
         assert_eq!(grade_of(["MS-OXCNOTIF_R198"]), Grade::Info);
+        // Set by hand (reviewed: true): "can" grants a permission; an
+        // undefined behaviour binds nobody; a keyword-free format rule is a MUST.
+        assert_eq!(level("MS-OXCNOTIF_R410"), Some(ReqLevel::May));
+        assert_eq!(level("MS-OXCNOTIF_R51"), Some(ReqLevel::Open));
+        assert_eq!(level("MS-OXCNOTIF_R351"), Some(ReqLevel::Must));
     }
 
     #[test]

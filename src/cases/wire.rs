@@ -7,7 +7,7 @@
 //! case passes when decoding fails; an encoder-refusal case when encoding
 //! is refused.
 
-use super::compare::diff_paths;
+use super::compare::{boolean_normalizations, diff_paths};
 use super::verdict::{reply_json, Exchange, Grade, Outcome, Problem, Verdict};
 use super::{AltAnswer, Alternative, Case, Expect};
 use crate::target::{request, Implementation, Reply, Request};
@@ -204,7 +204,18 @@ fn judge_wire(case: &Case, got: Vec<(Ask, Request, Reply)>) -> Outcome {
                         let v = ok.get("value").cloned().unwrap_or(Value::Null);
                         if let Some(exp) = value {
                             checks += 1;
-                            for (path, msg) in diff_paths("", exp, &v) {
+                            let (exp, normalized) = boolean_normalizations(exp, &v);
+                            for (path, raw) in normalized {
+                                problems.push(Problem::at(
+                                    Grade::Info,
+                                    &path,
+                                    format!(
+                                        "reads the Boolean byte 0x{raw:02X} as TRUE (0x01): the same meaning \
+                                         (a nonzero Boolean is TRUE, MS-OXCROPS_R4657), though the value form keeps the byte"
+                                    ),
+                                ));
+                            }
+                            for (path, msg) in diff_paths("", &exp, &v) {
                                 problems.push(Problem::at(case_grade, &path, msg));
                             }
                         }
@@ -423,12 +434,26 @@ fn encoding_problems(case: &Case, which: &str, got: &[u8], want: &[u8], grade: G
     let ours = case.structure.decode(want, case.layout);
     let theirs = case.structure.decode(got, case.layout);
     if let (Ok((w, _)), Ok((g, _))) = (&ours, &theirs) {
-        let diffs = diff_paths("", w, g);
-        if !diffs.is_empty() {
-            return diffs
+        // A Boolean written as 0x01 where the value kept another nonzero
+        // byte is the spec's TRUE (MS-OXCNOTIF_R52, R218): INFO.
+        let (w, normalized) = boolean_normalizations(w, g);
+        let mut out: Vec<Problem> = normalized
+            .into_iter()
+            .map(|(path, raw)| {
+                Problem::at(
+                    Grade::Info,
+                    &path,
+                    format!("{which} writes the Boolean 0x{raw:02X} as TRUE (0x01), the spec's value for TRUE"),
+                )
+            })
+            .collect();
+        out.extend(
+            diff_paths("", &w, g)
                 .into_iter()
-                .map(|(path, msg)| Problem::at(grade, &path, format!("{which} gives other bytes: {msg}")))
-                .collect();
+                .map(|(path, msg)| Problem::at(grade, &path, format!("{which} gives other bytes: {msg}"))),
+        );
+        if !out.is_empty() {
+            return out;
         }
     }
     let why = match theirs {

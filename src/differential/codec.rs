@@ -12,6 +12,7 @@
 use super::rng::Rng;
 use super::{case_id, first_semantic, fnv, most_cited, requirement_of_field, strip_indexes, Check, Disagreement};
 use super::{Options, Roles};
+use crate::cases::compare::boolean_normalizations;
 use crate::cases::run::diff_paths;
 use crate::cases::Suite;
 use crate::fuzzing::generate::generate;
@@ -90,7 +91,10 @@ fn decode_differs(s: &str, reference: &Reply, target: &Reply, fallback: &str) ->
     };
     match (r.get("value"), t.get("value"), r.get("error"), t.get("error")) {
         (Some(rv), Some(tv), _, _) => {
-            let d = diff_paths("", rv, tv);
+            // A Boolean byte read as TRUE (0x01) has the reference's meaning:
+            // the case runner grades it INFO, so it is no disagreement here.
+            let (rv, _) = boolean_normalizations(rv, tv);
+            let d = diff_paths("", &rv, tv);
             if let Some((p, m)) = first_semantic(&d) {
                 return Some(check("decode", s, &strip_indexes(p), format!("{p}: reference {}", says(m)), req(p)));
             }
@@ -146,7 +150,14 @@ fn encode_differs(s: Structure, l: Layout, bytes: &[u8], target: &Reply, fallbac
             // Name the first field that differs: decode what the target wrote.
             let field = match (hex.as_deref().map(|h| s.decode(h, l)), s.decode(bytes, l)) {
                 (Some(Ok((tv, _))), Ok((rv, _))) => {
-                    first_semantic(&diff_paths("", &rv, &tv)).map(|(p, _)| p.clone()).unwrap_or_default()
+                    // The spec's TRUE (0x01) written for another nonzero
+                    // Boolean byte is INFO in the case runner: no disagreement.
+                    let (rv, _) = boolean_normalizations(&rv, &tv);
+                    let d = diff_paths("", &rv, &tv);
+                    if d.is_empty() {
+                        return None;
+                    }
+                    first_semantic(&d).map(|(p, _)| p.clone()).unwrap_or_default()
                 }
                 (Some(Err(_)), _) => "undecodable".into(),
                 _ => String::new(),
@@ -405,7 +416,9 @@ mod tests {
         assert_eq!(c.kind, "decode");
         assert!(c.why.starts_with("A: reference says"), "{}", c.why);
         let ww = ok(json!({"value": {"RopSize": 3, "WantWholeStore": 255}}));
-        let c = decode_differs(s, &ww, &ok(json!({"value": {"RopSize": 4, "WantWholeStore": 1}})), "X").unwrap();
+        // 0xFF read as TRUE (1) is the same meaning: no disagreement.
+        assert_eq!(decode_differs(s, &ww, &ok(json!({"value": {"RopSize": 3, "WantWholeStore": 1}})), "X"), None);
+        let c = decode_differs(s, &ww, &ok(json!({"value": {"RopSize": 4, "WantWholeStore": 0}})), "X").unwrap();
         assert_eq!(
             (c.signature.as_str(), c.requirement.as_str()),
             ("decode/register-notification-request/WantWholeStore", "MS-OXCNOTIF_R52")

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """An encode-only test adapter (hello lists encode and no decode) with a
 planted bug: encoding a RopRegisterNotification request, it writes
-WantWholeStore as 0x01 whenever the value is nonzero (an encoder that
-normalizes booleans; the byte is kept as given by the reference,
-MS-OXCNOTIF_R52)."""
+NotificationTypes most significant byte first (the ROP buffers' integers
+are little-endian, MS-OXCROPS 2.2.1; NotificationTypes is 2 bytes,
+MS-OXCNOTIF_R133)."""
 import os
 import sys
 
@@ -13,13 +13,14 @@ from fuzz_forward import serve  # noqa: E402
 STRUCTURES = ["rop-input-buffer", "register-notification-request", "notification-data", "pending-response"]
 
 
-def on_request(req):
+def on_reply(req, reply):
     value = req.get("value")
-    if req.get("structure") == "register-notification-request" and isinstance(value, dict):
-        w = value.get("WantWholeStore")
-        if isinstance(w, int) and w > 1:
-            value["WantWholeStore"] = 1
-    return req
+    ok = reply.get("ok", {})
+    if req.get("structure") == "register-notification-request" and isinstance(value, dict) and "hex" in ok:
+        h = ok["hex"].replace(" ", "")
+        if len(h) >= 12:
+            ok["hex"] = h[:8] + h[10:12] + h[8:10] + h[12:]
+    return reply
 
 
-serve("fuzz-encode-only", ["hello", "encode"], STRUCTURES, on_request=on_request)
+serve("fuzz-encode-only", ["hello", "encode"], STRUCTURES, on_reply=on_reply)

@@ -4,10 +4,10 @@
 It forwards every request to the reference adapter (`$OXCNOTIF_BIN adapter`)
 and passes its replies back, except:
 
-* codec: when a RopRegisterNotification request is decoded and its
-  WantWholeStore byte is neither 0 nor 1, it reports WantWholeStore 1 (a
-  decoder that normalizes booleans, where the reference keeps the byte as
-  sent);
+* codec: a RopRegisterNotification decoder that tests WantWholeStore
+  against TRUE (0x01) rather than nonzero: for any other nonzero byte it
+  expects a FolderId and a MessageId that are not there, and rejects the
+  request (MS-OXCROPS_R4657: they are absent when the byte is nonzero);
 * findings: the decoder of register-notification-request never reports
   MS-OXCNOTIF_R50 (a nonzero Reserved byte), though it reports the others;
 * server: ObjectCopied events are dropped, so a subscriber is never told of
@@ -45,7 +45,9 @@ for line in sys.stdin:
             reply = json.loads(out)
             value = reply.get("ok", {}).get("value")
             if value is not None and value.get("WantWholeStore") not in (0, 1, None):
-                value["WantWholeStore"] = 1
+                end = len(req.get("hex", "").replace(" ", "")) // 2
+                reply["ok"] = {"error": {"kind": "Truncated", "field": "FolderId", "offset": end,
+                                         "message": "FolderId: 8 bytes needed, none left"}}
             findings = reply.get("ok", {}).get("findings")
             if findings is not None:
                 reply["ok"]["findings"] = [f for f in findings if f.get("requirement") != "MS-OXCNOTIF_R50"]

@@ -36,7 +36,8 @@ pub fn match_partial(
         (Value::String(s), _) if s.starts_with('$') => match binds.get(s) {
             Some(b) => {
                 if !scalar_eq(b, act) {
-                    problems.push((path.to_string(), format!("expected {s} = {b}, got {act}")));
+                    problems
+                        .push((path.to_string(), format!("expected {s} = {}, got {}", show(path, b), show(path, act))));
                 }
             }
             None => {
@@ -47,7 +48,7 @@ pub fn match_partial(
             for (k, ev) in e {
                 match a.get(k) {
                     Some(av) => match_partial(&at(k), ev, av, binds, problems),
-                    None => problems.push((at(k), format!("expected {ev}, but the field is absent"))),
+                    None => problems.push((at(k), format!("expected {}, but the field is absent", show(&at(k), ev)))),
                 }
             }
         }
@@ -61,23 +62,46 @@ pub fn match_partial(
         }
         _ => {
             if !scalar_eq(exp, act) {
-                problems.push((path.to_string(), format!("expected {exp}, got {act}")));
+                problems.push((path.to_string(), format!("expected {}, got {}", show(path, exp), show(path, act))));
             }
         }
     }
 }
 
-/// The grade of a step's expectation: the level of the requirements it
-/// verifies, capped by the case's `grade:`.
-pub(super) fn expectation_grade(case: &SequenceCase, step: &Step) -> Grade {
+/// The requirements that grade a step's expectation: the step's own, or
+/// the case's less those its `field_requirements` name (or, when those are
+/// all of them, the field requirements themselves).
+fn grading_ids<'a>(case: &'a SequenceCase, step: &'a Step) -> Vec<&'a str> {
     let by_field: BTreeSet<&str> =
         step.field_requirements.iter().flat_map(|(_, ids)| ids.iter().map(String::as_str)).collect();
     let ids: Vec<&str> = match &step.requirements {
         Some(r) => r.iter().map(String::as_str).collect(),
         None => case.requirements.iter().map(String::as_str).filter(|r| !by_field.contains(r)).collect(),
     };
-    let g = if ids.is_empty() { grade_of(by_field) } else { grade_of(ids) };
-    g.min(case.grade)
+    if ids.is_empty() {
+        by_field.into_iter().collect()
+    } else {
+        ids
+    }
+}
+
+/// The grade of a step's expectation: the level of the requirements it
+/// verifies, capped by the case's `grade:`.
+pub(super) fn expectation_grade(case: &SequenceCase, step: &Step) -> Grade {
+    grade_of(grading_ids(case, step)).min(case.grade)
+}
+
+/// The requirements a failed expectation of the step breaks, for its
+/// message: those of the step's grading rows at the strongest level among
+/// them (the rows that decide its grade).
+pub(super) fn breaking_ids(case: &SequenceCase, step: &Step) -> String {
+    breaking(&grading_ids(case, step))
+}
+
+/// Of `ids`, those at the strongest level among them, comma-separated.
+pub(super) fn breaking(ids: &[&str]) -> String {
+    let top = grade_of(ids.iter().copied());
+    ids.iter().filter(|id| grade_of([**id]) == top).copied().collect::<Vec<_>>().join(", ")
 }
 
 /// Whether problem path `p` is `field` or lies under it.
@@ -90,6 +114,7 @@ pub(super) fn under(p: &str, field: &str) -> bool {
 /// message), by the step's otherwise.
 pub(super) fn graded_diffs(case: &SequenceCase, step: &Step, diffs: Vec<(String, String)>) -> Vec<Problem> {
     let base = expectation_grade(case, step);
+    let breaks = breaking_ids(case, step);
     diffs
         .into_iter()
         .map(|(p, m)| {
@@ -100,7 +125,7 @@ pub(super) fn graded_diffs(case: &SequenceCase, step: &Step, diffs: Vec<(String,
                     &p,
                     format!("{m} ({})", ids.join(", ")),
                 ),
-                None => Problem::at(base, &p, m),
+                None => Problem::at(base, &p, format!("{m} ({breaks})")),
             }
         })
         .collect()

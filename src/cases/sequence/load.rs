@@ -89,9 +89,20 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<SequenceCase>, LoadErro
         for (k, s) in rc.steps.iter().enumerate() {
             let step = parse_step(s)
                 .map_err(|e| err(format!("steps[{k}].{}", e.field).trim_end_matches('.').to_string(), e.message))?;
-            let cited = step.requirements.iter().flatten().map(|r| ("requirements", r)).chain(
-                step.field_requirements.iter().flat_map(|(_, ids)| ids.iter().map(|r| ("field_requirements", r))),
-            );
+            let cited = step
+                .requirements
+                .iter()
+                .flatten()
+                .map(|r| ("requirements", r))
+                .chain(
+                    step.field_requirements.iter().flat_map(|(_, ids)| ids.iter().map(|r| ("field_requirements", r))),
+                )
+                .chain(
+                    step.expect_all
+                        .iter()
+                        .flat_map(|a| a.count_requirements.iter().flatten())
+                        .map(|r| ("expect_all.count_requirements", r)),
+                );
             for (key, r) in cited {
                 if !rc.requirements.contains(r) {
                     return Err(err(
@@ -256,14 +267,18 @@ pub(super) fn parse_step(v: &Value) -> Result<Step, crate::wire::EncodeError> {
         None => None,
         Some(_) if !is_drain => return Err(EncodeError::new("expect_all", "only a drain step has expect_all")),
         Some(x) => {
-            let xo = Obj::new(x, &["count", "each"]).map_err(|e| e.within("expect_all"))?;
+            let xo = Obj::new(x, &["count", "each", "count_requirements"]).map_err(|e| e.within("expect_all"))?;
             let count =
                 xo.get("count").ok_or_else(|| EncodeError::new("expect_all.count", "missing")).and_then(|c| {
                     crate::wire::value::int_of(c, MAX_REPEAT as u64)
                         .map_err(|m| EncodeError::new("expect_all.count", m))
                 })? as usize;
             let each = xo.get("each").cloned().ok_or_else(|| EncodeError::new("expect_all.each", "missing"))?;
-            Some(ExpectAll { count, each })
+            let count_requirements = match xo.get("count_requirements") {
+                None => None,
+                Some(ids) => Some(id_list(ids, "expect_all.count_requirements")?),
+            };
+            Some(ExpectAll { count, each, count_requirements })
         }
     };
     if is_drain && (expect.is_some() || expect_error.is_some() || expect_all.is_none()) {

@@ -29,6 +29,7 @@
 //!         event: {Type: ObjectModified, Folder: "…", TotalMessageCount: "#n"}
 //!       - drain: {max_output: 0x8000}               # poll until no RopPending
 //!         expect_all: {count: 70000, each: {RopId: 0x2A, NotificationData: {TotalMessageCount: "#n"}}}
+//!         # optional in expect_all: count_requirements, the rows that grade how many arrive
 //! ```
 //!
 //! Grading. Every check takes the level of the requirement it verifies
@@ -47,7 +48,7 @@
 //! case lists one in `may_equal`, and a RopNotify names a subscription the
 //! session created (MS-OXCNOTIF_R95, MS-OXCNOTIF_R96).
 
-use super::compare::scalar_eq;
+use super::compare::{scalar_eq, show};
 use super::levels::grade_of;
 use super::verdict::{exchange, unusable, Exchange, Grade, Outcome, Problem, Verdict};
 use super::LoadError;
@@ -111,6 +112,9 @@ pub struct ExpectAll {
     pub count: usize,
     /// A partial RopNotify value.
     pub each: Value,
+    /// The rows that grade how many arrive (each event notified at all),
+    /// when they differ from the step's; `None`: the step's.
+    pub count_requirements: Option<Vec<String>>,
 }
 
 /// One step.
@@ -205,6 +209,9 @@ pub fn run_with(case: &SequenceCase, profile: &str, imp: &mut dyn Implementation
                 }
                 if let Some(a) = &s.expect_all {
                     e["expect_all"] = json!({"count": a.count, "each": a.each});
+                    if let Some(r) = &a.count_requirements {
+                        e["expect_all"]["count_requirements"] = json!(r);
+                    }
                 }
                 e
             })

@@ -302,11 +302,19 @@ impl Runner<'_> {
         if rules > 10 {
             problems.push(Problem::must(format!("… and {} more output-rule problems", rules - 10)).in_step(k));
         }
-        let ids = step.requirements.clone().unwrap_or_else(|| self.case.requirements.clone()).join(", ");
+        // How many arrived is graded by `count_requirements` where the case
+        // gives them (every event notified at all), the rest by the step's.
+        let (count_grade, ids) = match &all.count_requirements {
+            Some(r) => {
+                let r: Vec<&str> = r.iter().map(String::as_str).collect();
+                (grade_of(r.iter().copied()).min(self.case.grade), breaking(&r))
+            }
+            None => (grade, breaking_ids(self.case, step)),
+        };
         if received < all.count {
             problems.push(
                 Problem::at(
-                    grade,
+                    count_grade,
                     "RopsList",
                     format!(
                         "{received} of {} notifications arrived in {polls} polls: #{received} and the {} after it never did ({ids})",
@@ -319,7 +327,7 @@ impl Runner<'_> {
         } else if received > all.count {
             problems.push(
                 Problem::at(
-                    grade,
+                    count_grade,
                     "RopsList",
                     format!("{received} notifications arrived, {} expected ({ids})", all.count),
                 )
@@ -409,21 +417,26 @@ impl Runner<'_> {
             let ex = self.execute(k, &input, step.max_output, true)?;
             step_problems.extend(ex.rules);
             let grade = expectation_grade(case, step);
+            let breaks = breaking_ids(case, step);
             let mut entry = ex.entry;
             match (&ex.failed, step.expect_error) {
                 (Some((code, _)), Some(c)) if *code == c => {}
                 (Some((code, message)), Some(c)) => step_problems.push(Problem::at(
                     grade,
                     "",
-                    format!("expected the call to fail with 0x{c:08X}, it failed with 0x{code:08X}: {message}"),
+                    format!(
+                        "expected the call to fail with 0x{c:08X}, it failed with 0x{code:08X}: {message} ({breaks})"
+                    ),
                 )),
-                (Some((code, message)), None) => {
-                    step_problems.push(Problem::at(grade, "", format!("the call failed with 0x{code:08X}: {message}")))
-                }
+                (Some((code, message)), None) => step_problems.push(Problem::at(
+                    grade,
+                    "",
+                    format!("the call failed with 0x{code:08X}: {message} ({breaks})"),
+                )),
                 (None, Some(c)) => step_problems.push(Problem::at(
                     grade,
                     "",
-                    format!("expected the call to fail with 0x{c:08X}, but it answered"),
+                    format!("expected the call to fail with 0x{c:08X}, but it answered ({breaks})"),
                 )),
                 (None, None) => {}
             }
