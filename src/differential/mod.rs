@@ -369,7 +369,10 @@ pub fn run(
                 n += 1;
                 *summary.inputs.entry("trace").or_insert(0) += 1;
                 let seq = sequence::gen_sequence(&mut rng, false);
-                monitor::disagreement(target, &mut reference, &seq, opts).into_iter().collect()
+                // One trace in four has a client that acts on a RopNotify
+                // for a handle not its own (MS-OXCNOTIF_R450).
+                let foreign = (rng.below(4) == 0).then(|| 0x0000_9900 | rng.below(0x100) as u32);
+                monitor::disagreement(target, &mut reference, &seq, foreign, opts).into_iter().collect()
             }
         };
         for d in found {

@@ -4,7 +4,10 @@
 //! as a multiset, and a disagreement is minimized step by step into a trace
 //! case. The generated clients break rules now and then: no notification
 //! type (MS-OXCNOTIF_R407), an unassigned input handle (MS-OXCROPS_R4494),
-//! a released handle used again.
+//! a released handle used again. And some clients act on a notification
+//! they had to ignore: after the recording, a poll brings a RopNotify for a
+//! foreign handle, and the client then releases that handle as its own
+//! (MS-OXCNOTIF_R448, R450).
 
 use super::sequence::{play, Seq};
 use super::{case_id, Check, Disagreement, Options};
@@ -16,10 +19,35 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 
-/// The recorded session of a sequence, played on a fresh reference server.
-fn trace_of(seq: &Seq) -> Option<Vec<TraceStep>> {
-    let t = play(&mut Reference::new(), seq).ok()?.trace;
+/// The recorded session of a sequence, played on a fresh reference server;
+/// with `foreign`, its first RopNotify names that handle instead, and the
+/// client then releases it (see [`act_on_foreign_notify`]).
+fn trace_of(seq: &Seq, foreign: Option<u32>) -> Option<Vec<TraceStep>> {
+    let mut t = play(&mut Reference::new(), seq).ok()?.trace;
+    if let Some(h) = foreign {
+        act_on_foreign_notify(&mut t, h);
+    }
     (!t.is_empty()).then_some(t)
+}
+
+/// Appends to the trace a poll whose output carries a RopNotify naming
+/// handle `h` (which no step of the trace holds), then a request in which
+/// the client releases `h` as its own: the client acted on a notification
+/// for an object that is not its own, which it MUST ignore
+/// (MS-OXCNOTIF_R448, R450). Leaves the trace as it is when it already
+/// uses `h`.
+fn act_on_foreign_notify(t: &mut Vec<TraceStep>, h: u32) {
+    let h_hex = crate::hex::encode(&h.to_le_bytes());
+    if t.iter().any(|s| [&s.input, &s.output].iter().any(|x| x.as_deref().is_some_and(|x| x.contains(&h_hex)))) {
+        return;
+    }
+    // RopSize 20; RopNotify(h, LogonId 0, ObjectModified of folder
+    // 01000000000000F0 with TagCount 0); no handle table.
+    let notify = format!("14002a{h_hex}00100001000000000000f00000");
+    t.push(TraceStep { input: Some("0200".into()), output: None });
+    t.push(TraceStep { input: None, output: Some(notify) });
+    t.push(TraceStep { input: Some(format!("0500010000{h_hex}")), output: None });
+    t.push(TraceStep { input: None, output: Some("0200".into()) });
 }
 
 fn ids(ok: &Value) -> Option<BTreeMap<String, usize>> {
@@ -77,8 +105,9 @@ fn compare(
     target: &mut dyn Implementation,
     reference: &mut Reference,
     seq: &Seq,
+    foreign: Option<u32>,
 ) -> Option<(Check, Reply, Vec<TraceStep>)> {
-    let steps = trace_of(seq)?;
+    let steps = trace_of(seq, foreign)?;
     let req = request::check_trace(seq.layout.name(), &[], &steps);
     let r = reference.answer(&req);
     let t = target.call(req);
@@ -89,20 +118,21 @@ pub(super) fn disagreement(
     target: &mut dyn Implementation,
     reference: &mut Reference,
     seq: &Seq,
+    foreign: Option<u32>,
     opts: &Options,
 ) -> Option<Disagreement> {
-    let (found, _, _) = compare(target, reference, seq)?;
+    let (found, _, _) = compare(target, reference, seq, foreign)?;
     let mut best = seq.clone();
     let mut i = 0;
     while i < best.ops.len() && best.ops.len() > 1 && !opts.interrupted.load(Ordering::SeqCst) {
         let mut cand = best.clone();
         cand.ops.remove(i);
-        match compare(target, reference, &cand) {
+        match compare(target, reference, &cand, foreign) {
             Some((c, _, _)) if c.signature == found.signature => best = cand,
             _ => i += 1,
         }
     }
-    let (c, r, steps) = compare(target, reference, &best)?;
+    let (c, r, steps) = compare(target, reference, &best, foreign)?;
     let mut findings: Vec<String> = match &r {
         Reply::Ok(ok) => {
             ids(ok).unwrap_or_default().into_iter().flat_map(|(id, n)| std::iter::repeat_n(id, n)).collect()

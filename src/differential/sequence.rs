@@ -52,6 +52,9 @@ pub(super) enum Op {
 pub(super) struct Seq {
     pub(super) profile: String,
     pub(super) layout: Layout,
+    /// The client says it works in cached mode (`setup.client_mode`), so
+    /// NewMail carries UnicodeFlag FALSE (MS-OXCNOTIF_R220).
+    pub(super) cached: bool,
     pub(super) ops: Vec<Op>,
 }
 
@@ -63,14 +66,18 @@ fn mid(n: u8) -> Id8 {
     Id8([1, 0, 0, 0, 0, 0, 0xE0, n])
 }
 
-fn setup_value() -> Value {
+fn setup_value(cached: bool) -> Value {
     let mut folders = vec![json!({"Id": fid(0).to_string()})];
     for i in 1..=4u8 {
         folders.push(json!({"Id": fid(i).to_string(), "Parent": fid(0).to_string(), "Search": i == 4}));
     }
     let messages: Vec<Value> =
         (1..=4u8).map(|i| json!({"Id": mid(i).to_string(), "Folder": fid(i).to_string()})).collect();
-    json!({"logons": [0], "folders": folders, "messages": messages})
+    let mut v = json!({"logons": [0], "folders": folders, "messages": messages});
+    if cached {
+        v["client_mode"] = json!("cached");
+    }
+    v
 }
 
 /// A sequence under a random profile of `crate::model::profile::all()` and
@@ -79,7 +86,8 @@ pub(super) fn gen_sequence(rng: &mut Rng, events: bool) -> Seq {
     let profiles: Vec<String> = crate::model::profile::all().into_keys().collect();
     let profile = if profiles.is_empty() { "spec".to_string() } else { profiles[rng.below(profiles.len())].clone() };
     let layout = if rng.below(4) == 0 { Layout::Legacy } else { Layout::Spec };
-    Seq { profile, layout, ops: gen_ops(rng, layout, events) }
+    let cached = rng.below(4) == 0;
+    Seq { profile, layout, cached, ops: gen_ops(rng, layout, events) }
 }
 
 pub(super) fn gen_ops(rng: &mut Rng, layout: Layout, events: bool) -> Vec<Op> {
@@ -142,6 +150,13 @@ pub(super) fn gen_ops(rng: &mut Rng, layout: Layout, events: bool) -> Vec<Op> {
                 if kind == EventType::ObjectModified && rng.below(2) == 1 {
                     e["TotalMessageCount"] = json!(rng.below(100));
                     e["UnreadMessageCount"] = json!(rng.below(10));
+                }
+                if matches!(kind, EventType::ObjectModified | EventType::ObjectCreated) && rng.below(3) == 0 {
+                    // The changed properties (PidTagSubject, PidTagMessageFlags,
+                    // PidTagLastModificationTime): servers differ on whether
+                    // the notification lists them (MS-OXCNOTIF_R197).
+                    let tags = [0x0037_001Fu32, 0x0E07_0003, 0x3008_0040];
+                    e["Tags"] = json!(tags[..1 + rng.below(3)]);
                 }
                 Op::Event(e)
             }
@@ -278,7 +293,7 @@ pub(super) struct Played {
 
 /// Plays a sequence on one side from a fresh `reset`.
 pub(super) fn play(imp: &mut dyn Implementation, seq: &Seq) -> Result<Played, String> {
-    let reply = imp.call(request::reset(&seq.profile, seq.layout.name(), &setup_value()));
+    let reply = imp.call(request::reset(&seq.profile, seq.layout.name(), &setup_value(seq.cached)));
     let ok = match reply {
         Reply::Ok(ok) => ok,
         other => return Err(format!("reset: {other:?}")),
@@ -372,7 +387,7 @@ fn describe(rop: &Value) -> (String, &'static str) {
 }
 
 /// The first semantic difference of one step's outputs, as a check.
-fn step_check(op: &Op, k: usize, rv: &Value, tv: &Value, fallback: &str) -> Option<Check> {
+fn step_check(op: &Op, k: usize, rv: &Value, tv: &Value, fallback: &str, cached: bool) -> Option<Check> {
     let name = op_name(op);
     let mk = |tail: String, why: String, requirement: &str| Check {
         kind: "server",
@@ -403,9 +418,19 @@ fn step_check(op: &Op, k: usize, rv: &Value, tv: &Value, fallback: &str) -> Opti
             return c;
         }
         if tail == "ServerObjectHandleTable" && name == "register" {
-            return mk(tail, why, "MS-OXCROPS_R4558");
+            // Handles are named by order of assignment: a target that gives
+            // an earlier name hands out a live handle again (MS-OXCROPS_R4556).
+            let again = why.contains("target gives \"$h");
+            return mk(tail, why, if again { "MS-OXCROPS_R4556" } else { "MS-OXCROPS_R4558" });
         }
-        let req = requirement_of_field("notification-data", p).unwrap_or(fallback);
+        // A server's value, rather than a decoder's framing: the rows that
+        // say what the server sends (TagCount SHOULD be 0x0000, R197; a
+        // cached-mode client gets UnicodeFlag FALSE, R220).
+        let req = match tail.rsplit('.').next().unwrap_or("") {
+            "TagCount" | "Tags" => "MS-OXCNOTIF_R197",
+            "UnicodeFlag" if cached => "MS-OXCNOTIF_R220",
+            _ => requirement_of_field("notification-data", p).unwrap_or(fallback),
+        };
         let mut c = mk(tail.clone(), why, req);
         if rop.is_some_and(|r| num(&r["RopId"]) != Some(0x29)) {
             // A notification's field: the same bug whichever call delivers it.
@@ -413,6 +438,16 @@ fn step_check(op: &Op, k: usize, rv: &Value, tv: &Value, fallback: &str) -> Opti
         }
         c
     };
+    if matches!(op, Op::Release(_)) && rv.get("undecodable").is_none() {
+        if let Some(e) = tv.get("undecodable").and_then(Value::as_str) {
+            // The output carries a ROP where RopRelease's response would be,
+            // and RopRelease has none (MS-OXCROPS_R4571, R4572).
+            if e.contains("0x01") || e.contains("RopRelease") {
+                let why = format!("the target answers RopRelease with a response, which it has none of: {e}");
+                return Some(mk("RopsList/release-response".into(), why, "MS-OXCROPS_R4572"));
+            }
+        }
+    }
     if let (Some(rl), Some(tl)) = (rv["RopsList"].as_array(), tv["RopsList"].as_array()) {
         // Same ROP, leaving derived lengths aside.
         let same = |a: Option<&Value>, b: Option<&Value>| match (a, b) {
@@ -436,6 +471,31 @@ fn step_check(op: &Op, k: usize, rv: &Value, tv: &Value, fallback: &str) -> Opti
             c.signature = format!("server/output/RopsList/extra/{what}");
             c
         };
+        // RopPending's place and what it stands for (MS-OXCNOTIF 3.1.5.7):
+        // ahead of a RopNotify (R334), or announcing notifications the
+        // output still had room for (R347).
+        let is = |r: &Value, id: u64| num(&r["RopId"]) == Some(id);
+        let pending_at = |l: &[Value]| l.iter().position(|r| is(r, 0x6E));
+        let notifies = |l: &[Value]| l.iter().filter(|r| is(r, 0x2A)).count();
+        if let Some(p) = pending_at(tl) {
+            if tl[p + 1..].iter().any(|r| is(r, 0x2A)) && pending_at(rl).is_none_or(|q| q + 1 == rl.len()) {
+                let why = format!("RopsList[{p}]: the target sends RopPending before a RopNotify; it goes after them all");
+                let mut c = mk("RopsList/pending-before-notify".into(), why, "MS-OXCNOTIF_R334");
+                c.signature = "server/output/RopsList/pending-before-notify".into();
+                return Some(c);
+            }
+            let prefix = tl[..p].iter().zip(rl).all(|(b, a)| same(Some(a), Some(b)));
+            if p + 1 == tl.len() && notifies(tl) < notifies(rl) && prefix {
+                let why = format!(
+                    "RopsList: the target sends {} RopNotify and RopPending where {} RopNotify fit",
+                    notifies(tl),
+                    notifies(rl)
+                );
+                let mut c = mk("RopsList/fewer-than-fit".into(), why, "MS-OXCNOTIF_R347");
+                c.signature = "server/output/RopsList/fewer-than-fit".into();
+                return Some(c);
+            }
+        }
         for i in 0..rl.len().max(tl.len()) {
             match (rl.get(i), tl.get(i)) {
                 (Some(a), Some(b)) => {
@@ -489,7 +549,7 @@ fn sequence_differs(
         }
     };
     for (k, (rv, tv)) in r.iter().zip(&t).enumerate() {
-        if let Some(c) = step_check(&seq.ops[k], k, rv, tv, fallback) {
+        if let Some(c) = step_check(&seq.ops[k], k, rv, tv, fallback, seq.cached) {
             return Some((k, c));
         }
     }
@@ -577,7 +637,7 @@ pub(super) fn disagreement(
     if best.layout == Layout::Legacy {
         case["layout"] = json!("legacy");
     }
-    case["setup"] = setup_value();
+    case["setup"] = setup_value(best.cached);
     case["steps"] = Value::Array(steps);
     let doc = json!({"kind": "sequence", "cases": [case]});
     let note = if c.grade == Some("info") {
