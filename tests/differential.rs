@@ -91,7 +91,10 @@ fn fuzz_finds_the_planted_disagreements_and_writes_reproducers_that_fail_as_case
     );
     let r50 = cites(&cases, "fuzz.register-notification-request.", "MS-OXCNOTIF_R50");
     assert!(r50.is_some(), "the missing R50 finding: {stdout}");
-    assert!(cites(&cases, "fuzz.sequence.", "MS-OXCNOTIF_R46").is_some(), "the dropped ObjectCopied, citing R46: {stdout}");
+    assert!(
+        cites(&cases, "fuzz.sequence.", "MS-OXCNOTIF_R46").is_some(),
+        "the dropped ObjectCopied, citing R46: {stdout}"
+    );
     let text = rerun(&out, "planted.py", cases.len());
     // A missing finding takes its requirement's level: R50 is a MUST.
     let r50 = r50.unwrap().trim_end_matches(".yaml");

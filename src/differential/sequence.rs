@@ -479,7 +479,8 @@ fn step_check(op: &Op, k: usize, rv: &Value, tv: &Value, fallback: &str, cached:
         let notifies = |l: &[Value]| l.iter().filter(|r| is(r, 0x2A)).count();
         if let Some(p) = pending_at(tl) {
             if tl[p + 1..].iter().any(|r| is(r, 0x2A)) && pending_at(rl).is_none_or(|q| q + 1 == rl.len()) {
-                let why = format!("RopsList[{p}]: the target sends RopPending before a RopNotify; it goes after them all");
+                let why =
+                    format!("RopsList[{p}]: the target sends RopPending before a RopNotify; it goes after them all");
                 let mut c = mk("RopsList/pending-before-notify".into(), why, "MS-OXCNOTIF_R334");
                 c.signature = "server/output/RopsList/pending-before-notify".into();
                 return Some(c);
