@@ -103,6 +103,11 @@ pub struct Event {
     pub message_class: String,
     /// NewMail: send MessageClass in UTF-16LE (UnicodeFlag 0x01).
     pub unicode: bool,
+    /// ObjectModified: what of the object changed when it is a table the
+    /// model keeps no rows of: `Attachments` (a message's attachment
+    /// table), `Permissions` or `Rules` (a folder's); those tables get
+    /// TableChanged ([`super::table`]).
+    pub changed: Option<String>,
 }
 
 const FIELDS: &[&str] = &[
@@ -119,6 +124,7 @@ const FIELDS: &[&str] = &[
     "MessageFlags",
     "MessageClass",
     "UnicodeFlag",
+    "Changed",
 ];
 
 impl Event {
@@ -138,6 +144,7 @@ impl Event {
             message_flags: 0,
             message_class: "IPM.Note".into(),
             unicode: true,
+            changed: None,
         }
     }
 
@@ -171,6 +178,24 @@ impl Event {
             e.message_class = mc.as_str().ok_or_else(|| EncodeError::new("MessageClass", "expected text"))?.to_string();
         }
         e.unicode = o.opt_u8("UnicodeFlag")?.map(|u| u != 0).unwrap_or(true);
+        if let Some(c) = o.get("Changed") {
+            let c = c.as_str().ok_or_else(|| EncodeError::new("Changed", "expected text"))?;
+            let ok = match c {
+                "Attachments" => e.message.is_some(),
+                "Permissions" | "Rules" => e.message.is_none(),
+                _ => return Err(EncodeError::new("Changed", format!("{c:?}: one of Attachments, Permissions, Rules"))),
+            };
+            if !ok {
+                return Err(EncodeError::new(
+                    "Changed",
+                    "Attachments belong to a message (give Message); Permissions and Rules to a folder (no Message)",
+                ));
+            }
+            if event_type != EventType::ObjectModified {
+                return Err(EncodeError::new("Changed", "only ObjectModified says what changed"));
+            }
+            e.changed = Some(c.to_string());
+        }
         let needs = |name: &'static str, ok: bool, why: &str| {
             if ok {
                 Ok(())

@@ -7,6 +7,7 @@
 //!   NotificationData each produces.
 //! * [`store`]: the folders and messages events refer to, and [`setup`]:
 //!   the session's initial state.
+//! * [`table`]: Table objects and their TableModified notifications.
 //! * [`profile`]: product behaviour (spec, Exchange 2007, 2010, 2013 and
 //!   later) as data.
 //! * [`errors`]: every ReturnValue the model produces, in one table.
@@ -21,6 +22,7 @@ pub mod profile;
 pub mod server;
 pub mod setup;
 pub mod store;
+pub mod table;
 
 pub use event::{Event, EventType};
 pub use profile::Profile;

@@ -24,6 +24,26 @@ pub struct Profile {
     pub scoped_object_deleted: bool,
     /// RopRelease drops the subscription's queued notifications (the spec is silent).
     pub drop_queued_on_release: bool,
+    /// Table notifications flow only once a view ROP was received
+    /// (MS-OXCNOTIF_R243, R245) rather than from the start (R244).
+    pub table_view_required: bool,
+    /// RopResetTable stops table notifications until the next view ROP
+    /// (MS-OXCNOTIF_R272, R275) rather than not (R294).
+    pub table_reset_stops: bool,
+    /// Table notifications are informative (row added/deleted/modified,
+    /// MS-OXCNOTIF_R261–R263, R268, R269) rather than basic TableChanged (R264).
+    pub table_informative: bool,
+}
+
+impl Profile {
+    /// The table switches, as [`super::table`] takes them.
+    pub fn tables(&self) -> super::table::TableBehaviour {
+        super::table::TableBehaviour {
+            view_required: self.table_view_required,
+            reset_stops: self.table_reset_stops,
+            informative: self.table_informative,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -72,6 +92,9 @@ pub fn spec() -> Profile {
         pending_when_all_fit: false,
         scoped_object_deleted: true,
         drop_queued_on_release: true,
+        table_view_required: true,
+        table_reset_stops: true,
+        table_informative: true,
     })
 }
 

@@ -58,6 +58,21 @@ impl Store {
         self.messages.remove(id);
     }
 
+    /// The messages in `folder`, in ID order.
+    pub fn messages_in(&self, folder: &Id8) -> Vec<Id8> {
+        let mut v: Vec<Id8> = self.messages.iter().filter(|(_, f)| *f == folder).map(|(m, _)| *m).collect();
+        v.sort_unstable_by_key(|m| m.0);
+        v
+    }
+
+    /// The child folders of `folder`, in ID order.
+    pub fn children_of(&self, folder: &Id8) -> Vec<Id8> {
+        let mut v: Vec<Id8> =
+            self.folders.iter().filter(|(_, f)| f.parent.as_ref() == Some(folder)).map(|(id, _)| *id).collect();
+        v.sort_unstable_by_key(|f| f.0);
+        v
+    }
+
     /// Moves a folder under a new parent.
     pub fn reparent(&mut self, id: &Id8, parent: Id8) {
         if let Some(f) = self.folders.get_mut(id) {
