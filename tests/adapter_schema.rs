@@ -624,7 +624,13 @@ fn protocol_types_and_schema_agree() {
                 refused: Refused { field: Some("RopId".into()), message: Some("not 0x6E".into()) },
             }),
         ),
-        ("Reset", ok_value(&ResetOk { logons: [("0".to_string(), 1u32)].into() })),
+        (
+            "Reset",
+            ok_value(&ResetOk {
+                logons: [("0".to_string(), 1u32)].into(),
+                handles: [("$inbox".to_string(), 2u32)].into(),
+            }),
+        ),
         ("Execute", ok_value(&ExecuteOk::Hex { hex: "0200".into() })),
         (
             "Execute",

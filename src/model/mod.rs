@@ -27,4 +27,4 @@ pub mod table;
 pub use event::{Event, EventType};
 pub use profile::Profile;
 pub use server::{CallError, Scope, Server};
-pub use setup::{ClientMode, Setup, SetupFolder, SetupMessage};
+pub use setup::{ClientMode, Opened, Setup, SetupFolder, SetupMessage};

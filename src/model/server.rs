@@ -70,6 +70,10 @@ pub struct Subscription {
 enum Object {
     Logon,
     Subscription,
+    /// A folder opened at reset ([`Setup::opened`]).
+    Folder(Id8),
+    /// A message opened at reset.
+    Message(Id8),
 }
 
 /// One queued notification.
@@ -174,6 +178,8 @@ pub struct Server {
     by_message: HashMap<Id8, BTreeSet<u32>>,
     queue: VecDeque<Queued>,
     events: u64,
+    /// The objects opened at reset, by `$name`.
+    opened: std::collections::BTreeMap<String, u32>,
 }
 
 /// The smallest handle the model assigns.
@@ -198,6 +204,7 @@ impl Server {
             by_message: HashMap::new(),
             queue: VecDeque::new(),
             events: 0,
+            opened: Default::default(),
         };
         for &l in &setup.logons {
             let h = s.assign();
@@ -212,7 +219,23 @@ impl Server {
         for m in &setup.messages {
             s.store.add_message(m.id, m.folder);
         }
+        if let Some(&first) = setup.logons.first() {
+            for o in &setup.opened {
+                let h = s.assign();
+                let object = if o.message { Object::Message(o.object) } else { Object::Folder(o.object) };
+                if let Some((_, map)) = s.logons.get_mut(&first) {
+                    map.insert(h, object);
+                }
+                s.owner.insert(h, first);
+                s.opened.insert(o.name.clone(), h);
+            }
+        }
         s
+    }
+
+    /// The handles of the objects opened at reset, by their `$name`.
+    pub fn opened(&self) -> &std::collections::BTreeMap<String, u32> {
+        &self.opened
     }
 
     /// The profile in force.
@@ -325,7 +348,7 @@ impl Server {
                     }
                 }
             }
-            None => {}
+            Some(Object::Folder(_) | Object::Message(_)) | None => {}
         }
     }
 

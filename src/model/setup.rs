@@ -25,6 +25,20 @@ pub struct SetupFolder {
     pub search: bool,
 }
 
+/// An object the server opens at reset, as RopOpenFolder or RopOpenMessage
+/// would leave it: a Server object of the first logon whose handle the
+/// reset reply names (`handles`), for the table ROPs to take as input. Set
+/// by `Handle: $name` on a folder or message of the setup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opened {
+    /// The `$name` the handle is bound to.
+    pub name: String,
+    /// The folder's or message's ID.
+    pub object: Id8,
+    /// A message rather than a folder.
+    pub message: bool,
+}
+
 /// A message that exists before the session starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SetupMessage {
@@ -69,6 +83,8 @@ pub struct Setup {
     pub session_index: u16,
     /// The client's mode (ClientMode, [MS-OXCRPC] 2.2.2.2.4).
     pub client_mode: ClientMode,
+    /// Folders and messages opened at reset (their `Handle`).
+    pub opened: Vec<Opened>,
 }
 
 impl Setup {
@@ -102,7 +118,7 @@ impl Setup {
         }
         for (i, f) in list(&o, "folders")?.iter().enumerate() {
             let at = |e: EncodeError| e.within(&format!("folders[{i}]"));
-            let fo = Obj::new(f, &["Id", "Parent", "Search"]).map_err(at)?;
+            let fo = Obj::new(f, &["Id", "Parent", "Search", "Handle"]).map_err(at)?;
             let id =
                 fo.opt_id8("Id").map_err(at)?.ok_or_else(|| EncodeError::new(format!("folders[{i}].Id"), "missing"))?;
             let parent = fo.opt_id8("Parent").map_err(at)?;
@@ -117,10 +133,11 @@ impl Setup {
                 }
             };
             s.folders.push(SetupFolder { id, parent, search });
+            handle_of(&fo, &format!("folders[{i}]"), id, false, &mut s.opened)?;
         }
         for (i, m) in list(&o, "messages")?.iter().enumerate() {
             let at = |e: EncodeError| e.within(&format!("messages[{i}]"));
-            let mo = Obj::new(m, &["Id", "Folder"]).map_err(at)?;
+            let mo = Obj::new(m, &["Id", "Folder", "Handle"]).map_err(at)?;
             let id = mo
                 .opt_id8("Id")
                 .map_err(at)?
@@ -130,9 +147,23 @@ impl Setup {
                 .map_err(at)?
                 .ok_or_else(|| EncodeError::new(format!("messages[{i}].Folder"), "missing"))?;
             s.messages.push(SetupMessage { id, folder });
+            handle_of(&mo, &format!("messages[{i}]"), id, true, &mut s.opened)?;
         }
         Ok(s)
     }
+}
+
+/// Reads an entry's `Handle: $name` into `opened`.
+fn handle_of(o: &Obj, at: &str, object: Id8, message: bool, opened: &mut Vec<Opened>) -> Result<(), EncodeError> {
+    let Some(h) = o.get("Handle") else { return Ok(()) };
+    let name = h.as_str().filter(|n| n.starts_with('$') && n.len() > 1).ok_or_else(|| {
+        EncodeError::new(format!("{at}.Handle"), "expected a $name to bind the opened object's handle to")
+    })?;
+    if name.starts_with("$logon") || opened.iter().any(|x| x.name == name) {
+        return Err(EncodeError::new(format!("{at}.Handle"), format!("{name} is already a handle name")));
+    }
+    opened.push(Opened { name: name.to_string(), object, message });
+    Ok(())
 }
 
 fn list<'a>(o: &Obj<'a>, name: &'static str) -> Result<&'a [Value], EncodeError> {

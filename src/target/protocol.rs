@@ -283,6 +283,10 @@ pub struct ResetOk {
     /// LogonId (decimal text) to logon object handle.
     #[serde(default)]
     pub logons: BTreeMap<String, u32>,
+    /// The objects the setup opens (`Handle: $name` on a folder or
+    /// message): `$name` to the handle of the Folder or Message object.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub handles: BTreeMap<String, u32>,
 }
 
 /// A call that failed as a whole.

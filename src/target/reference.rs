@@ -114,8 +114,9 @@ impl Reference {
                 let server = Server::new(p, layout(l)?, &setup);
                 let logons =
                     setup.logons.iter().filter_map(|l| server.logon_handle(*l).map(|h| (l.to_string(), h))).collect();
+                let handles = server.opened().clone();
                 self.server = Some(server);
-                protocol::ok_value(&ResetOk { logons })
+                protocol::ok_value(&ResetOk { logons, handles })
             }
             Request::Execute { hex: h, max_output } => {
                 let input = hex("hex", h)?;

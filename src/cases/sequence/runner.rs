@@ -362,6 +362,7 @@ impl Runner<'_> {
             return Err(o.into());
         }
         let mut problems: Vec<Problem> = Vec::new();
+        let mut problems_at_reset: Vec<Problem> = Vec::new();
         if let Reply::Ok(ok) = &reply {
             if let Some(m) = ok.get("logons").and_then(Value::as_object) {
                 for (l, h) in m {
@@ -371,7 +372,24 @@ impl Runner<'_> {
                     }
                 }
             }
+            // The folders and messages the setup opens, in the first logon.
+            let first = case.setup.logons.first().copied().unwrap_or(0);
+            for o in &case.setup.opened {
+                match ok.get("handles").and_then(|m| m.get(&o.name)) {
+                    Some(h) => {
+                        self.binds.insert(o.name.clone(), h.clone());
+                        if let Some(h) = h.as_u64() {
+                            self.handles.live.insert(h as u32, (first, false));
+                        }
+                    }
+                    None => problems_at_reset.push(Problem::must(format!(
+                        "reset: the reply names no handle for {}, which the setup opens",
+                        o.name
+                    ))),
+                }
+            }
         }
+        problems.extend(problems_at_reset);
         problems.extend(self.distinct(&BTreeSet::new()));
         let mut log = Vec::new();
         for (k, step) in case.steps.iter().enumerate() {
