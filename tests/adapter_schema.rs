@@ -129,6 +129,16 @@ fn value_def(structure: &str) -> &'static str {
         "notification-data" => "NotificationData",
         "pending-response" => "RopPendingResponse",
         "buffer-too-small-response" => "RopBufferTooSmallResponse",
+        "get-hierarchy-table-request" => "RopGetHierarchyTableRequest",
+        "get-hierarchy-table-response" => "RopGetHierarchyTableResponse",
+        "get-contents-table-request" => "RopGetContentsTableRequest",
+        "get-contents-table-response" => "RopGetContentsTableResponse",
+        "get-attachment-table-request" => "RopGetAttachmentTableRequest",
+        "get-attachment-table-response" => "RopGetAttachmentTableResponse",
+        "get-permissions-table-request" => "RopGetPermissionsTableRequest",
+        "get-permissions-table-response" => "RopGetPermissionsTableResponse",
+        "get-rules-table-request" => "RopGetRulesTableRequest",
+        "get-rules-table-response" => "RopGetRulesTableResponse",
         other => panic!("no structure {other:?}"),
     }
 }

@@ -50,6 +50,16 @@ fn def_name(s: Structure) -> &'static str {
         Structure::NotificationData => "NotificationData",
         Structure::PendingResponse => "RopPendingResponse",
         Structure::BufferTooSmallResponse => "RopBufferTooSmallResponse",
+        Structure::GetHierarchyTableRequest => "RopGetHierarchyTableRequest",
+        Structure::GetHierarchyTableResponse => "RopGetHierarchyTableResponse",
+        Structure::GetContentsTableRequest => "RopGetContentsTableRequest",
+        Structure::GetContentsTableResponse => "RopGetContentsTableResponse",
+        Structure::GetAttachmentTableRequest => "RopGetAttachmentTableRequest",
+        Structure::GetAttachmentTableResponse => "RopGetAttachmentTableResponse",
+        Structure::GetPermissionsTableRequest => "RopGetPermissionsTableRequest",
+        Structure::GetPermissionsTableResponse => "RopGetPermissionsTableResponse",
+        Structure::GetRulesTableRequest => "RopGetRulesTableRequest",
+        Structure::GetRulesTableResponse => "RopGetRulesTableResponse",
     }
 }
 

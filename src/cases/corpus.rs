@@ -44,10 +44,9 @@ pub fn seeds(suite: &Suite) -> Vec<Seed> {
                 out.push((t, name.clone(), b.clone()));
                 out.push(("readings_differential", name, b.clone()));
             }
-            Structure::ReleaseRequest => out.push(("rop_input_buffer", name, wrap_rops(b))),
-            Structure::RegisterNotificationResponse
-            | Structure::PendingResponse
-            | Structure::BufferTooSmallResponse => out.push(("rop_output_buffer", name, wrap_rops(b))),
+            // Any other ROP's buffer, alone in a RopsList.
+            s if s.name().ends_with("-request") => out.push(("rop_input_buffer", name, wrap_rops(b))),
+            _ => out.push(("rop_output_buffer", name, wrap_rops(b))),
         }
     }
     for c in &suite.sequences {

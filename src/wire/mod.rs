@@ -50,7 +50,9 @@ pub mod release;
 pub mod return_value;
 pub mod rop;
 pub mod rop_buffer;
+pub mod rop_fields;
 pub mod structure;
+pub mod table;
 pub mod value;
 
 pub use codec::{Decoded, EncodeError, Error, ErrorKind, Finding, Id8, Level, Reader, Span};

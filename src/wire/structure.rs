@@ -11,6 +11,16 @@ use super::register_notification::{RopRegisterNotificationRequest, RopRegisterNo
 use super::release::RopReleaseRequest;
 use super::rop::{self, Rop};
 use super::rop_buffer::{RopInputBuffer, RopOutputBuffer};
+use super::table::get_attachment_table::RopGetAttachmentTableRequest;
+use super::table::get_attachment_table::RopGetAttachmentTableResponse;
+use super::table::get_contents_table::RopGetContentsTableRequest;
+use super::table::get_contents_table::RopGetContentsTableResponse;
+use super::table::get_hierarchy_table::RopGetHierarchyTableRequest;
+use super::table::get_hierarchy_table::RopGetHierarchyTableResponse;
+use super::table::get_permissions_table::RopGetPermissionsTableRequest;
+use super::table::get_permissions_table::RopGetPermissionsTableResponse;
+use super::table::get_rules_table::RopGetRulesTableRequest;
+use super::table::get_rules_table::RopGetRulesTableResponse;
 use super::{read_all, Layout, WireStructure};
 use serde_json::Value;
 
@@ -35,6 +45,26 @@ pub enum Structure {
     PendingResponse,
     /// `buffer-too-small-response`: MS-OXCROPS 2.2.15.1.1.
     BufferTooSmallResponse,
+    /// `get-hierarchy-table-request`: MS-OXCROPS 2.2.4.13.1.
+    GetHierarchyTableRequest,
+    /// `get-hierarchy-table-response`: MS-OXCROPS 2.2.4.13.2.
+    GetHierarchyTableResponse,
+    /// `get-contents-table-request`: MS-OXCROPS 2.2.4.14.1.
+    GetContentsTableRequest,
+    /// `get-contents-table-response`: MS-OXCROPS 2.2.4.14.2.
+    GetContentsTableResponse,
+    /// `get-attachment-table-request`: MS-OXCROPS 2.2.6.17.1.
+    GetAttachmentTableRequest,
+    /// `get-attachment-table-response`: MS-OXCROPS 2.2.6.17.2.
+    GetAttachmentTableResponse,
+    /// `get-permissions-table-request`: MS-OXCROPS 2.2.10.2.1.
+    GetPermissionsTableRequest,
+    /// `get-permissions-table-response`: MS-OXCROPS 2.2.10.2.2.
+    GetPermissionsTableResponse,
+    /// `get-rules-table-request`: MS-OXCROPS 2.2.11.2.1.
+    GetRulesTableRequest,
+    /// `get-rules-table-response`: MS-OXCROPS 2.2.11.2.2.
+    GetRulesTableResponse,
 }
 
 /// What `dissect` gives: the listing as far as decoding got, the findings,
@@ -74,13 +104,23 @@ macro_rules! dispatch {
             Structure::NotificationData => $f::<NotificationData>($($arg),*),
             Structure::PendingResponse => $f::<RopPendingResponse>($($arg),*),
             Structure::BufferTooSmallResponse => $f::<RopBufferTooSmallResponse>($($arg),*),
+            Structure::GetHierarchyTableRequest => $f::<RopGetHierarchyTableRequest>($($arg),*),
+            Structure::GetHierarchyTableResponse => $f::<RopGetHierarchyTableResponse>($($arg),*),
+            Structure::GetContentsTableRequest => $f::<RopGetContentsTableRequest>($($arg),*),
+            Structure::GetContentsTableResponse => $f::<RopGetContentsTableResponse>($($arg),*),
+            Structure::GetAttachmentTableRequest => $f::<RopGetAttachmentTableRequest>($($arg),*),
+            Structure::GetAttachmentTableResponse => $f::<RopGetAttachmentTableResponse>($($arg),*),
+            Structure::GetPermissionsTableRequest => $f::<RopGetPermissionsTableRequest>($($arg),*),
+            Structure::GetPermissionsTableResponse => $f::<RopGetPermissionsTableResponse>($($arg),*),
+            Structure::GetRulesTableRequest => $f::<RopGetRulesTableRequest>($($arg),*),
+            Structure::GetRulesTableResponse => $f::<RopGetRulesTableResponse>($($arg),*),
         }
     };
 }
 
 impl Structure {
     /// All structures, in the order the CLI lists them.
-    pub const ALL: [Structure; 9] = [
+    pub const ALL: [Structure; 19] = [
         Structure::RopInputBuffer,
         Structure::RopOutputBuffer,
         Structure::RegisterNotificationRequest,
@@ -90,6 +130,16 @@ impl Structure {
         Structure::NotificationData,
         Structure::PendingResponse,
         Structure::BufferTooSmallResponse,
+        Structure::GetHierarchyTableRequest,
+        Structure::GetHierarchyTableResponse,
+        Structure::GetContentsTableRequest,
+        Structure::GetContentsTableResponse,
+        Structure::GetAttachmentTableRequest,
+        Structure::GetAttachmentTableResponse,
+        Structure::GetPermissionsTableRequest,
+        Structure::GetPermissionsTableResponse,
+        Structure::GetRulesTableRequest,
+        Structure::GetRulesTableResponse,
     ];
 
     /// The name used on the command line and in case files.
@@ -104,6 +154,16 @@ impl Structure {
             Structure::NotificationData => "notification-data",
             Structure::PendingResponse => "pending-response",
             Structure::BufferTooSmallResponse => "buffer-too-small-response",
+            Structure::GetHierarchyTableRequest => "get-hierarchy-table-request",
+            Structure::GetHierarchyTableResponse => "get-hierarchy-table-response",
+            Structure::GetContentsTableRequest => "get-contents-table-request",
+            Structure::GetContentsTableResponse => "get-contents-table-response",
+            Structure::GetAttachmentTableRequest => "get-attachment-table-request",
+            Structure::GetAttachmentTableResponse => "get-attachment-table-response",
+            Structure::GetPermissionsTableRequest => "get-permissions-table-request",
+            Structure::GetPermissionsTableResponse => "get-permissions-table-response",
+            Structure::GetRulesTableRequest => "get-rules-table-request",
+            Structure::GetRulesTableResponse => "get-rules-table-response",
         }
     }
 
@@ -124,6 +184,16 @@ impl Structure {
             Structure::NotificationData => "NotificationData",
             Structure::PendingResponse => "RopPending response",
             Structure::BufferTooSmallResponse => "RopBufferTooSmall response",
+            Structure::GetHierarchyTableRequest => "RopGetHierarchyTable request",
+            Structure::GetHierarchyTableResponse => "RopGetHierarchyTable response",
+            Structure::GetContentsTableRequest => "RopGetContentsTable request",
+            Structure::GetContentsTableResponse => "RopGetContentsTable response",
+            Structure::GetAttachmentTableRequest => "RopGetAttachmentTable request",
+            Structure::GetAttachmentTableResponse => "RopGetAttachmentTable response",
+            Structure::GetPermissionsTableRequest => "RopGetPermissionsTable request",
+            Structure::GetPermissionsTableResponse => "RopGetPermissionsTable response",
+            Structure::GetRulesTableRequest => "RopGetRulesTable request",
+            Structure::GetRulesTableResponse => "RopGetRulesTable response",
         }
     }
 
@@ -139,6 +209,16 @@ impl Structure {
             Structure::NotifyResponse => &rop::NOTIFY,
             Structure::PendingResponse => &rop::PENDING,
             Structure::BufferTooSmallResponse => &rop::BUFFER_TOO_SMALL,
+            Structure::GetHierarchyTableRequest => &rop::GET_HIERARCHY_TABLE,
+            Structure::GetHierarchyTableResponse => &rop::GET_HIERARCHY_TABLE,
+            Structure::GetContentsTableRequest => &rop::GET_CONTENTS_TABLE,
+            Structure::GetContentsTableResponse => &rop::GET_CONTENTS_TABLE,
+            Structure::GetAttachmentTableRequest => &rop::GET_ATTACHMENT_TABLE,
+            Structure::GetAttachmentTableResponse => &rop::GET_ATTACHMENT_TABLE,
+            Structure::GetPermissionsTableRequest => &rop::GET_PERMISSIONS_TABLE,
+            Structure::GetPermissionsTableResponse => &rop::GET_PERMISSIONS_TABLE,
+            Structure::GetRulesTableRequest => &rop::GET_RULES_TABLE,
+            Structure::GetRulesTableResponse => &rop::GET_RULES_TABLE,
         })
     }
 
@@ -153,6 +233,16 @@ impl Structure {
             Structure::NotificationData => "MS-OXCNOTIF 2.2.1.4.1.2",
             Structure::PendingResponse => "MS-OXCROPS 2.2.14.3.1",
             Structure::BufferTooSmallResponse => "MS-OXCROPS 2.2.15.1.1",
+            Structure::GetHierarchyTableRequest => "MS-OXCROPS 2.2.4.13.1",
+            Structure::GetHierarchyTableResponse => "MS-OXCROPS 2.2.4.13.2",
+            Structure::GetContentsTableRequest => "MS-OXCROPS 2.2.4.14.1",
+            Structure::GetContentsTableResponse => "MS-OXCROPS 2.2.4.14.2",
+            Structure::GetAttachmentTableRequest => "MS-OXCROPS 2.2.6.17.1",
+            Structure::GetAttachmentTableResponse => "MS-OXCROPS 2.2.6.17.2",
+            Structure::GetPermissionsTableRequest => "MS-OXCROPS 2.2.10.2.1",
+            Structure::GetPermissionsTableResponse => "MS-OXCROPS 2.2.10.2.2",
+            Structure::GetRulesTableRequest => "MS-OXCROPS 2.2.11.2.1",
+            Structure::GetRulesTableResponse => "MS-OXCROPS 2.2.11.2.2",
         }
     }
 
@@ -266,6 +356,16 @@ mod tests {
             (Structure::NotificationData, "MS-OXCNOTIF 2.2.1.4.1.2"),
             (Structure::PendingResponse, "MS-OXCROPS 2.2.14.3.1"),
             (Structure::BufferTooSmallResponse, "MS-OXCROPS 2.2.15.1.1"),
+            (Structure::GetHierarchyTableRequest, "MS-OXCROPS 2.2.4.13.1"),
+            (Structure::GetHierarchyTableResponse, "MS-OXCROPS 2.2.4.13.2"),
+            (Structure::GetContentsTableRequest, "MS-OXCROPS 2.2.4.14.1"),
+            (Structure::GetContentsTableResponse, "MS-OXCROPS 2.2.4.14.2"),
+            (Structure::GetAttachmentTableRequest, "MS-OXCROPS 2.2.6.17.1"),
+            (Structure::GetAttachmentTableResponse, "MS-OXCROPS 2.2.6.17.2"),
+            (Structure::GetPermissionsTableRequest, "MS-OXCROPS 2.2.10.2.1"),
+            (Structure::GetPermissionsTableResponse, "MS-OXCROPS 2.2.10.2.2"),
+            (Structure::GetRulesTableRequest, "MS-OXCROPS 2.2.11.2.1"),
+            (Structure::GetRulesTableResponse, "MS-OXCROPS 2.2.11.2.2"),
         ];
         assert_eq!(want.len(), Structure::ALL.len());
         for (s, section) in want {
