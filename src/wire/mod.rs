@@ -45,6 +45,7 @@ pub mod dissect;
 pub mod notification_data;
 pub mod notify;
 pub mod pending;
+pub mod property_tag;
 pub mod register_notification;
 pub mod release;
 pub mod return_value;

@@ -59,6 +59,41 @@ pub struct InputIndex;
 pub struct OutputIndex;
 /// A 2-byte count then that many bytes (Bookmark, RestrictionData).
 pub struct SizedBytes;
+/// A 4-byte unsigned integer that MUST NOT be zero (Denominator of
+/// RopSeekRowFractional, MS-OXCTABL_R206).
+pub struct NonZeroU32<R>(PhantomData<R>);
+
+/// The requirement a zero value breaks.
+pub trait ZeroRule {
+    /// The requirement and its level.
+    const RULE: (&'static str, Level);
+}
+
+impl<R: ZeroRule> FieldKind for NonZeroU32<R> {
+    type Value = u32;
+    fn read(r: &mut Reader, _: Option<&'static str>, name: &'static str) -> Result<u32, Error> {
+        let at = r.pos();
+        let v = r.u32(name)?;
+        if v == 0 {
+            let (req, level) = R::RULE;
+            r.finding(req, level, name, at, format!("{name} is 0; it MUST NOT be zero"));
+        }
+        Ok(v)
+    }
+    fn write(v: &u32, out: &mut Vec<u8>, _: &'static str) -> Result<(), EncodeError> {
+        put_u32(out, *v);
+        Ok(())
+    }
+    fn len(_: &u32) -> usize {
+        4
+    }
+    fn put(v: &u32, b: MapBuilder, _: Option<&'static str>, name: &'static str) -> MapBuilder {
+        b.int(name, *v)
+    }
+    fn take(o: &Obj, _: Option<&'static str>, name: &'static str) -> Result<u32, EncodeError> {
+        o.u32(name)
+    }
+}
 
 macro_rules! int_kind {
     ($kind:ty, $t:ty, $read:ident, $put:expr, $take:ident, $index:expr) => {
@@ -509,6 +544,23 @@ macro_rules! rop_response {
     };
 }
 
+/// Declares a [`ByteNames`] type: `byte_table!(Name, flags|enum,
+/// [(0x01, "A"), …], Some(("MS-…_R1", Level::Must)))`.
+macro_rules! byte_table {
+    ($(#[$doc:meta])* $name:ident, $kind:ident, [$(($v:expr, $n:literal)),* $(,)?], $rule:expr) => {
+        $(#[$doc])*
+        pub struct $name;
+        impl $crate::wire::rop_fields::ByteNames for $name {
+            const NAMES: &'static [(u8, &'static str)] = &[$(($v, $n)),*];
+            const FLAGS: bool = $crate::wire::rop_fields::byte_table!(@flags $kind);
+            const RULE: Option<(&'static str, $crate::wire::Level)> = $rule;
+        }
+    };
+    (@flags flags) => { true };
+    (@flags enum) => { false };
+}
+
+pub(crate) use byte_table;
 pub(crate) use rop_request;
 pub(crate) use rop_response;
 

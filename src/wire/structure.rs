@@ -11,6 +11,10 @@ use super::register_notification::{RopRegisterNotificationRequest, RopRegisterNo
 use super::release::RopReleaseRequest;
 use super::rop::{self, Rop};
 use super::rop_buffer::{RopInputBuffer, RopOutputBuffer};
+use super::table::collapse_row::RopCollapseRowRequest;
+use super::table::collapse_row::RopCollapseRowResponse;
+use super::table::create_bookmark::RopCreateBookmarkRequest;
+use super::table::create_bookmark::RopCreateBookmarkResponse;
 use super::table::get_attachment_table::RopGetAttachmentTableRequest;
 use super::table::get_attachment_table::RopGetAttachmentTableResponse;
 use super::table::get_contents_table::RopGetContentsTableRequest;
@@ -21,6 +25,22 @@ use super::table::get_permissions_table::RopGetPermissionsTableRequest;
 use super::table::get_permissions_table::RopGetPermissionsTableResponse;
 use super::table::get_rules_table::RopGetRulesTableRequest;
 use super::table::get_rules_table::RopGetRulesTableResponse;
+use super::table::query_columns_all::RopQueryColumnsAllRequest;
+use super::table::query_columns_all::RopQueryColumnsAllResponse;
+use super::table::query_position::RopQueryPositionRequest;
+use super::table::query_position::RopQueryPositionResponse;
+use super::table::reset_table::RopResetTableRequest;
+use super::table::reset_table::RopResetTableResponse;
+use super::table::restrict::RopRestrictRequest;
+use super::table::restrict::RopRestrictResponse;
+use super::table::seek_row::RopSeekRowRequest;
+use super::table::seek_row::RopSeekRowResponse;
+use super::table::seek_row_bookmark::RopSeekRowBookmarkRequest;
+use super::table::seek_row_bookmark::RopSeekRowBookmarkResponse;
+use super::table::seek_row_fractional::RopSeekRowFractionalRequest;
+use super::table::seek_row_fractional::RopSeekRowFractionalResponse;
+use super::table::set_columns::RopSetColumnsRequest;
+use super::table::set_columns::RopSetColumnsResponse;
 use super::{read_all, Layout, WireStructure};
 use serde_json::Value;
 
@@ -65,6 +85,46 @@ pub enum Structure {
     GetRulesTableRequest,
     /// `get-rules-table-response`: MS-OXCROPS 2.2.11.2.2.
     GetRulesTableResponse,
+    /// `set-columns-request`: MS-OXCROPS 2.2.5.1.1.
+    SetColumnsRequest,
+    /// `set-columns-response`: MS-OXCROPS 2.2.5.1.2.
+    SetColumnsResponse,
+    /// `reset-table-request`: MS-OXCROPS 2.2.5.15.1.
+    ResetTableRequest,
+    /// `reset-table-response`: MS-OXCROPS 2.2.5.15.2.
+    ResetTableResponse,
+    /// `restrict-request`: MS-OXCROPS 2.2.5.3.1.
+    RestrictRequest,
+    /// `restrict-response`: MS-OXCROPS 2.2.5.3.2.
+    RestrictResponse,
+    /// `query-position-request`: MS-OXCROPS 2.2.5.7.1.
+    QueryPositionRequest,
+    /// `query-position-response`: MS-OXCROPS 2.2.5.7.2.
+    QueryPositionResponse,
+    /// `seek-row-request`: MS-OXCROPS 2.2.5.8.1.
+    SeekRowRequest,
+    /// `seek-row-response`: MS-OXCROPS 2.2.5.8.2.
+    SeekRowResponse,
+    /// `seek-row-bookmark-request`: MS-OXCROPS 2.2.5.9.1.
+    SeekRowBookmarkRequest,
+    /// `seek-row-bookmark-response`: MS-OXCROPS 2.2.5.9.2.
+    SeekRowBookmarkResponse,
+    /// `seek-row-fractional-request`: MS-OXCROPS 2.2.5.10.1.
+    SeekRowFractionalRequest,
+    /// `seek-row-fractional-response`: MS-OXCROPS 2.2.5.10.2.
+    SeekRowFractionalResponse,
+    /// `create-bookmark-request`: MS-OXCROPS 2.2.5.11.1.
+    CreateBookmarkRequest,
+    /// `create-bookmark-response`: MS-OXCROPS 2.2.5.11.2.
+    CreateBookmarkResponse,
+    /// `query-columns-all-request`: MS-OXCROPS 2.2.5.12.1.
+    QueryColumnsAllRequest,
+    /// `query-columns-all-response`: MS-OXCROPS 2.2.5.12.2.
+    QueryColumnsAllResponse,
+    /// `collapse-row-request`: MS-OXCROPS 2.2.5.17.1.
+    CollapseRowRequest,
+    /// `collapse-row-response`: MS-OXCROPS 2.2.5.17.2.
+    CollapseRowResponse,
 }
 
 /// What `dissect` gives: the listing as far as decoding got, the findings,
@@ -114,13 +174,33 @@ macro_rules! dispatch {
             Structure::GetPermissionsTableResponse => $f::<RopGetPermissionsTableResponse>($($arg),*),
             Structure::GetRulesTableRequest => $f::<RopGetRulesTableRequest>($($arg),*),
             Structure::GetRulesTableResponse => $f::<RopGetRulesTableResponse>($($arg),*),
+            Structure::SetColumnsRequest => $f::<RopSetColumnsRequest>($($arg),*),
+            Structure::SetColumnsResponse => $f::<RopSetColumnsResponse>($($arg),*),
+            Structure::ResetTableRequest => $f::<RopResetTableRequest>($($arg),*),
+            Structure::ResetTableResponse => $f::<RopResetTableResponse>($($arg),*),
+            Structure::RestrictRequest => $f::<RopRestrictRequest>($($arg),*),
+            Structure::RestrictResponse => $f::<RopRestrictResponse>($($arg),*),
+            Structure::QueryPositionRequest => $f::<RopQueryPositionRequest>($($arg),*),
+            Structure::QueryPositionResponse => $f::<RopQueryPositionResponse>($($arg),*),
+            Structure::SeekRowRequest => $f::<RopSeekRowRequest>($($arg),*),
+            Structure::SeekRowResponse => $f::<RopSeekRowResponse>($($arg),*),
+            Structure::SeekRowBookmarkRequest => $f::<RopSeekRowBookmarkRequest>($($arg),*),
+            Structure::SeekRowBookmarkResponse => $f::<RopSeekRowBookmarkResponse>($($arg),*),
+            Structure::SeekRowFractionalRequest => $f::<RopSeekRowFractionalRequest>($($arg),*),
+            Structure::SeekRowFractionalResponse => $f::<RopSeekRowFractionalResponse>($($arg),*),
+            Structure::CreateBookmarkRequest => $f::<RopCreateBookmarkRequest>($($arg),*),
+            Structure::CreateBookmarkResponse => $f::<RopCreateBookmarkResponse>($($arg),*),
+            Structure::QueryColumnsAllRequest => $f::<RopQueryColumnsAllRequest>($($arg),*),
+            Structure::QueryColumnsAllResponse => $f::<RopQueryColumnsAllResponse>($($arg),*),
+            Structure::CollapseRowRequest => $f::<RopCollapseRowRequest>($($arg),*),
+            Structure::CollapseRowResponse => $f::<RopCollapseRowResponse>($($arg),*),
         }
     };
 }
 
 impl Structure {
     /// All structures, in the order the CLI lists them.
-    pub const ALL: [Structure; 19] = [
+    pub const ALL: [Structure; 39] = [
         Structure::RopInputBuffer,
         Structure::RopOutputBuffer,
         Structure::RegisterNotificationRequest,
@@ -140,6 +220,26 @@ impl Structure {
         Structure::GetPermissionsTableResponse,
         Structure::GetRulesTableRequest,
         Structure::GetRulesTableResponse,
+        Structure::SetColumnsRequest,
+        Structure::SetColumnsResponse,
+        Structure::ResetTableRequest,
+        Structure::ResetTableResponse,
+        Structure::RestrictRequest,
+        Structure::RestrictResponse,
+        Structure::QueryPositionRequest,
+        Structure::QueryPositionResponse,
+        Structure::SeekRowRequest,
+        Structure::SeekRowResponse,
+        Structure::SeekRowBookmarkRequest,
+        Structure::SeekRowBookmarkResponse,
+        Structure::SeekRowFractionalRequest,
+        Structure::SeekRowFractionalResponse,
+        Structure::CreateBookmarkRequest,
+        Structure::CreateBookmarkResponse,
+        Structure::QueryColumnsAllRequest,
+        Structure::QueryColumnsAllResponse,
+        Structure::CollapseRowRequest,
+        Structure::CollapseRowResponse,
     ];
 
     /// The name used on the command line and in case files.
@@ -164,6 +264,26 @@ impl Structure {
             Structure::GetPermissionsTableResponse => "get-permissions-table-response",
             Structure::GetRulesTableRequest => "get-rules-table-request",
             Structure::GetRulesTableResponse => "get-rules-table-response",
+            Structure::SetColumnsRequest => "set-columns-request",
+            Structure::SetColumnsResponse => "set-columns-response",
+            Structure::ResetTableRequest => "reset-table-request",
+            Structure::ResetTableResponse => "reset-table-response",
+            Structure::RestrictRequest => "restrict-request",
+            Structure::RestrictResponse => "restrict-response",
+            Structure::QueryPositionRequest => "query-position-request",
+            Structure::QueryPositionResponse => "query-position-response",
+            Structure::SeekRowRequest => "seek-row-request",
+            Structure::SeekRowResponse => "seek-row-response",
+            Structure::SeekRowBookmarkRequest => "seek-row-bookmark-request",
+            Structure::SeekRowBookmarkResponse => "seek-row-bookmark-response",
+            Structure::SeekRowFractionalRequest => "seek-row-fractional-request",
+            Structure::SeekRowFractionalResponse => "seek-row-fractional-response",
+            Structure::CreateBookmarkRequest => "create-bookmark-request",
+            Structure::CreateBookmarkResponse => "create-bookmark-response",
+            Structure::QueryColumnsAllRequest => "query-columns-all-request",
+            Structure::QueryColumnsAllResponse => "query-columns-all-response",
+            Structure::CollapseRowRequest => "collapse-row-request",
+            Structure::CollapseRowResponse => "collapse-row-response",
         }
     }
 
@@ -194,6 +314,26 @@ impl Structure {
             Structure::GetPermissionsTableResponse => "RopGetPermissionsTable response",
             Structure::GetRulesTableRequest => "RopGetRulesTable request",
             Structure::GetRulesTableResponse => "RopGetRulesTable response",
+            Structure::SetColumnsRequest => "RopSetColumns request",
+            Structure::SetColumnsResponse => "RopSetColumns response",
+            Structure::ResetTableRequest => "RopResetTable request",
+            Structure::ResetTableResponse => "RopResetTable response",
+            Structure::RestrictRequest => "RopRestrict request",
+            Structure::RestrictResponse => "RopRestrict response",
+            Structure::QueryPositionRequest => "RopQueryPosition request",
+            Structure::QueryPositionResponse => "RopQueryPosition response",
+            Structure::SeekRowRequest => "RopSeekRow request",
+            Structure::SeekRowResponse => "RopSeekRow response",
+            Structure::SeekRowBookmarkRequest => "RopSeekRowBookmark request",
+            Structure::SeekRowBookmarkResponse => "RopSeekRowBookmark response",
+            Structure::SeekRowFractionalRequest => "RopSeekRowFractional request",
+            Structure::SeekRowFractionalResponse => "RopSeekRowFractional response",
+            Structure::CreateBookmarkRequest => "RopCreateBookmark request",
+            Structure::CreateBookmarkResponse => "RopCreateBookmark response",
+            Structure::QueryColumnsAllRequest => "RopQueryColumnsAll request",
+            Structure::QueryColumnsAllResponse => "RopQueryColumnsAll response",
+            Structure::CollapseRowRequest => "RopCollapseRow request",
+            Structure::CollapseRowResponse => "RopCollapseRow response",
         }
     }
 
@@ -219,6 +359,26 @@ impl Structure {
             Structure::GetPermissionsTableResponse => &rop::GET_PERMISSIONS_TABLE,
             Structure::GetRulesTableRequest => &rop::GET_RULES_TABLE,
             Structure::GetRulesTableResponse => &rop::GET_RULES_TABLE,
+            Structure::SetColumnsRequest => &rop::SET_COLUMNS,
+            Structure::SetColumnsResponse => &rop::SET_COLUMNS,
+            Structure::ResetTableRequest => &rop::RESET_TABLE,
+            Structure::ResetTableResponse => &rop::RESET_TABLE,
+            Structure::RestrictRequest => &rop::RESTRICT,
+            Structure::RestrictResponse => &rop::RESTRICT,
+            Structure::QueryPositionRequest => &rop::QUERY_POSITION,
+            Structure::QueryPositionResponse => &rop::QUERY_POSITION,
+            Structure::SeekRowRequest => &rop::SEEK_ROW,
+            Structure::SeekRowResponse => &rop::SEEK_ROW,
+            Structure::SeekRowBookmarkRequest => &rop::SEEK_ROW_BOOKMARK,
+            Structure::SeekRowBookmarkResponse => &rop::SEEK_ROW_BOOKMARK,
+            Structure::SeekRowFractionalRequest => &rop::SEEK_ROW_FRACTIONAL,
+            Structure::SeekRowFractionalResponse => &rop::SEEK_ROW_FRACTIONAL,
+            Structure::CreateBookmarkRequest => &rop::CREATE_BOOKMARK,
+            Structure::CreateBookmarkResponse => &rop::CREATE_BOOKMARK,
+            Structure::QueryColumnsAllRequest => &rop::QUERY_COLUMNS_ALL,
+            Structure::QueryColumnsAllResponse => &rop::QUERY_COLUMNS_ALL,
+            Structure::CollapseRowRequest => &rop::COLLAPSE_ROW,
+            Structure::CollapseRowResponse => &rop::COLLAPSE_ROW,
         })
     }
 
@@ -243,6 +403,26 @@ impl Structure {
             Structure::GetPermissionsTableResponse => "MS-OXCROPS 2.2.10.2.2",
             Structure::GetRulesTableRequest => "MS-OXCROPS 2.2.11.2.1",
             Structure::GetRulesTableResponse => "MS-OXCROPS 2.2.11.2.2",
+            Structure::SetColumnsRequest => "MS-OXCROPS 2.2.5.1.1",
+            Structure::SetColumnsResponse => "MS-OXCROPS 2.2.5.1.2",
+            Structure::ResetTableRequest => "MS-OXCROPS 2.2.5.15.1",
+            Structure::ResetTableResponse => "MS-OXCROPS 2.2.5.15.2",
+            Structure::RestrictRequest => "MS-OXCROPS 2.2.5.3.1",
+            Structure::RestrictResponse => "MS-OXCROPS 2.2.5.3.2",
+            Structure::QueryPositionRequest => "MS-OXCROPS 2.2.5.7.1",
+            Structure::QueryPositionResponse => "MS-OXCROPS 2.2.5.7.2",
+            Structure::SeekRowRequest => "MS-OXCROPS 2.2.5.8.1",
+            Structure::SeekRowResponse => "MS-OXCROPS 2.2.5.8.2",
+            Structure::SeekRowBookmarkRequest => "MS-OXCROPS 2.2.5.9.1",
+            Structure::SeekRowBookmarkResponse => "MS-OXCROPS 2.2.5.9.2",
+            Structure::SeekRowFractionalRequest => "MS-OXCROPS 2.2.5.10.1",
+            Structure::SeekRowFractionalResponse => "MS-OXCROPS 2.2.5.10.2",
+            Structure::CreateBookmarkRequest => "MS-OXCROPS 2.2.5.11.1",
+            Structure::CreateBookmarkResponse => "MS-OXCROPS 2.2.5.11.2",
+            Structure::QueryColumnsAllRequest => "MS-OXCROPS 2.2.5.12.1",
+            Structure::QueryColumnsAllResponse => "MS-OXCROPS 2.2.5.12.2",
+            Structure::CollapseRowRequest => "MS-OXCROPS 2.2.5.17.1",
+            Structure::CollapseRowResponse => "MS-OXCROPS 2.2.5.17.2",
         }
     }
 
@@ -366,6 +546,26 @@ mod tests {
             (Structure::GetPermissionsTableResponse, "MS-OXCROPS 2.2.10.2.2"),
             (Structure::GetRulesTableRequest, "MS-OXCROPS 2.2.11.2.1"),
             (Structure::GetRulesTableResponse, "MS-OXCROPS 2.2.11.2.2"),
+            (Structure::SetColumnsRequest, "MS-OXCROPS 2.2.5.1.1"),
+            (Structure::SetColumnsResponse, "MS-OXCROPS 2.2.5.1.2"),
+            (Structure::ResetTableRequest, "MS-OXCROPS 2.2.5.15.1"),
+            (Structure::ResetTableResponse, "MS-OXCROPS 2.2.5.15.2"),
+            (Structure::RestrictRequest, "MS-OXCROPS 2.2.5.3.1"),
+            (Structure::RestrictResponse, "MS-OXCROPS 2.2.5.3.2"),
+            (Structure::QueryPositionRequest, "MS-OXCROPS 2.2.5.7.1"),
+            (Structure::QueryPositionResponse, "MS-OXCROPS 2.2.5.7.2"),
+            (Structure::SeekRowRequest, "MS-OXCROPS 2.2.5.8.1"),
+            (Structure::SeekRowResponse, "MS-OXCROPS 2.2.5.8.2"),
+            (Structure::SeekRowBookmarkRequest, "MS-OXCROPS 2.2.5.9.1"),
+            (Structure::SeekRowBookmarkResponse, "MS-OXCROPS 2.2.5.9.2"),
+            (Structure::SeekRowFractionalRequest, "MS-OXCROPS 2.2.5.10.1"),
+            (Structure::SeekRowFractionalResponse, "MS-OXCROPS 2.2.5.10.2"),
+            (Structure::CreateBookmarkRequest, "MS-OXCROPS 2.2.5.11.1"),
+            (Structure::CreateBookmarkResponse, "MS-OXCROPS 2.2.5.11.2"),
+            (Structure::QueryColumnsAllRequest, "MS-OXCROPS 2.2.5.12.1"),
+            (Structure::QueryColumnsAllResponse, "MS-OXCROPS 2.2.5.12.2"),
+            (Structure::CollapseRowRequest, "MS-OXCROPS 2.2.5.17.1"),
+            (Structure::CollapseRowResponse, "MS-OXCROPS 2.2.5.17.2"),
         ];
         assert_eq!(want.len(), Structure::ALL.len());
         for (s, section) in want {

@@ -11,11 +11,21 @@ use crate::wire::pending::RopPendingResponse;
 use crate::wire::register_notification::{RopRegisterNotificationRequest, RopRegisterNotificationResponse};
 use crate::wire::release::RopReleaseRequest;
 use crate::wire::rop::{HandleUse, Rop, RopRequestBody, RopResponseBody};
+use crate::wire::table::collapse_row::{RopCollapseRowRequest, RopCollapseRowResponse};
+use crate::wire::table::create_bookmark::{RopCreateBookmarkRequest, RopCreateBookmarkResponse};
 use crate::wire::table::get_attachment_table::{RopGetAttachmentTableRequest, RopGetAttachmentTableResponse};
 use crate::wire::table::get_contents_table::{RopGetContentsTableRequest, RopGetContentsTableResponse};
 use crate::wire::table::get_hierarchy_table::{RopGetHierarchyTableRequest, RopGetHierarchyTableResponse};
 use crate::wire::table::get_permissions_table::{RopGetPermissionsTableRequest, RopGetPermissionsTableResponse};
 use crate::wire::table::get_rules_table::{RopGetRulesTableRequest, RopGetRulesTableResponse};
+use crate::wire::table::query_columns_all::{RopQueryColumnsAllRequest, RopQueryColumnsAllResponse};
+use crate::wire::table::query_position::{RopQueryPositionRequest, RopQueryPositionResponse};
+use crate::wire::table::reset_table::{RopResetTableRequest, RopResetTableResponse};
+use crate::wire::table::restrict::{RopRestrictRequest, RopRestrictResponse};
+use crate::wire::table::seek_row::{RopSeekRowRequest, RopSeekRowResponse};
+use crate::wire::table::seek_row_bookmark::{RopSeekRowBookmarkRequest, RopSeekRowBookmarkResponse};
+use crate::wire::table::seek_row_fractional::{RopSeekRowFractionalRequest, RopSeekRowFractionalResponse};
+use crate::wire::table::set_columns::{RopSetColumnsRequest, RopSetColumnsResponse};
 use crate::wire::{Layout, WireStructure};
 use serde_json::Value;
 
@@ -23,7 +33,7 @@ use serde_json::Value;
 macro_rules! rop_list {
     (
         $(#[$edoc:meta])*
-        pub enum $enum:ident : $trait:ident {
+        pub enum $enum:ident : $trait:ident with $extra:ident {
             $( $(#[$vdoc:meta])* $variant:ident($ty:ty), )*
         }
     ) => {
@@ -85,12 +95,56 @@ macro_rules! rop_list {
                 Self::ROPS.iter().map(|r| format!("{} 0x{:02X}", r.name, r.id)).collect::<Vec<_>>().join(", ")
             }
         }
+
+        $extra!($enum, $trait, [$($variant),*]);
+    };
+}
+
+/// What every request has: LogonId and its handle-table indexes.
+macro_rules! request_methods {
+    ($enum:ident, $trait:ident, [$($variant:ident),*]) => {
+        impl $enum {
+            /// LogonId.
+            pub fn logon_id(&self) -> u8 {
+                match self {
+                    $( $enum::$variant(x) => $trait::logon_id(x), )*
+                }
+            }
+
+            /// The handle-table indexes the request names, in wire order.
+            pub fn handle_uses(&self) -> [Option<HandleUse>; 2] {
+                match self {
+                    $( $enum::$variant(x) => $trait::handle_uses(x), )*
+                }
+            }
+        }
+    };
+}
+
+/// What every response has: the index it echoes and its ReturnValue.
+macro_rules! response_methods {
+    ($enum:ident, $trait:ident, [$($variant:ident),*]) => {
+        impl $enum {
+            /// The handle-table index the response echoes, if any.
+            pub fn handle_use(&self) -> Option<HandleUse> {
+                match self {
+                    $( $enum::$variant(x) => $trait::handle_use(x), )*
+                }
+            }
+
+            /// ReturnValue, for the responses that answer a request.
+            pub fn return_value(&self) -> Option<u32> {
+                match self {
+                    $( $enum::$variant(x) => $trait::return_value(x), )*
+                }
+            }
+        }
     };
 }
 
 rop_list! {
     /// A ROP request the input buffer can carry.
-    pub enum RopRequest: RopRequestBody {
+    pub enum RopRequest: RopRequestBody with request_methods {
         /// RopRegisterNotification (0x29).
         RegisterNotification(RopRegisterNotificationRequest),
         /// RopRelease (0x01).
@@ -105,12 +159,32 @@ rop_list! {
         GetPermissionsTable(RopGetPermissionsTableRequest),
         /// RopGetRulesTable (0x3F).
         GetRulesTable(RopGetRulesTableRequest),
+        /// RopCollapseRow (0x5A).
+        CollapseRow(RopCollapseRowRequest),
+        /// RopQueryColumnsAll (0x37).
+        QueryColumnsAll(RopQueryColumnsAllRequest),
+        /// RopCreateBookmark (0x1B).
+        CreateBookmark(RopCreateBookmarkRequest),
+        /// RopSeekRowFractional (0x1A).
+        SeekRowFractional(RopSeekRowFractionalRequest),
+        /// RopSeekRowBookmark (0x19).
+        SeekRowBookmark(RopSeekRowBookmarkRequest),
+        /// RopSeekRow (0x18).
+        SeekRow(RopSeekRowRequest),
+        /// RopQueryPosition (0x17).
+        QueryPosition(RopQueryPositionRequest),
+        /// RopRestrict (0x14).
+        Restrict(RopRestrictRequest),
+        /// RopResetTable (0x81).
+        ResetTable(RopResetTableRequest),
+        /// RopSetColumns (0x12).
+        SetColumns(RopSetColumnsRequest),
     }
 }
 
 rop_list! {
     /// A ROP response the output buffer can carry.
-    pub enum RopResponse: RopResponseBody {
+    pub enum RopResponse: RopResponseBody with response_methods {
         /// RopRegisterNotification (0x29).
         RegisterNotification(RopRegisterNotificationResponse),
         /// RopNotify (0x2A).
@@ -129,97 +203,30 @@ rop_list! {
         GetPermissionsTable(RopGetPermissionsTableResponse),
         /// RopGetRulesTable (0x3F).
         GetRulesTable(RopGetRulesTableResponse),
-    }
-}
-
-/// Calls `$f` on the ROP inside any variant.
-macro_rules! each {
-    ($enum:ident, $self:expr, |$x:ident| $body:expr, [$($variant:ident),*]) => {
-        match $self {
-            $( $enum::$variant($x) => $body, )*
-        }
-    };
-}
-
-impl RopRequest {
-    /// LogonId.
-    pub fn logon_id(&self) -> u8 {
-        each!(
-            RopRequest,
-            self,
-            |x| x.logon_id(),
-            [
-                RegisterNotification,
-                Release,
-                GetHierarchyTable,
-                GetContentsTable,
-                GetAttachmentTable,
-                GetPermissionsTable,
-                GetRulesTable
-            ]
-        )
-    }
-
-    /// The handle-table indexes the request names, in wire order.
-    pub fn handle_uses(&self) -> [Option<HandleUse>; 2] {
-        each!(
-            RopRequest,
-            self,
-            |x| x.handle_uses(),
-            [
-                RegisterNotification,
-                Release,
-                GetHierarchyTable,
-                GetContentsTable,
-                GetAttachmentTable,
-                GetPermissionsTable,
-                GetRulesTable
-            ]
-        )
+        /// RopCollapseRow (0x5A).
+        CollapseRow(RopCollapseRowResponse),
+        /// RopQueryColumnsAll (0x37).
+        QueryColumnsAll(RopQueryColumnsAllResponse),
+        /// RopCreateBookmark (0x1B).
+        CreateBookmark(RopCreateBookmarkResponse),
+        /// RopSeekRowFractional (0x1A).
+        SeekRowFractional(RopSeekRowFractionalResponse),
+        /// RopSeekRowBookmark (0x19).
+        SeekRowBookmark(RopSeekRowBookmarkResponse),
+        /// RopSeekRow (0x18).
+        SeekRow(RopSeekRowResponse),
+        /// RopQueryPosition (0x17).
+        QueryPosition(RopQueryPositionResponse),
+        /// RopRestrict (0x14).
+        Restrict(RopRestrictResponse),
+        /// RopResetTable (0x81).
+        ResetTable(RopResetTableResponse),
+        /// RopSetColumns (0x12).
+        SetColumns(RopSetColumnsResponse),
     }
 }
 
 impl RopResponse {
-    /// The handle-table index the response echoes, if any.
-    pub fn handle_use(&self) -> Option<HandleUse> {
-        each!(
-            RopResponse,
-            self,
-            |x| x.handle_use(),
-            [
-                RegisterNotification,
-                Notify,
-                Pending,
-                BufferTooSmall,
-                GetHierarchyTable,
-                GetContentsTable,
-                GetAttachmentTable,
-                GetPermissionsTable,
-                GetRulesTable
-            ]
-        )
-    }
-
-    /// ReturnValue, for the responses that answer a request.
-    pub fn return_value(&self) -> Option<u32> {
-        each!(
-            RopResponse,
-            self,
-            |x| x.return_value(),
-            [
-                RegisterNotification,
-                Notify,
-                Pending,
-                BufferTooSmall,
-                GetHierarchyTable,
-                GetContentsTable,
-                GetAttachmentTable,
-                GetPermissionsTable,
-                GetRulesTable
-            ]
-        )
-    }
-
     /// Whether the response answers a request (RopNotify, RopPending and
     /// RopBufferTooSmall do not).
     pub fn answers_request(&self) -> bool {

@@ -13,9 +13,19 @@
 //! Table object's handle is in the output buffer's ServerObjectHandleTable
 //! at that slot, and the table is subscribed to TableModified unless
 //! NoNotifications was set (MS-OXCNOTIF 3.1.4.3).
-
+pub mod collapse_row;
+pub mod create_bookmark;
 pub mod get_attachment_table;
 pub mod get_contents_table;
 pub mod get_hierarchy_table;
 pub mod get_permissions_table;
 pub mod get_rules_table;
+pub mod names;
+pub mod query_columns_all;
+pub mod query_position;
+pub mod reset_table;
+pub mod restrict;
+pub mod seek_row;
+pub mod seek_row_bookmark;
+pub mod seek_row_fractional;
+pub mod set_columns;
