@@ -159,6 +159,7 @@ fn value_def(structure: &str) -> &'static str {
         "query-columns-all-response" => "RopQueryColumnsAllResponse",
         "collapse-row-request" => "RopCollapseRowRequest",
         "collapse-row-response" => "RopCollapseRowResponse",
+        "tagged-property-value" => "TaggedPropertyValue",
         other => panic!("no structure {other:?}"),
     }
 }

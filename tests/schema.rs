@@ -80,6 +80,7 @@ fn def_name(s: Structure) -> &'static str {
         Structure::QueryColumnsAllResponse => "RopQueryColumnsAllResponse",
         Structure::CollapseRowRequest => "RopCollapseRowRequest",
         Structure::CollapseRowResponse => "RopCollapseRowResponse",
+        Structure::TaggedPropertyValue => "TaggedPropertyValue",
     }
 }
 

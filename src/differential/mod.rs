@@ -274,9 +274,11 @@ pub fn run(
 ) -> Summary {
     let start = Instant::now();
     let mut rng = Rng(opts.seed ^ 0x6F78_636E_6F74_6966);
-    // Sequences and traces draw from their own stream, so the spec cases
-    // (the codec lane's seeds) do not change which sequences a seed makes.
-    let mut seq_rng = Rng(opts.seed ^ 0x7365_7175_656E_6365);
+    // Sequences and traces each draw from their own stream, so the spec
+    // cases (the codec lane's seeds) do not change which sequences and
+    // traces a seed makes.
+    let mut seq_rng = Rng(opts.seed ^ 2);
+    let mut trace_rng = Rng(opts.seed ^ 3);
     let mut reference = Reference::new();
     let mut summary = Summary::default();
     let mut seen: std::collections::BTreeSet<String> = Default::default();
@@ -371,7 +373,7 @@ pub fn run(
             _ => {
                 n += 1;
                 *summary.inputs.entry("trace").or_insert(0) += 1;
-                let seq = sequence::gen_sequence(&mut seq_rng, false);
+                let seq = sequence::gen_sequence(&mut trace_rng, false);
                 monitor::disagreement(target, &mut reference, &seq, opts).into_iter().collect()
             }
         };

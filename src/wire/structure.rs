@@ -7,6 +7,7 @@ use super::codec::{EncodeError, Error, Finding, Reader, Span};
 use super::notification_data::NotificationData;
 use super::notify::RopNotifyResponse;
 use super::pending::RopPendingResponse;
+use super::property_value::TaggedPropertyValue;
 use super::register_notification::{RopRegisterNotificationRequest, RopRegisterNotificationResponse};
 use super::release::RopReleaseRequest;
 use super::rop::{self, Rop};
@@ -125,6 +126,8 @@ pub enum Structure {
     CollapseRowRequest,
     /// `collapse-row-response`: MS-OXCROPS 2.2.5.17.2.
     CollapseRowResponse,
+    /// `tagged-property-value`: MS-OXCDATA 2.11.4.
+    TaggedPropertyValue,
 }
 
 /// What `dissect` gives: the listing as far as decoding got, the findings,
@@ -194,13 +197,14 @@ macro_rules! dispatch {
             Structure::QueryColumnsAllResponse => $f::<RopQueryColumnsAllResponse>($($arg),*),
             Structure::CollapseRowRequest => $f::<RopCollapseRowRequest>($($arg),*),
             Structure::CollapseRowResponse => $f::<RopCollapseRowResponse>($($arg),*),
+            Structure::TaggedPropertyValue => $f::<TaggedPropertyValue>($($arg),*),
         }
     };
 }
 
 impl Structure {
     /// All structures, in the order the CLI lists them.
-    pub const ALL: [Structure; 39] = [
+    pub const ALL: [Structure; 40] = [
         Structure::RopInputBuffer,
         Structure::RopOutputBuffer,
         Structure::RegisterNotificationRequest,
@@ -240,6 +244,7 @@ impl Structure {
         Structure::QueryColumnsAllResponse,
         Structure::CollapseRowRequest,
         Structure::CollapseRowResponse,
+        Structure::TaggedPropertyValue,
     ];
 
     /// The name used on the command line and in case files.
@@ -284,6 +289,7 @@ impl Structure {
             Structure::QueryColumnsAllResponse => "query-columns-all-response",
             Structure::CollapseRowRequest => "collapse-row-request",
             Structure::CollapseRowResponse => "collapse-row-response",
+            Structure::TaggedPropertyValue => "tagged-property-value",
         }
     }
 
@@ -334,6 +340,7 @@ impl Structure {
             Structure::QueryColumnsAllResponse => "RopQueryColumnsAll response",
             Structure::CollapseRowRequest => "RopCollapseRow request",
             Structure::CollapseRowResponse => "RopCollapseRow response",
+            Structure::TaggedPropertyValue => "TaggedPropertyValue",
         }
     }
 
@@ -341,7 +348,10 @@ impl Structure {
     /// `None` for the ROP buffers and NotificationData.
     pub fn rop(self) -> Option<&'static Rop> {
         Some(match self {
-            Structure::RopInputBuffer | Structure::RopOutputBuffer | Structure::NotificationData => return None,
+            Structure::RopInputBuffer
+            | Structure::RopOutputBuffer
+            | Structure::NotificationData
+            | Structure::TaggedPropertyValue => return None,
             Structure::RegisterNotificationRequest | Structure::RegisterNotificationResponse => {
                 &rop::REGISTER_NOTIFICATION
             }
@@ -423,6 +433,7 @@ impl Structure {
             Structure::QueryColumnsAllResponse => "MS-OXCROPS 2.2.5.12.2",
             Structure::CollapseRowRequest => "MS-OXCROPS 2.2.5.17.1",
             Structure::CollapseRowResponse => "MS-OXCROPS 2.2.5.17.2",
+            Structure::TaggedPropertyValue => "MS-OXCDATA 2.11.4",
         }
     }
 
@@ -566,6 +577,7 @@ mod tests {
             (Structure::QueryColumnsAllResponse, "MS-OXCROPS 2.2.5.12.2"),
             (Structure::CollapseRowRequest, "MS-OXCROPS 2.2.5.17.1"),
             (Structure::CollapseRowResponse, "MS-OXCROPS 2.2.5.17.2"),
+            (Structure::TaggedPropertyValue, "MS-OXCDATA 2.11.4"),
         ];
         assert_eq!(want.len(), Structure::ALL.len());
         for (s, section) in want {
