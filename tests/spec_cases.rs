@@ -115,6 +115,11 @@ fn prefix_may_decode(case: &Case, k: usize, findings: &[oxcnotif::wire::Finding]
         Structure::NotificationData | Structure::NotifyResponse => {
             findings.iter().any(|f| f.requirement == "MS-OXCNOTIF_R223")
         }
+        // A string value cut short loses its terminator and runs to the end
+        // of the data, which the codec keeps as an unterminated string.
+        Structure::TaggedPropertyValue => {
+            bytes.len() >= 2 && matches!(u16::from_le_bytes([bytes[0], bytes[1]]) & 0x0FFF, 0x001E | 0x001F)
+        }
         _ => false,
     }
 }

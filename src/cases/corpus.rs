@@ -44,10 +44,19 @@ pub fn seeds(suite: &Suite) -> Vec<Seed> {
                 out.push((t, name.clone(), b.clone()));
                 out.push(("readings_differential", name, b.clone()));
             }
-            Structure::ReleaseRequest => out.push(("rop_input_buffer", name, wrap_rops(b))),
-            Structure::RegisterNotificationResponse
-            | Structure::PendingResponse
-            | Structure::BufferTooSmallResponse => out.push(("rop_output_buffer", name, wrap_rops(b))),
+            // A tagged value is a one-column row: count 1, the tag, Flag 0x00, the value.
+            Structure::TaggedPropertyValue => {
+                if b.len() >= 4 {
+                    let mut seed = vec![1];
+                    seed.extend_from_slice(&b[..4]);
+                    seed.push(0x00);
+                    seed.extend_from_slice(&b[4..]);
+                    out.push(("property_row", name, seed));
+                }
+            }
+            // Any other ROP's buffer, alone in a RopsList.
+            s if s.name().ends_with("-request") => out.push(("rop_input_buffer", name, wrap_rops(b))),
+            _ => out.push(("rop_output_buffer", name, wrap_rops(b))),
         }
     }
     for c in &suite.sequences {

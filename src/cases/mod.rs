@@ -662,7 +662,15 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<Case>, LoadError> {
 }
 
 /// The framing error kinds (`ErrorKind::name`).
-pub const ERROR_KINDS: &[&str] = &["Truncated", "RopSizeTooSmall", "UnexpectedRopId", "PartialHandle", "TrailingBytes"];
+pub const ERROR_KINDS: &[&str] = &[
+    "Truncated",
+    "RopSizeTooSmall",
+    "UnexpectedRopId",
+    "PartialHandle",
+    "TrailingBytes",
+    "UndefinedValue",
+    "UnsupportedPropertyType",
+];
 
 fn looks_like_section(s: &str) -> bool {
     let Some((doc, num)) = s.split_once(' ') else { return false };

@@ -476,6 +476,14 @@ impl Server {
                     used += 6;
                     rops.push(RopResponse::RegisterNotification(resp));
                 }
+                // The model does not execute the table ROPs yet: it fails the
+                // call as it did when the input buffer could not carry them.
+                other => {
+                    return Err(CallError {
+                        code: EC_RPC_FORMAT,
+                        message: format!("the model does not execute {} yet", other.rop().name),
+                    })
+                }
             }
         }
         self.deliver(&mut rops, used, table.len(), max_output);

@@ -6,6 +6,7 @@
 //! structure is decoded on its own. It is kept as bytes.
 
 use super::codec::{put_u16, EncodeError, Error, Reader};
+use super::rop::{HandleUse, Rop, RopResponseBody};
 use super::value::{MapBuilder, Obj};
 use super::{Layout, WireStructure};
 use serde_json::Value;
@@ -30,6 +31,19 @@ impl RopBufferTooSmallResponse {
         let size_needed = r.u16("SizeNeeded")?;
         let request_buffers = r.rest("RequestBuffers").to_vec();
         Ok(RopBufferTooSmallResponse { size_needed, request_buffers })
+    }
+}
+
+impl RopResponseBody for RopBufferTooSmallResponse {
+    const ROP: Rop = super::rop::BUFFER_TOO_SMALL;
+    fn read_body(r: &mut Reader, _layout: Layout) -> Result<Self, Error> {
+        Self::read_body(r)
+    }
+    fn handle_use(&self) -> Option<HandleUse> {
+        None
+    }
+    fn return_value(&self) -> Option<u32> {
+        None
     }
 }
 

@@ -66,6 +66,20 @@ pub enum ErrorKind {
         /// Bytes left over.
         count: usize,
     },
+    /// A value that decides the layout of what follows is not one the spec
+    /// defines (a PropertyRow's Flag, a FlaggedPropertyValue's Flag), so
+    /// the rest cannot be framed.
+    UndefinedValue {
+        /// The value read.
+        value: u32,
+    },
+    /// A property value of a type this codec cannot frame: PtypObject,
+    /// PtypRestriction, PtypRuleAction, PtypUnspecified where a type is
+    /// needed, or a type MS-OXCDATA 2.11.1 does not define.
+    UnsupportedPropertyType {
+        /// The property type.
+        property_type: u16,
+    },
 }
 
 impl ErrorKind {
@@ -77,6 +91,8 @@ impl ErrorKind {
             ErrorKind::UnexpectedRopId { .. } => "UnexpectedRopId",
             ErrorKind::PartialHandle { .. } => "PartialHandle",
             ErrorKind::TrailingBytes { .. } => "TrailingBytes",
+            ErrorKind::UndefinedValue { .. } => "UndefinedValue",
+            ErrorKind::UnsupportedPropertyType { .. } => "UnsupportedPropertyType",
         }
     }
 }
@@ -130,6 +146,18 @@ impl fmt::Display for Error {
                 self.offset,
                 count,
                 if *count == 1 { "byte follows" } else { "bytes follow" }
+            ),
+            ErrorKind::UndefinedValue { value } => write!(
+                f,
+                "{}: 0x{:02X} at offset {} is not a value the spec defines here, so what follows cannot be framed",
+                self.field, value, self.offset
+            ),
+            ErrorKind::UnsupportedPropertyType { property_type } => write!(
+                f,
+                "{}: a value of {} at offset {} cannot be framed by this codec",
+                self.field,
+                super::property_tag::type_name_of(*property_type),
+                self.offset
             ),
         }
     }
@@ -448,6 +476,11 @@ impl<'a> Reader<'a> {
         self.pos += n;
         self.span(field, self.pos - n, n, || format!("{n} bytes"));
         Ok(s)
+    }
+
+    /// The `len` input bytes at `start`, already read (empty if out of range).
+    pub(crate) fn slice(&self, start: usize, len: usize) -> &'a [u8] {
+        self.buf.get(start..start.saturating_add(len)).unwrap_or(&[])
     }
 
     /// Reads everything up to the current limit.

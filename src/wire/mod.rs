@@ -45,12 +45,17 @@ pub mod dissect;
 pub mod notification_data;
 pub mod notify;
 pub mod pending;
+pub mod property_row;
+pub mod property_tag;
+pub mod property_value;
 pub mod register_notification;
 pub mod release;
 pub mod return_value;
 pub mod rop;
 pub mod rop_buffer;
+pub mod rop_fields;
 pub mod structure;
+pub mod table;
 pub mod value;
 
 pub use codec::{Decoded, EncodeError, Error, ErrorKind, Finding, Id8, Level, Reader, Span};

@@ -4,6 +4,7 @@
 
 use super::codec::{put_u32, EncodeError, Error, Level, Reader};
 use super::notification_data::NotificationData;
+use super::rop::{HandleUse, Rop, RopResponseBody};
 use super::value::{MapBuilder, Obj};
 use super::{Layout, WireStructure};
 use serde_json::Value;
@@ -60,6 +61,19 @@ impl RopNotifyResponse {
         let result = self.notification_data.read_in_place(r);
         r.leave();
         result
+    }
+}
+
+impl RopResponseBody for RopNotifyResponse {
+    const ROP: Rop = super::rop::NOTIFY;
+    fn read_body(r: &mut Reader, _layout: Layout) -> Result<Self, Error> {
+        Self::read_body(r)
+    }
+    fn handle_use(&self) -> Option<HandleUse> {
+        None
+    }
+    fn return_value(&self) -> Option<u32> {
+        None
     }
 }
 

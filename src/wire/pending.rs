@@ -3,6 +3,7 @@
 //! notifications queued than fit in this output buffer.
 
 use super::codec::{put_u16, EncodeError, Error, Reader};
+use super::rop::{HandleUse, Rop, RopResponseBody};
 use super::value::{MapBuilder, Obj};
 use super::{Layout, WireStructure};
 use serde_json::Value;
@@ -23,6 +24,19 @@ impl RopPendingResponse {
     /// Reads the fields after RopId.
     pub fn read_body(r: &mut Reader) -> Result<Self, Error> {
         Ok(RopPendingResponse { session_index: r.u16("SessionIndex")? })
+    }
+}
+
+impl RopResponseBody for RopPendingResponse {
+    const ROP: Rop = super::rop::PENDING;
+    fn read_body(r: &mut Reader, _layout: Layout) -> Result<Self, Error> {
+        Self::read_body(r)
+    }
+    fn handle_use(&self) -> Option<HandleUse> {
+        None
+    }
+    fn return_value(&self) -> Option<u32> {
+        None
     }
 }
 

@@ -11,6 +11,7 @@
 
 use super::codec::{put_id8, put_u16, put_u32, EncodeError, Error, Id8, Level, Reader};
 use super::notification_data::NOTIFICATION_TYPES;
+use super::rop::{HandleUse, Rop, RopRequestBody, RopResponseBody};
 use super::value::{MapBuilder, Obj};
 use super::{Layout, WireStructure};
 use serde_json::Value;
@@ -229,6 +230,22 @@ pub(crate) fn bool_name(b: u8) -> String {
     }
 }
 
+impl RopRequestBody for RopRegisterNotificationRequest {
+    const ROP: Rop = super::rop::REGISTER_NOTIFICATION;
+    fn read_body(r: &mut Reader, layout: Layout) -> Result<Self, Error> {
+        Self::read_body(r, layout)
+    }
+    fn logon_id(&self) -> u8 {
+        self.logon_id
+    }
+    fn handle_uses(&self) -> [Option<HandleUse>; 2] {
+        [
+            Some(HandleUse { field: "InputHandleIndex", offset: 2, index: self.input_handle_index, output: false }),
+            Some(HandleUse { field: "OutputHandleIndex", offset: 3, index: self.output_handle_index, output: true }),
+        ]
+    }
+}
+
 impl WireStructure for RopRegisterNotificationRequest {
     const NAME: &'static str = super::rop::REGISTER_NOTIFICATION.name;
 
@@ -311,6 +328,19 @@ impl RopRegisterNotificationResponse {
         let return_value = r.u32("ReturnValue")?;
         r.annotate(|| super::return_value_name(return_value).to_string());
         Ok(RopRegisterNotificationResponse { output_handle_index, return_value })
+    }
+}
+
+impl RopResponseBody for RopRegisterNotificationResponse {
+    const ROP: Rop = super::rop::REGISTER_NOTIFICATION;
+    fn read_body(r: &mut Reader, _layout: Layout) -> Result<Self, Error> {
+        Self::read_body(r)
+    }
+    fn handle_use(&self) -> Option<HandleUse> {
+        Some(HandleUse { field: "OutputHandleIndex", offset: 1, index: self.output_handle_index, output: true })
+    }
+    fn return_value(&self) -> Option<u32> {
+        Some(self.return_value)
     }
 }
 

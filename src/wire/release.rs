@@ -2,6 +2,7 @@
 //! server MUST NOT answer it (MS-OXCROPS_R4572).
 
 use super::codec::{EncodeError, Error, Reader};
+use super::rop::{HandleUse, Rop, RopRequestBody};
 use super::value::{MapBuilder, Obj};
 use super::{Layout, WireStructure};
 use serde_json::Value;
@@ -24,6 +25,19 @@ impl RopReleaseRequest {
     /// Reads the fields after RopId.
     pub fn read_body(r: &mut Reader) -> Result<Self, Error> {
         Ok(RopReleaseRequest { logon_id: r.u8("LogonId")?, input_handle_index: r.u8("InputHandleIndex")? })
+    }
+}
+
+impl RopRequestBody for RopReleaseRequest {
+    const ROP: Rop = super::rop::RELEASE;
+    fn read_body(r: &mut Reader, _layout: Layout) -> Result<Self, Error> {
+        Self::read_body(r)
+    }
+    fn logon_id(&self) -> u8 {
+        self.logon_id
+    }
+    fn handle_uses(&self) -> [Option<HandleUse>; 2] {
+        [Some(HandleUse { field: "InputHandleIndex", offset: 2, index: self.input_handle_index, output: false }), None]
     }
 }
 

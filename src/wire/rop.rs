@@ -13,6 +13,9 @@
 //! assert_eq!(rop::name(0x02), None);
 //! ```
 
+use super::codec::{Error, Reader};
+use super::{Layout, WireStructure};
+
 /// One ROP: its RopId, spec name and the MS-OXCROPS section that defines it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rop {
@@ -27,6 +30,39 @@ pub struct Rop {
 /// RopRelease: frees a Server object handle; it has no response.
 pub const RELEASE: Rop = Rop { id: 0x01, name: "RopRelease", section: "MS-OXCROPS 2.2.15.3" };
 
+/// RopGetHierarchyTable: opens the hierarchy table of a folder.
+pub const GET_HIERARCHY_TABLE: Rop = Rop { id: 0x04, name: "RopGetHierarchyTable", section: "MS-OXCROPS 2.2.4.13" };
+
+/// RopGetContentsTable: opens the contents table of a folder.
+pub const GET_CONTENTS_TABLE: Rop = Rop { id: 0x05, name: "RopGetContentsTable", section: "MS-OXCROPS 2.2.4.14" };
+
+/// RopSetColumns: chooses the columns of a table.
+pub const SET_COLUMNS: Rop = Rop { id: 0x12, name: "RopSetColumns", section: "MS-OXCROPS 2.2.5.1" };
+
+/// RopRestrict: sets the restriction of a table.
+pub const RESTRICT: Rop = Rop { id: 0x14, name: "RopRestrict", section: "MS-OXCROPS 2.2.5.3" };
+
+/// RopQueryRows: reads rows of a table.
+pub const QUERY_ROWS: Rop = Rop { id: 0x15, name: "RopQueryRows", section: "MS-OXCROPS 2.2.5.4" };
+
+/// RopQueryPosition: the cursor position of a table.
+pub const QUERY_POSITION: Rop = Rop { id: 0x17, name: "RopQueryPosition", section: "MS-OXCROPS 2.2.5.7" };
+
+/// RopSeekRow: moves the cursor by a number of rows.
+pub const SEEK_ROW: Rop = Rop { id: 0x18, name: "RopSeekRow", section: "MS-OXCROPS 2.2.5.8" };
+
+/// RopSeekRowBookmark: moves the cursor relative to a bookmark.
+pub const SEEK_ROW_BOOKMARK: Rop = Rop { id: 0x19, name: "RopSeekRowBookmark", section: "MS-OXCROPS 2.2.5.9" };
+
+/// RopSeekRowFractional: moves the cursor to a fraction of the table.
+pub const SEEK_ROW_FRACTIONAL: Rop = Rop { id: 0x1A, name: "RopSeekRowFractional", section: "MS-OXCROPS 2.2.5.10" };
+
+/// RopCreateBookmark: bookmarks the cursor position.
+pub const CREATE_BOOKMARK: Rop = Rop { id: 0x1B, name: "RopCreateBookmark", section: "MS-OXCROPS 2.2.5.11" };
+
+/// RopGetAttachmentTable: opens the attachment table of a message.
+pub const GET_ATTACHMENT_TABLE: Rop = Rop { id: 0x21, name: "RopGetAttachmentTable", section: "MS-OXCROPS 2.2.6.17" };
+
 /// RopRegisterNotification: subscribes to notifications.
 pub const REGISTER_NOTIFICATION: Rop =
     Rop { id: 0x29, name: "RopRegisterNotification", section: "MS-OXCROPS 2.2.14.1" };
@@ -34,15 +70,61 @@ pub const REGISTER_NOTIFICATION: Rop =
 /// RopNotify: one notification, sent by the server with no request.
 pub const NOTIFY: Rop = Rop { id: 0x2A, name: "RopNotify", section: "MS-OXCROPS 2.2.14.2" };
 
+/// RopQueryColumnsAll: every column a table has.
+pub const QUERY_COLUMNS_ALL: Rop = Rop { id: 0x37, name: "RopQueryColumnsAll", section: "MS-OXCROPS 2.2.5.12" };
+
+/// RopGetPermissionsTable: opens the permissions table of a folder.
+pub const GET_PERMISSIONS_TABLE: Rop = Rop { id: 0x3E, name: "RopGetPermissionsTable", section: "MS-OXCROPS 2.2.10.2" };
+
+/// RopGetRulesTable: opens the rules table of a folder.
+pub const GET_RULES_TABLE: Rop = Rop { id: 0x3F, name: "RopGetRulesTable", section: "MS-OXCROPS 2.2.11.2" };
+
+/// RopFindRow: finds the next row that matches a restriction.
+pub const FIND_ROW: Rop = Rop { id: 0x4F, name: "RopFindRow", section: "MS-OXCROPS 2.2.5.13" };
+
+/// RopExpandRow: expands a category row.
+pub const EXPAND_ROW: Rop = Rop { id: 0x59, name: "RopExpandRow", section: "MS-OXCROPS 2.2.5.16" };
+
+/// RopCollapseRow: collapses a category row.
+pub const COLLAPSE_ROW: Rop = Rop { id: 0x5A, name: "RopCollapseRow", section: "MS-OXCROPS 2.2.5.17" };
+
 /// RopPending: more notifications are queued than fit, with no request.
 pub const PENDING: Rop = Rop { id: 0x6E, name: "RopPending", section: "MS-OXCROPS 2.2.14.3" };
+
+/// RopResetTable: drops a table's columns, restriction, sort order and
+/// cursor; table notifications stop until a new view is created.
+pub const RESET_TABLE: Rop = Rop { id: 0x81, name: "RopResetTable", section: "MS-OXCROPS 2.2.5.15" };
 
 /// RopBufferTooSmall: the response that replaces the rest of an output
 /// buffer that ran out of room.
 pub const BUFFER_TOO_SMALL: Rop = Rop { id: 0xFF, name: "RopBufferTooSmall", section: "MS-OXCROPS 2.2.15.1" };
 
 /// Every ROP the harness frames, in RopId order.
-pub const TABLE: [Rop; 5] = [RELEASE, REGISTER_NOTIFICATION, NOTIFY, PENDING, BUFFER_TOO_SMALL];
+pub const TABLE: [Rop; 23] = [
+    RELEASE,
+    GET_HIERARCHY_TABLE,
+    GET_CONTENTS_TABLE,
+    SET_COLUMNS,
+    RESTRICT,
+    QUERY_ROWS,
+    QUERY_POSITION,
+    SEEK_ROW,
+    SEEK_ROW_BOOKMARK,
+    SEEK_ROW_FRACTIONAL,
+    CREATE_BOOKMARK,
+    GET_ATTACHMENT_TABLE,
+    REGISTER_NOTIFICATION,
+    NOTIFY,
+    QUERY_COLUMNS_ALL,
+    GET_PERMISSIONS_TABLE,
+    GET_RULES_TABLE,
+    FIND_ROW,
+    EXPAND_ROW,
+    COLLAPSE_ROW,
+    PENDING,
+    RESET_TABLE,
+    BUFFER_TOO_SMALL,
+];
 
 /// The table entry for a RopId, if the harness frames that ROP.
 pub fn lookup(id: u8) -> Option<&'static Rop> {
@@ -52,6 +134,47 @@ pub fn lookup(id: u8) -> Option<&'static Rop> {
 /// The spec name of a RopId, if the harness frames that ROP.
 pub fn name(id: u8) -> Option<&'static str> {
     lookup(id).map(|r| r.name)
+}
+
+/// One handle-table index a ROP buffer names: the field, its byte offset
+/// from the ROP's RopId, the slot, and whether the ROP writes a new handle
+/// there (an output index) or reads one (an input index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HandleUse {
+    /// The spec field: `InputHandleIndex`, `OutputHandleIndex`, …
+    pub field: &'static str,
+    /// Offset of the index byte from the ROP's first byte.
+    pub offset: usize,
+    /// The slot in ServerObjectHandleTable.
+    pub index: u8,
+    /// Whether the slot receives a new handle.
+    pub output: bool,
+}
+
+/// A ROP request a ROP input buffer can carry: the request structure, read
+/// after its RopId, with the handle-table indexes it names.
+pub trait RopRequestBody: WireStructure {
+    /// The ROP's table entry.
+    const ROP: Rop;
+    /// Reads the fields after RopId (already read by the caller).
+    fn read_body(r: &mut Reader, layout: Layout) -> Result<Self, Error>;
+    /// LogonId.
+    fn logon_id(&self) -> u8;
+    /// The handle-table indexes, in wire order (at most two).
+    fn handle_uses(&self) -> [Option<HandleUse>; 2];
+}
+
+/// A ROP response a ROP output buffer can carry, read after its RopId.
+pub trait RopResponseBody: WireStructure {
+    /// The ROP's table entry.
+    const ROP: Rop;
+    /// Reads the fields after RopId, up to the reader's limit.
+    fn read_body(r: &mut Reader, layout: Layout) -> Result<Self, Error>;
+    /// The handle-table index the response echoes (InputHandleIndex or
+    /// OutputHandleIndex), if it has one.
+    fn handle_use(&self) -> Option<HandleUse>;
+    /// ReturnValue, if the response has one.
+    fn return_value(&self) -> Option<u32>;
 }
 
 #[cfg(test)]
@@ -65,7 +188,7 @@ mod tests {
         }
         for r in &TABLE {
             assert!(r.name.starts_with("Rop"), "{}", r.name);
-            assert!(r.section.starts_with("MS-OXCROPS 2.2.1"), "{}", r.name);
+            assert!(r.section.starts_with("MS-OXCROPS 2.2."), "{}", r.name);
             assert_eq!(lookup(r.id), Some(r));
         }
     }

@@ -7,10 +7,41 @@ use super::codec::{EncodeError, Error, Finding, Reader, Span};
 use super::notification_data::NotificationData;
 use super::notify::RopNotifyResponse;
 use super::pending::RopPendingResponse;
+use super::property_value::TaggedPropertyValue;
 use super::register_notification::{RopRegisterNotificationRequest, RopRegisterNotificationResponse};
 use super::release::RopReleaseRequest;
 use super::rop::{self, Rop};
 use super::rop_buffer::{RopInputBuffer, RopOutputBuffer};
+use super::table::collapse_row::RopCollapseRowRequest;
+use super::table::collapse_row::RopCollapseRowResponse;
+use super::table::create_bookmark::RopCreateBookmarkRequest;
+use super::table::create_bookmark::RopCreateBookmarkResponse;
+use super::table::get_attachment_table::RopGetAttachmentTableRequest;
+use super::table::get_attachment_table::RopGetAttachmentTableResponse;
+use super::table::get_contents_table::RopGetContentsTableRequest;
+use super::table::get_contents_table::RopGetContentsTableResponse;
+use super::table::get_hierarchy_table::RopGetHierarchyTableRequest;
+use super::table::get_hierarchy_table::RopGetHierarchyTableResponse;
+use super::table::get_permissions_table::RopGetPermissionsTableRequest;
+use super::table::get_permissions_table::RopGetPermissionsTableResponse;
+use super::table::get_rules_table::RopGetRulesTableRequest;
+use super::table::get_rules_table::RopGetRulesTableResponse;
+use super::table::query_columns_all::RopQueryColumnsAllRequest;
+use super::table::query_columns_all::RopQueryColumnsAllResponse;
+use super::table::query_position::RopQueryPositionRequest;
+use super::table::query_position::RopQueryPositionResponse;
+use super::table::reset_table::RopResetTableRequest;
+use super::table::reset_table::RopResetTableResponse;
+use super::table::restrict::RopRestrictRequest;
+use super::table::restrict::RopRestrictResponse;
+use super::table::seek_row::RopSeekRowRequest;
+use super::table::seek_row::RopSeekRowResponse;
+use super::table::seek_row_bookmark::RopSeekRowBookmarkRequest;
+use super::table::seek_row_bookmark::RopSeekRowBookmarkResponse;
+use super::table::seek_row_fractional::RopSeekRowFractionalRequest;
+use super::table::seek_row_fractional::RopSeekRowFractionalResponse;
+use super::table::set_columns::RopSetColumnsRequest;
+use super::table::set_columns::RopSetColumnsResponse;
 use super::{read_all, Layout, WireStructure};
 use serde_json::Value;
 
@@ -35,6 +66,68 @@ pub enum Structure {
     PendingResponse,
     /// `buffer-too-small-response`: MS-OXCROPS 2.2.15.1.1.
     BufferTooSmallResponse,
+    /// `get-hierarchy-table-request`: MS-OXCROPS 2.2.4.13.1.
+    GetHierarchyTableRequest,
+    /// `get-hierarchy-table-response`: MS-OXCROPS 2.2.4.13.2.
+    GetHierarchyTableResponse,
+    /// `get-contents-table-request`: MS-OXCROPS 2.2.4.14.1.
+    GetContentsTableRequest,
+    /// `get-contents-table-response`: MS-OXCROPS 2.2.4.14.2.
+    GetContentsTableResponse,
+    /// `get-attachment-table-request`: MS-OXCROPS 2.2.6.17.1.
+    GetAttachmentTableRequest,
+    /// `get-attachment-table-response`: MS-OXCROPS 2.2.6.17.2.
+    GetAttachmentTableResponse,
+    /// `get-permissions-table-request`: MS-OXCROPS 2.2.10.2.1.
+    GetPermissionsTableRequest,
+    /// `get-permissions-table-response`: MS-OXCROPS 2.2.10.2.2.
+    GetPermissionsTableResponse,
+    /// `get-rules-table-request`: MS-OXCROPS 2.2.11.2.1.
+    GetRulesTableRequest,
+    /// `get-rules-table-response`: MS-OXCROPS 2.2.11.2.2.
+    GetRulesTableResponse,
+    /// `set-columns-request`: MS-OXCROPS 2.2.5.1.1.
+    SetColumnsRequest,
+    /// `set-columns-response`: MS-OXCROPS 2.2.5.1.2.
+    SetColumnsResponse,
+    /// `reset-table-request`: MS-OXCROPS 2.2.5.15.1.
+    ResetTableRequest,
+    /// `reset-table-response`: MS-OXCROPS 2.2.5.15.2.
+    ResetTableResponse,
+    /// `restrict-request`: MS-OXCROPS 2.2.5.3.1.
+    RestrictRequest,
+    /// `restrict-response`: MS-OXCROPS 2.2.5.3.2.
+    RestrictResponse,
+    /// `query-position-request`: MS-OXCROPS 2.2.5.7.1.
+    QueryPositionRequest,
+    /// `query-position-response`: MS-OXCROPS 2.2.5.7.2.
+    QueryPositionResponse,
+    /// `seek-row-request`: MS-OXCROPS 2.2.5.8.1.
+    SeekRowRequest,
+    /// `seek-row-response`: MS-OXCROPS 2.2.5.8.2.
+    SeekRowResponse,
+    /// `seek-row-bookmark-request`: MS-OXCROPS 2.2.5.9.1.
+    SeekRowBookmarkRequest,
+    /// `seek-row-bookmark-response`: MS-OXCROPS 2.2.5.9.2.
+    SeekRowBookmarkResponse,
+    /// `seek-row-fractional-request`: MS-OXCROPS 2.2.5.10.1.
+    SeekRowFractionalRequest,
+    /// `seek-row-fractional-response`: MS-OXCROPS 2.2.5.10.2.
+    SeekRowFractionalResponse,
+    /// `create-bookmark-request`: MS-OXCROPS 2.2.5.11.1.
+    CreateBookmarkRequest,
+    /// `create-bookmark-response`: MS-OXCROPS 2.2.5.11.2.
+    CreateBookmarkResponse,
+    /// `query-columns-all-request`: MS-OXCROPS 2.2.5.12.1.
+    QueryColumnsAllRequest,
+    /// `query-columns-all-response`: MS-OXCROPS 2.2.5.12.2.
+    QueryColumnsAllResponse,
+    /// `collapse-row-request`: MS-OXCROPS 2.2.5.17.1.
+    CollapseRowRequest,
+    /// `collapse-row-response`: MS-OXCROPS 2.2.5.17.2.
+    CollapseRowResponse,
+    /// `tagged-property-value`: MS-OXCDATA 2.11.4.
+    TaggedPropertyValue,
 }
 
 /// What `dissect` gives: the listing as far as decoding got, the findings,
@@ -74,13 +167,44 @@ macro_rules! dispatch {
             Structure::NotificationData => $f::<NotificationData>($($arg),*),
             Structure::PendingResponse => $f::<RopPendingResponse>($($arg),*),
             Structure::BufferTooSmallResponse => $f::<RopBufferTooSmallResponse>($($arg),*),
+            Structure::GetHierarchyTableRequest => $f::<RopGetHierarchyTableRequest>($($arg),*),
+            Structure::GetHierarchyTableResponse => $f::<RopGetHierarchyTableResponse>($($arg),*),
+            Structure::GetContentsTableRequest => $f::<RopGetContentsTableRequest>($($arg),*),
+            Structure::GetContentsTableResponse => $f::<RopGetContentsTableResponse>($($arg),*),
+            Structure::GetAttachmentTableRequest => $f::<RopGetAttachmentTableRequest>($($arg),*),
+            Structure::GetAttachmentTableResponse => $f::<RopGetAttachmentTableResponse>($($arg),*),
+            Structure::GetPermissionsTableRequest => $f::<RopGetPermissionsTableRequest>($($arg),*),
+            Structure::GetPermissionsTableResponse => $f::<RopGetPermissionsTableResponse>($($arg),*),
+            Structure::GetRulesTableRequest => $f::<RopGetRulesTableRequest>($($arg),*),
+            Structure::GetRulesTableResponse => $f::<RopGetRulesTableResponse>($($arg),*),
+            Structure::SetColumnsRequest => $f::<RopSetColumnsRequest>($($arg),*),
+            Structure::SetColumnsResponse => $f::<RopSetColumnsResponse>($($arg),*),
+            Structure::ResetTableRequest => $f::<RopResetTableRequest>($($arg),*),
+            Structure::ResetTableResponse => $f::<RopResetTableResponse>($($arg),*),
+            Structure::RestrictRequest => $f::<RopRestrictRequest>($($arg),*),
+            Structure::RestrictResponse => $f::<RopRestrictResponse>($($arg),*),
+            Structure::QueryPositionRequest => $f::<RopQueryPositionRequest>($($arg),*),
+            Structure::QueryPositionResponse => $f::<RopQueryPositionResponse>($($arg),*),
+            Structure::SeekRowRequest => $f::<RopSeekRowRequest>($($arg),*),
+            Structure::SeekRowResponse => $f::<RopSeekRowResponse>($($arg),*),
+            Structure::SeekRowBookmarkRequest => $f::<RopSeekRowBookmarkRequest>($($arg),*),
+            Structure::SeekRowBookmarkResponse => $f::<RopSeekRowBookmarkResponse>($($arg),*),
+            Structure::SeekRowFractionalRequest => $f::<RopSeekRowFractionalRequest>($($arg),*),
+            Structure::SeekRowFractionalResponse => $f::<RopSeekRowFractionalResponse>($($arg),*),
+            Structure::CreateBookmarkRequest => $f::<RopCreateBookmarkRequest>($($arg),*),
+            Structure::CreateBookmarkResponse => $f::<RopCreateBookmarkResponse>($($arg),*),
+            Structure::QueryColumnsAllRequest => $f::<RopQueryColumnsAllRequest>($($arg),*),
+            Structure::QueryColumnsAllResponse => $f::<RopQueryColumnsAllResponse>($($arg),*),
+            Structure::CollapseRowRequest => $f::<RopCollapseRowRequest>($($arg),*),
+            Structure::CollapseRowResponse => $f::<RopCollapseRowResponse>($($arg),*),
+            Structure::TaggedPropertyValue => $f::<TaggedPropertyValue>($($arg),*),
         }
     };
 }
 
 impl Structure {
     /// All structures, in the order the CLI lists them.
-    pub const ALL: [Structure; 9] = [
+    pub const ALL: [Structure; 40] = [
         Structure::RopInputBuffer,
         Structure::RopOutputBuffer,
         Structure::RegisterNotificationRequest,
@@ -90,6 +214,37 @@ impl Structure {
         Structure::NotificationData,
         Structure::PendingResponse,
         Structure::BufferTooSmallResponse,
+        Structure::GetHierarchyTableRequest,
+        Structure::GetHierarchyTableResponse,
+        Structure::GetContentsTableRequest,
+        Structure::GetContentsTableResponse,
+        Structure::GetAttachmentTableRequest,
+        Structure::GetAttachmentTableResponse,
+        Structure::GetPermissionsTableRequest,
+        Structure::GetPermissionsTableResponse,
+        Structure::GetRulesTableRequest,
+        Structure::GetRulesTableResponse,
+        Structure::SetColumnsRequest,
+        Structure::SetColumnsResponse,
+        Structure::ResetTableRequest,
+        Structure::ResetTableResponse,
+        Structure::RestrictRequest,
+        Structure::RestrictResponse,
+        Structure::QueryPositionRequest,
+        Structure::QueryPositionResponse,
+        Structure::SeekRowRequest,
+        Structure::SeekRowResponse,
+        Structure::SeekRowBookmarkRequest,
+        Structure::SeekRowBookmarkResponse,
+        Structure::SeekRowFractionalRequest,
+        Structure::SeekRowFractionalResponse,
+        Structure::CreateBookmarkRequest,
+        Structure::CreateBookmarkResponse,
+        Structure::QueryColumnsAllRequest,
+        Structure::QueryColumnsAllResponse,
+        Structure::CollapseRowRequest,
+        Structure::CollapseRowResponse,
+        Structure::TaggedPropertyValue,
     ];
 
     /// The name used on the command line and in case files.
@@ -104,6 +259,37 @@ impl Structure {
             Structure::NotificationData => "notification-data",
             Structure::PendingResponse => "pending-response",
             Structure::BufferTooSmallResponse => "buffer-too-small-response",
+            Structure::GetHierarchyTableRequest => "get-hierarchy-table-request",
+            Structure::GetHierarchyTableResponse => "get-hierarchy-table-response",
+            Structure::GetContentsTableRequest => "get-contents-table-request",
+            Structure::GetContentsTableResponse => "get-contents-table-response",
+            Structure::GetAttachmentTableRequest => "get-attachment-table-request",
+            Structure::GetAttachmentTableResponse => "get-attachment-table-response",
+            Structure::GetPermissionsTableRequest => "get-permissions-table-request",
+            Structure::GetPermissionsTableResponse => "get-permissions-table-response",
+            Structure::GetRulesTableRequest => "get-rules-table-request",
+            Structure::GetRulesTableResponse => "get-rules-table-response",
+            Structure::SetColumnsRequest => "set-columns-request",
+            Structure::SetColumnsResponse => "set-columns-response",
+            Structure::ResetTableRequest => "reset-table-request",
+            Structure::ResetTableResponse => "reset-table-response",
+            Structure::RestrictRequest => "restrict-request",
+            Structure::RestrictResponse => "restrict-response",
+            Structure::QueryPositionRequest => "query-position-request",
+            Structure::QueryPositionResponse => "query-position-response",
+            Structure::SeekRowRequest => "seek-row-request",
+            Structure::SeekRowResponse => "seek-row-response",
+            Structure::SeekRowBookmarkRequest => "seek-row-bookmark-request",
+            Structure::SeekRowBookmarkResponse => "seek-row-bookmark-response",
+            Structure::SeekRowFractionalRequest => "seek-row-fractional-request",
+            Structure::SeekRowFractionalResponse => "seek-row-fractional-response",
+            Structure::CreateBookmarkRequest => "create-bookmark-request",
+            Structure::CreateBookmarkResponse => "create-bookmark-response",
+            Structure::QueryColumnsAllRequest => "query-columns-all-request",
+            Structure::QueryColumnsAllResponse => "query-columns-all-response",
+            Structure::CollapseRowRequest => "collapse-row-request",
+            Structure::CollapseRowResponse => "collapse-row-response",
+            Structure::TaggedPropertyValue => "tagged-property-value",
         }
     }
 
@@ -124,6 +310,37 @@ impl Structure {
             Structure::NotificationData => "NotificationData",
             Structure::PendingResponse => "RopPending response",
             Structure::BufferTooSmallResponse => "RopBufferTooSmall response",
+            Structure::GetHierarchyTableRequest => "RopGetHierarchyTable request",
+            Structure::GetHierarchyTableResponse => "RopGetHierarchyTable response",
+            Structure::GetContentsTableRequest => "RopGetContentsTable request",
+            Structure::GetContentsTableResponse => "RopGetContentsTable response",
+            Structure::GetAttachmentTableRequest => "RopGetAttachmentTable request",
+            Structure::GetAttachmentTableResponse => "RopGetAttachmentTable response",
+            Structure::GetPermissionsTableRequest => "RopGetPermissionsTable request",
+            Structure::GetPermissionsTableResponse => "RopGetPermissionsTable response",
+            Structure::GetRulesTableRequest => "RopGetRulesTable request",
+            Structure::GetRulesTableResponse => "RopGetRulesTable response",
+            Structure::SetColumnsRequest => "RopSetColumns request",
+            Structure::SetColumnsResponse => "RopSetColumns response",
+            Structure::ResetTableRequest => "RopResetTable request",
+            Structure::ResetTableResponse => "RopResetTable response",
+            Structure::RestrictRequest => "RopRestrict request",
+            Structure::RestrictResponse => "RopRestrict response",
+            Structure::QueryPositionRequest => "RopQueryPosition request",
+            Structure::QueryPositionResponse => "RopQueryPosition response",
+            Structure::SeekRowRequest => "RopSeekRow request",
+            Structure::SeekRowResponse => "RopSeekRow response",
+            Structure::SeekRowBookmarkRequest => "RopSeekRowBookmark request",
+            Structure::SeekRowBookmarkResponse => "RopSeekRowBookmark response",
+            Structure::SeekRowFractionalRequest => "RopSeekRowFractional request",
+            Structure::SeekRowFractionalResponse => "RopSeekRowFractional response",
+            Structure::CreateBookmarkRequest => "RopCreateBookmark request",
+            Structure::CreateBookmarkResponse => "RopCreateBookmark response",
+            Structure::QueryColumnsAllRequest => "RopQueryColumnsAll request",
+            Structure::QueryColumnsAllResponse => "RopQueryColumnsAll response",
+            Structure::CollapseRowRequest => "RopCollapseRow request",
+            Structure::CollapseRowResponse => "RopCollapseRow response",
+            Structure::TaggedPropertyValue => "TaggedPropertyValue",
         }
     }
 
@@ -131,7 +348,10 @@ impl Structure {
     /// `None` for the ROP buffers and NotificationData.
     pub fn rop(self) -> Option<&'static Rop> {
         Some(match self {
-            Structure::RopInputBuffer | Structure::RopOutputBuffer | Structure::NotificationData => return None,
+            Structure::RopInputBuffer
+            | Structure::RopOutputBuffer
+            | Structure::NotificationData
+            | Structure::TaggedPropertyValue => return None,
             Structure::RegisterNotificationRequest | Structure::RegisterNotificationResponse => {
                 &rop::REGISTER_NOTIFICATION
             }
@@ -139,6 +359,36 @@ impl Structure {
             Structure::NotifyResponse => &rop::NOTIFY,
             Structure::PendingResponse => &rop::PENDING,
             Structure::BufferTooSmallResponse => &rop::BUFFER_TOO_SMALL,
+            Structure::GetHierarchyTableRequest => &rop::GET_HIERARCHY_TABLE,
+            Structure::GetHierarchyTableResponse => &rop::GET_HIERARCHY_TABLE,
+            Structure::GetContentsTableRequest => &rop::GET_CONTENTS_TABLE,
+            Structure::GetContentsTableResponse => &rop::GET_CONTENTS_TABLE,
+            Structure::GetAttachmentTableRequest => &rop::GET_ATTACHMENT_TABLE,
+            Structure::GetAttachmentTableResponse => &rop::GET_ATTACHMENT_TABLE,
+            Structure::GetPermissionsTableRequest => &rop::GET_PERMISSIONS_TABLE,
+            Structure::GetPermissionsTableResponse => &rop::GET_PERMISSIONS_TABLE,
+            Structure::GetRulesTableRequest => &rop::GET_RULES_TABLE,
+            Structure::GetRulesTableResponse => &rop::GET_RULES_TABLE,
+            Structure::SetColumnsRequest => &rop::SET_COLUMNS,
+            Structure::SetColumnsResponse => &rop::SET_COLUMNS,
+            Structure::ResetTableRequest => &rop::RESET_TABLE,
+            Structure::ResetTableResponse => &rop::RESET_TABLE,
+            Structure::RestrictRequest => &rop::RESTRICT,
+            Structure::RestrictResponse => &rop::RESTRICT,
+            Structure::QueryPositionRequest => &rop::QUERY_POSITION,
+            Structure::QueryPositionResponse => &rop::QUERY_POSITION,
+            Structure::SeekRowRequest => &rop::SEEK_ROW,
+            Structure::SeekRowResponse => &rop::SEEK_ROW,
+            Structure::SeekRowBookmarkRequest => &rop::SEEK_ROW_BOOKMARK,
+            Structure::SeekRowBookmarkResponse => &rop::SEEK_ROW_BOOKMARK,
+            Structure::SeekRowFractionalRequest => &rop::SEEK_ROW_FRACTIONAL,
+            Structure::SeekRowFractionalResponse => &rop::SEEK_ROW_FRACTIONAL,
+            Structure::CreateBookmarkRequest => &rop::CREATE_BOOKMARK,
+            Structure::CreateBookmarkResponse => &rop::CREATE_BOOKMARK,
+            Structure::QueryColumnsAllRequest => &rop::QUERY_COLUMNS_ALL,
+            Structure::QueryColumnsAllResponse => &rop::QUERY_COLUMNS_ALL,
+            Structure::CollapseRowRequest => &rop::COLLAPSE_ROW,
+            Structure::CollapseRowResponse => &rop::COLLAPSE_ROW,
         })
     }
 
@@ -153,6 +403,37 @@ impl Structure {
             Structure::NotificationData => "MS-OXCNOTIF 2.2.1.4.1.2",
             Structure::PendingResponse => "MS-OXCROPS 2.2.14.3.1",
             Structure::BufferTooSmallResponse => "MS-OXCROPS 2.2.15.1.1",
+            Structure::GetHierarchyTableRequest => "MS-OXCROPS 2.2.4.13.1",
+            Structure::GetHierarchyTableResponse => "MS-OXCROPS 2.2.4.13.2",
+            Structure::GetContentsTableRequest => "MS-OXCROPS 2.2.4.14.1",
+            Structure::GetContentsTableResponse => "MS-OXCROPS 2.2.4.14.2",
+            Structure::GetAttachmentTableRequest => "MS-OXCROPS 2.2.6.17.1",
+            Structure::GetAttachmentTableResponse => "MS-OXCROPS 2.2.6.17.2",
+            Structure::GetPermissionsTableRequest => "MS-OXCROPS 2.2.10.2.1",
+            Structure::GetPermissionsTableResponse => "MS-OXCROPS 2.2.10.2.2",
+            Structure::GetRulesTableRequest => "MS-OXCROPS 2.2.11.2.1",
+            Structure::GetRulesTableResponse => "MS-OXCROPS 2.2.11.2.2",
+            Structure::SetColumnsRequest => "MS-OXCROPS 2.2.5.1.1",
+            Structure::SetColumnsResponse => "MS-OXCROPS 2.2.5.1.2",
+            Structure::ResetTableRequest => "MS-OXCROPS 2.2.5.15.1",
+            Structure::ResetTableResponse => "MS-OXCROPS 2.2.5.15.2",
+            Structure::RestrictRequest => "MS-OXCROPS 2.2.5.3.1",
+            Structure::RestrictResponse => "MS-OXCROPS 2.2.5.3.2",
+            Structure::QueryPositionRequest => "MS-OXCROPS 2.2.5.7.1",
+            Structure::QueryPositionResponse => "MS-OXCROPS 2.2.5.7.2",
+            Structure::SeekRowRequest => "MS-OXCROPS 2.2.5.8.1",
+            Structure::SeekRowResponse => "MS-OXCROPS 2.2.5.8.2",
+            Structure::SeekRowBookmarkRequest => "MS-OXCROPS 2.2.5.9.1",
+            Structure::SeekRowBookmarkResponse => "MS-OXCROPS 2.2.5.9.2",
+            Structure::SeekRowFractionalRequest => "MS-OXCROPS 2.2.5.10.1",
+            Structure::SeekRowFractionalResponse => "MS-OXCROPS 2.2.5.10.2",
+            Structure::CreateBookmarkRequest => "MS-OXCROPS 2.2.5.11.1",
+            Structure::CreateBookmarkResponse => "MS-OXCROPS 2.2.5.11.2",
+            Structure::QueryColumnsAllRequest => "MS-OXCROPS 2.2.5.12.1",
+            Structure::QueryColumnsAllResponse => "MS-OXCROPS 2.2.5.12.2",
+            Structure::CollapseRowRequest => "MS-OXCROPS 2.2.5.17.1",
+            Structure::CollapseRowResponse => "MS-OXCROPS 2.2.5.17.2",
+            Structure::TaggedPropertyValue => "MS-OXCDATA 2.11.4",
         }
     }
 
@@ -266,6 +547,37 @@ mod tests {
             (Structure::NotificationData, "MS-OXCNOTIF 2.2.1.4.1.2"),
             (Structure::PendingResponse, "MS-OXCROPS 2.2.14.3.1"),
             (Structure::BufferTooSmallResponse, "MS-OXCROPS 2.2.15.1.1"),
+            (Structure::GetHierarchyTableRequest, "MS-OXCROPS 2.2.4.13.1"),
+            (Structure::GetHierarchyTableResponse, "MS-OXCROPS 2.2.4.13.2"),
+            (Structure::GetContentsTableRequest, "MS-OXCROPS 2.2.4.14.1"),
+            (Structure::GetContentsTableResponse, "MS-OXCROPS 2.2.4.14.2"),
+            (Structure::GetAttachmentTableRequest, "MS-OXCROPS 2.2.6.17.1"),
+            (Structure::GetAttachmentTableResponse, "MS-OXCROPS 2.2.6.17.2"),
+            (Structure::GetPermissionsTableRequest, "MS-OXCROPS 2.2.10.2.1"),
+            (Structure::GetPermissionsTableResponse, "MS-OXCROPS 2.2.10.2.2"),
+            (Structure::GetRulesTableRequest, "MS-OXCROPS 2.2.11.2.1"),
+            (Structure::GetRulesTableResponse, "MS-OXCROPS 2.2.11.2.2"),
+            (Structure::SetColumnsRequest, "MS-OXCROPS 2.2.5.1.1"),
+            (Structure::SetColumnsResponse, "MS-OXCROPS 2.2.5.1.2"),
+            (Structure::ResetTableRequest, "MS-OXCROPS 2.2.5.15.1"),
+            (Structure::ResetTableResponse, "MS-OXCROPS 2.2.5.15.2"),
+            (Structure::RestrictRequest, "MS-OXCROPS 2.2.5.3.1"),
+            (Structure::RestrictResponse, "MS-OXCROPS 2.2.5.3.2"),
+            (Structure::QueryPositionRequest, "MS-OXCROPS 2.2.5.7.1"),
+            (Structure::QueryPositionResponse, "MS-OXCROPS 2.2.5.7.2"),
+            (Structure::SeekRowRequest, "MS-OXCROPS 2.2.5.8.1"),
+            (Structure::SeekRowResponse, "MS-OXCROPS 2.2.5.8.2"),
+            (Structure::SeekRowBookmarkRequest, "MS-OXCROPS 2.2.5.9.1"),
+            (Structure::SeekRowBookmarkResponse, "MS-OXCROPS 2.2.5.9.2"),
+            (Structure::SeekRowFractionalRequest, "MS-OXCROPS 2.2.5.10.1"),
+            (Structure::SeekRowFractionalResponse, "MS-OXCROPS 2.2.5.10.2"),
+            (Structure::CreateBookmarkRequest, "MS-OXCROPS 2.2.5.11.1"),
+            (Structure::CreateBookmarkResponse, "MS-OXCROPS 2.2.5.11.2"),
+            (Structure::QueryColumnsAllRequest, "MS-OXCROPS 2.2.5.12.1"),
+            (Structure::QueryColumnsAllResponse, "MS-OXCROPS 2.2.5.12.2"),
+            (Structure::CollapseRowRequest, "MS-OXCROPS 2.2.5.17.1"),
+            (Structure::CollapseRowResponse, "MS-OXCROPS 2.2.5.17.2"),
+            (Structure::TaggedPropertyValue, "MS-OXCDATA 2.11.4"),
         ];
         assert_eq!(want.len(), Structure::ALL.len());
         for (s, section) in want {

@@ -80,6 +80,10 @@ impl Handles {
                     }
                     table[slot] = h;
                 }
+                // The table ROPs are not modelled yet: their response is passed over.
+                _ => {
+                    responses.next();
+                }
             }
         }
         for (i, r) in output.rops_list.iter().enumerate() {

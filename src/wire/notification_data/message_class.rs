@@ -50,7 +50,7 @@ impl MessageClass {
 
     /// Checks that decoding the encoded form gives this value back: a
     /// terminated string may not contain its terminator.
-    pub(super) fn check(&self, unicode: bool) -> Result<(), String> {
+    pub(crate) fn check(&self, unicode: bool) -> Result<(), String> {
         if !self.terminated {
             return Ok(());
         }

@@ -22,7 +22,9 @@ mod write;
 pub use message_class::MessageClass;
 pub use presence::*;
 
-use super::codec::{put_u32, EncodeError, Error, Id8, Level, Reader};
+use super::codec::{put_u32, EncodeError, Error, ErrorKind, Id8, Level, Reader};
+use super::property_row::PropertyRow;
+use super::property_tag::PropertyTag;
 use super::value::{kind_of, MapBuilder, Obj};
 use super::{Layout, WireStructure};
 use serde_json::Value;
@@ -109,6 +111,31 @@ impl NotificationData {
     pub fn notification_type(&self) -> u16 {
         self.notification_flags & TYPE_MASK
     }
+
+    /// The value form with TableRowData shown as `row` (a PropertyRow
+    /// read against the table's columns) instead of bytes.
+    pub fn to_value_with_row(&self, row: Option<&PropertyRow>) -> Value {
+        let mut v = self.to_value(Layout::Spec);
+        if let (Some(row), Some(m)) = (row, v.as_object_mut()) {
+            m.insert("TableRowData".into(), row.to_value());
+        }
+        v
+    }
+}
+
+/// Decodes `bytes` as one NotificationData with TableRowData read against
+/// `columns` (see [`NotificationData::read_with_columns`]).
+pub fn decode_with_columns(
+    bytes: &[u8],
+    columns: &[PropertyTag],
+) -> Result<(super::Decoded<NotificationData>, Option<PropertyRow>), Error> {
+    let mut r = Reader::new(bytes);
+    let (value, row) = NotificationData::read_with_columns(&mut r, columns)?;
+    if r.remaining() > 0 {
+        return Err(r.error("NotificationData", ErrorKind::TrailingBytes { count: r.remaining() }));
+    }
+    let (findings, _) = r.finish();
+    Ok((super::Decoded { value, findings, consumed: bytes.len() }, row))
 }
 
 impl WireStructure for NotificationData {

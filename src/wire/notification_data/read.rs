@@ -65,6 +65,42 @@ impl NotificationData {
     /// the hot path of ROP output buffers, where building the value in
     /// place saves moving it through every layer of `Result`.
     pub fn read_in_place(&mut self, r: &mut Reader) -> Result<(), Error> {
+        self.read_fields(r, None).map(|_| ())
+    }
+
+    /// Reads NotificationData whose TableRowData holds the columns of the
+    /// table's last RopSetColumns (MS-OXCNOTIF_R166001): TableRowData is
+    /// also read as a PropertyRow against `columns`, and the row comes back
+    /// beside the value (`None` when TableRowData is absent). The value
+    /// itself keeps TableRowData as bytes, as [`NotificationData::read`]
+    /// does, so the two decoders agree on everything but the row.
+    ///
+    /// ```
+    /// use oxcnotif::wire::notification_data::NotificationData;
+    /// use oxcnotif::wire::property_tag::PropertyTag;
+    /// use oxcnotif::wire::Reader;
+    ///
+    /// // TableModified, TableRowAdded on a folder row, TableRowData of one
+    /// // PidTagContentCount column.
+    /// let bytes = oxcnotif::hex::parse(
+    ///     "0001 0300 0100000000000a01 0100000000000a00 0500 00 07000000",
+    /// ).unwrap();
+    /// let columns = [PropertyTag::from_u32(0x3602_0003)];
+    /// let (data, row) = NotificationData::read_with_columns(&mut Reader::new(&bytes), &columns).unwrap();
+    /// assert_eq!(data.table_row_data.as_deref(), Some(&bytes[22..]));
+    /// assert_eq!(row.unwrap().to_value()["ValueArray"][0]["PropertyValue"], 7);
+    /// ```
+    pub fn read_with_columns(
+        r: &mut Reader,
+        columns: &[PropertyTag],
+    ) -> Result<(NotificationData, Option<PropertyRow>), Error> {
+        let mut d = NotificationData::default();
+        let row = d.read_fields(r, Some(columns))?;
+        Ok((d, row))
+    }
+
+    fn read_fields(&mut self, r: &mut Reader, columns: Option<&[PropertyTag]>) -> Result<Option<PropertyRow>, Error> {
+        let mut row = None;
         let d = self;
         let at = r.pos();
         let flags = r.u16("NotificationFlags")?;
@@ -112,8 +148,29 @@ impl NotificationData {
         if p.has(Field::TableRowData) {
             let size = r.u16("TableRowDataSize")?;
             r.annotate(|| format!("({size})"));
-            d.table_row_data = Some(r.bytes("TableRowData", size as usize)?.to_vec());
-            r.set_value(|| "PropertyRow, kept as bytes".into());
+            match columns {
+                None => {
+                    d.table_row_data = Some(r.bytes("TableRowData", size as usize)?.to_vec());
+                    r.set_value(|| "PropertyRow, kept as bytes".into());
+                }
+                Some(cols) => {
+                    // The row must fill TableRowDataSize exactly.
+                    let start = r.pos();
+                    let old = r.limit("TableRowData", size as usize)?;
+                    r.enter("TableRowData");
+                    let read = PropertyRow::read(r, cols);
+                    let left = r.remaining();
+                    let end_error = (left > 0).then(|| r.error("", ErrorKind::TrailingBytes { count: left }));
+                    r.leave();
+                    let value = read?;
+                    if let Some(e) = end_error {
+                        return Err(e);
+                    }
+                    r.restore_limit(old);
+                    d.table_row_data = Some(r.slice(start, size as usize).to_vec());
+                    row = Some(value);
+                }
+            }
         }
         if p.has(Field::FolderId) {
             d.folder_id = Some(r.id8("FolderId")?);
@@ -201,6 +258,6 @@ impl NotificationData {
             }
             d.message_class = Some(mc);
         }
-        Ok(())
+        Ok(row)
     }
 }

@@ -17,12 +17,8 @@ pub(super) fn check_input_indexes(r: &mut Reader, rops: &[RopRequest], table: &[
     // Every index use in order: (rop, offset of the index byte, index, is_output, field).
     let mut uses: Vec<(usize, usize, u8, bool, &'static str)> = Vec::with_capacity(rops.len() * 2);
     for (i, rop) in rops.iter().enumerate() {
-        match rop {
-            RopRequest::RegisterNotification(x) => {
-                uses.push((i, offsets[i] + 2, x.input_handle_index, false, "InputHandleIndex"));
-                uses.push((i, offsets[i] + 3, x.output_handle_index, true, "OutputHandleIndex"));
-            }
-            RopRequest::Release(x) => uses.push((i, offsets[i] + 2, x.input_handle_index, false, "InputHandleIndex")),
+        for u in rop.handle_uses().into_iter().flatten() {
+            uses.push((i, offsets[i] + u.offset, u.index, u.output, u.field));
         }
     }
     let mut seen = vec![false; table.len()];
@@ -97,7 +93,7 @@ pub(super) fn check_output_order(r: &mut Reader, rops: &[RopResponse], table: &[
     for (i, rop) in rops.iter().enumerate() {
         r.enter_index("RopsList", i);
         match rop {
-            RopResponse::RegisterNotification(x) => {
+            x if x.answers_request() => {
                 if seen_notify || seen_pending {
                     // MS-OXCROPS_R452201
                     r.finding(
@@ -112,28 +108,40 @@ pub(super) fn check_output_order(r: &mut Reader, rops: &[RopResponse], table: &[
                         ),
                     );
                 }
-                let idx = x.output_handle_index as usize;
+                let Some(u) = x.handle_use() else {
+                    r.leave();
+                    continue;
+                };
+                let idx = u.index as usize;
+                let success = x.return_value() == Some(0);
                 if idx >= table.len() {
                     // MS-OXCROPS_R4563: the table covers every index a response names, failed or not.
                     r.finding(
                         "MS-OXCROPS_R4563",
                         Level::Must,
-                        "OutputHandleIndex",
-                        offsets[i] + 1,
+                        u.field,
+                        offsets[i] + u.offset,
                         format!(
                             "slot {idx} is beyond the ServerObjectHandleTable ({} entries), which MUST cover every index a response names{}",
                             table.len(),
-                            if x.return_value == 0 { "; the new handle is lost" } else { "" }
+                            if success && u.output { "; the new handle is lost" } else { "" }
                         ),
                     );
-                } else if x.return_value == 0 && table[idx] == UNUSED_HANDLE {
+                } else if u.output && success && table[idx] == UNUSED_HANDLE {
                     // MS-OXCROPS_R4560
                     r.finding(
                         "MS-OXCROPS_R4560",
                         Level::Must,
-                        "OutputHandleIndex",
-                        offsets[i] + 1,
-                        format!("the registration succeeded but slot {idx} holds 0xFFFFFFFF, which the server MUST NOT assign"),
+                        u.field,
+                        offsets[i] + u.offset,
+                        format!(
+                            "the {} succeeded but slot {idx} holds 0xFFFFFFFF, which the server MUST NOT assign",
+                            if matches!(x, RopResponse::RegisterNotification(_)) {
+                                "registration".to_string()
+                            } else {
+                                x.rop().name.to_string()
+                            }
+                        ),
                     );
                 }
             }
@@ -155,7 +163,7 @@ pub(super) fn check_output_order(r: &mut Reader, rops: &[RopResponse], table: &[
                 seen_notify = true;
             }
             RopResponse::Pending(_) => seen_pending = true,
-            RopResponse::BufferTooSmall(_) => {}
+            _ => {}
         }
         r.leave();
     }

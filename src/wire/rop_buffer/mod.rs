@@ -12,13 +12,12 @@
 //! those checks live in `handles.rs`, apart from the framing here.
 
 mod handles;
+mod rops;
 
-use super::buffer_too_small::{self, RopBufferTooSmallResponse};
+pub use rops::{RopRequest, RopResponse};
+
 use super::codec::{put_u16, put_u32, EncodeError, Error, ErrorKind, Reader};
 use super::notify::{self, RopNotifyResponse};
-use super::pending::{self, RopPendingResponse};
-use super::register_notification::{self, RopRegisterNotificationRequest, RopRegisterNotificationResponse};
-use super::release::{self, RopReleaseRequest};
 use super::value::{kind_of, MapBuilder, Obj};
 use super::{rop, Layout, WireStructure};
 use serde_json::Value;
@@ -26,28 +25,6 @@ use serde_json::Value;
 /// The unused-slot marker of the handle table, never assigned as a handle
 /// (MS-OXCROPS_R4560).
 pub const UNUSED_HANDLE: u32 = 0xFFFF_FFFF;
-
-/// A ROP request the input buffer can carry.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RopRequest {
-    /// RopRegisterNotification (0x29).
-    RegisterNotification(RopRegisterNotificationRequest),
-    /// RopRelease (0x01).
-    Release(RopReleaseRequest),
-}
-
-/// A ROP response the output buffer can carry.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RopResponse {
-    /// RopRegisterNotification (0x29).
-    RegisterNotification(RopRegisterNotificationResponse),
-    /// RopNotify (0x2A).
-    Notify(RopNotifyResponse),
-    /// RopPending (0x6E).
-    Pending(RopPendingResponse),
-    /// RopBufferTooSmall (0xFF), always last.
-    BufferTooSmall(RopBufferTooSmallResponse),
-}
 
 /// The ROP input buffer, sent by the client.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -206,13 +183,10 @@ impl WireStructure for RopInputBuffer {
 
     fn read(r: &mut Reader, layout: Layout) -> Result<Self, Error> {
         let (rops_list, table, offsets) = read_frame(r, |r, id, list| {
-            list.push(match id {
-                register_notification::ROP_ID => {
-                    RopRequest::RegisterNotification(RopRegisterNotificationRequest::read_body(r, layout)?)
-                }
-                release::ROP_ID => RopRequest::Release(RopReleaseRequest::read_body(r)?),
-                _ => return Err(unexpected(r, id)),
-            });
+            match RopRequest::read_by_id(r, id, layout) {
+                Some(rop) => list.push(rop?),
+                None => return Err(unexpected(r, id)),
+            }
             Ok(())
         })?;
         handles::check_input_indexes(r, &rops_list, &table, &offsets);
@@ -222,11 +196,7 @@ impl WireStructure for RopInputBuffer {
     fn write(&self, out: &mut Vec<u8>, layout: Layout) -> Result<(), EncodeError> {
         write_frame(out, &self.server_object_handle_table, |out| {
             for (i, rop) in self.rops_list.iter().enumerate() {
-                match rop {
-                    RopRequest::RegisterNotification(x) => x.write(out, layout),
-                    RopRequest::Release(x) => x.write(out, layout),
-                }
-                .map_err(|e| e.within(&format!("RopsList[{i}]")))?;
+                rop.write(out, layout).map_err(|e| e.within(&format!("RopsList[{i}]")))?;
             }
             Ok(())
         })
@@ -234,14 +204,7 @@ impl WireStructure for RopInputBuffer {
 
     fn to_value(&self, layout: Layout) -> Value {
         let mut bytes = Vec::new();
-        let rops: Vec<Value> = self
-            .rops_list
-            .iter()
-            .map(|rop| match rop {
-                RopRequest::RegisterNotification(x) => x.to_value(layout),
-                RopRequest::Release(x) => x.to_value(layout),
-            })
-            .collect();
+        let rops: Vec<Value> = self.rops_list.iter().map(|rop| rop.to_value(layout)).collect();
         // RopSize is the only derived field; a value that came from decoding always encodes.
         let size = match self.write(&mut bytes, layout) {
             Ok(()) => Value::from(rop_size_of(&bytes)),
@@ -259,19 +222,13 @@ impl WireStructure for RopInputBuffer {
         let mut rops_list = Vec::new();
         for (i, item) in rops_from(&o)?.iter().enumerate() {
             let at = format!("RopsList[{i}]");
-            let rop = match rop_id_of(item, i)? {
-                register_notification::ROP_ID => RopRequest::RegisterNotification(
-                    RopRegisterNotificationRequest::from_value(item, layout).map_err(|e| e.within(&at))?,
-                ),
-                release::ROP_ID => {
-                    RopRequest::Release(RopReleaseRequest::from_value(item, layout).map_err(|e| e.within(&at))?)
-                }
-                id => {
-                    let known =
-                        [rop::REGISTER_NOTIFICATION, rop::RELEASE].map(|r| format!("{} 0x{:02X}", r.name, r.id));
+            let id = rop_id_of(item, i)?;
+            let rop = match RopRequest::from_value_by_id(id, item, layout) {
+                Some(rop) => rop.map_err(|e| e.within(&at))?,
+                None => {
                     return Err(EncodeError::new(
                         format!("{at}.RopId"),
-                        format!("0x{id:02X} is not a request this harness encodes ({})", known.join(", ")),
+                        format!("0x{id:02X} is not a request this harness encodes ({})", RopRequest::known()),
                     ));
                 }
             };
@@ -288,12 +245,9 @@ impl WireStructure for RopInputBuffer {
 impl WireStructure for RopOutputBuffer {
     const NAME: &'static str = "ROP output buffer";
 
-    fn read(r: &mut Reader, _layout: Layout) -> Result<Self, Error> {
+    fn read(r: &mut Reader, layout: Layout) -> Result<Self, Error> {
         let (rops_list, table, offsets) = read_frame(r, |r, id, list| {
             list.push(match id {
-                register_notification::ROP_ID => {
-                    RopResponse::RegisterNotification(RopRegisterNotificationResponse::read_body(r)?)
-                }
                 notify::ROP_ID => {
                     // Built in place: NotificationData is large, and moving it
                     // through each Result costs more than reading it.
@@ -308,9 +262,10 @@ impl WireStructure for RopOutputBuffer {
                     }
                     return Ok(());
                 }
-                pending::ROP_ID => RopResponse::Pending(RopPendingResponse::read_body(r)?),
-                buffer_too_small::ROP_ID => RopResponse::BufferTooSmall(RopBufferTooSmallResponse::read_body(r)?),
-                _ => return Err(unexpected(r, id)),
+                _ => match RopResponse::read_by_id(r, id, layout) {
+                    Some(rop) => rop?,
+                    None => return Err(unexpected(r, id)),
+                },
             });
             Ok(())
         })?;
@@ -323,17 +278,14 @@ impl WireStructure for RopOutputBuffer {
         write_frame(out, &self.server_object_handle_table, |out| {
             for (i, rop) in self.rops_list.iter().enumerate() {
                 match rop {
-                    RopResponse::RegisterNotification(x) => x.write(out, layout),
-                    RopResponse::Notify(x) => x.write(out, layout),
-                    RopResponse::Pending(x) => x.write(out, layout),
-                    RopResponse::BufferTooSmall(x) if i == last => x.write(out, layout),
-                    RopResponse::BufferTooSmall(_) => Err(EncodeError::new(
+                    RopResponse::BufferTooSmall(_) if i != last => Err(EncodeError::new(
                         "",
                         format!(
                             "{} runs to the end of RopsList, so it must be the last ROP (MS-OXCROPS_R4517)",
                             rop::BUFFER_TOO_SMALL.name
                         ),
                     )),
+                    _ => rop.write(out, layout),
                 }
                 .map_err(|e| e.within(&format!("RopsList[{i}]")))?;
             }
@@ -342,16 +294,7 @@ impl WireStructure for RopOutputBuffer {
     }
 
     fn to_value(&self, layout: Layout) -> Value {
-        let rops: Vec<Value> = self
-            .rops_list
-            .iter()
-            .map(|rop| match rop {
-                RopResponse::RegisterNotification(x) => x.to_value(layout),
-                RopResponse::Notify(x) => x.to_value(layout),
-                RopResponse::Pending(x) => x.to_value(layout),
-                RopResponse::BufferTooSmall(x) => x.to_value(layout),
-            })
-            .collect();
+        let rops: Vec<Value> = self.rops_list.iter().map(|rop| rop.to_value(layout)).collect();
         let mut bytes = Vec::new();
         let size = match self.write(&mut bytes, layout) {
             Ok(()) => Value::from(rop_size_of(&bytes)),
@@ -370,21 +313,13 @@ impl WireStructure for RopOutputBuffer {
         for (i, item) in rops_from(&o)?.iter().enumerate() {
             let at = format!("RopsList[{i}]");
             let wrap = |e: EncodeError| e.within(&at);
-            let rop = match rop_id_of(item, i)? {
-                register_notification::ROP_ID => RopResponse::RegisterNotification(
-                    RopRegisterNotificationResponse::from_value(item, layout).map_err(wrap)?,
-                ),
-                notify::ROP_ID => RopResponse::Notify(RopNotifyResponse::from_value(item, layout).map_err(wrap)?),
-                pending::ROP_ID => RopResponse::Pending(RopPendingResponse::from_value(item, layout).map_err(wrap)?),
-                buffer_too_small::ROP_ID => {
-                    RopResponse::BufferTooSmall(RopBufferTooSmallResponse::from_value(item, layout).map_err(wrap)?)
-                }
-                id => {
-                    let known = [rop::REGISTER_NOTIFICATION, rop::NOTIFY, rop::PENDING, rop::BUFFER_TOO_SMALL]
-                        .map(|r| format!("0x{:02X}", r.id));
+            let id = rop_id_of(item, i)?;
+            let rop = match RopResponse::from_value_by_id(id, item, layout) {
+                Some(rop) => rop.map_err(wrap)?,
+                None => {
                     return Err(EncodeError::new(
                         format!("{at}.RopId"),
-                        format!("0x{id:02X} is not a response this harness encodes ({})", known.join(", ")),
+                        format!("0x{id:02X} is not a response this harness encodes ({})", RopResponse::known()),
                     ));
                 }
             };
@@ -401,6 +336,8 @@ impl WireStructure for RopOutputBuffer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wire::register_notification::RopRegisterNotificationRequest;
+    use crate::wire::release::RopReleaseRequest;
     use crate::wire::{decode, encode};
 
     fn release(i: u8) -> RopRequest {

@@ -1,0 +1,574 @@
+//! The field kinds of fixed-layout ROP buffers, and the two macros that
+//! build a ROP request or response structure from its field list.
+//!
+//! Most ROP buffers of [MS-OXCROPS] 2.2 are a run of fixed-size fields,
+//! perhaps with a 2-byte count before a variable part (a bookmark, a list
+//! of property tags), and, in a response, more fields after ReturnValue
+//! that only a success response has. Each ROP file states its fields once,
+//! in wire order, with the kind of each ([`FieldKind`]); the macros derive
+//! the struct, the reading, the writing and the external value form from
+//! that list, so read and write cannot drift apart.
+//!
+//! A kind reads with the field's spec name (errors and listings name it),
+//! annotates the value's meaning, and reports the findings that concern
+//! the field alone (an undefined flag bit, say).
+
+use super::codec::{put_u16, put_u32, EncodeError, Error, Id8, Level, Reader};
+use super::value::{parse_int, MapBuilder, Obj};
+use serde_json::Value;
+use std::marker::PhantomData;
+
+/// How one field is read, written and shown. `count` is the name of the
+/// 2-byte count before a counted field (`BookmarkSize`), `None` for a plain
+/// field.
+pub trait FieldKind {
+    /// What the field holds.
+    type Value: Clone + PartialEq + Eq + std::fmt::Debug;
+    /// Reads the field (and its count).
+    fn read(r: &mut Reader, count: Option<&'static str>, name: &'static str) -> Result<Self::Value, Error>;
+    /// Appends the field (and its count).
+    fn write(v: &Self::Value, out: &mut Vec<u8>, name: &'static str) -> Result<(), EncodeError>;
+    /// Encoded length (for handle-index offsets).
+    fn len(v: &Self::Value) -> usize;
+    /// Adds the field (and its count) to a value map.
+    fn put(v: &Self::Value, b: MapBuilder, count: Option<&'static str>, name: &'static str) -> MapBuilder;
+    /// Reads the field from a value map, checking a given count.
+    fn take(o: &Obj, count: Option<&'static str>, name: &'static str) -> Result<Self::Value, EncodeError>;
+    /// The slot, and whether the ROP writes a new handle there, when the
+    /// field is a handle-table index.
+    fn handle(_v: &Self::Value) -> Option<(u8, bool)> {
+        None
+    }
+}
+
+/// A 1-byte unsigned integer.
+pub struct U8;
+/// A 2-byte unsigned integer.
+pub struct U16;
+/// A 4-byte unsigned integer.
+pub struct U32;
+/// A 4-byte signed integer (RowCount and RowsSought of the seek ROPs).
+pub struct I32;
+/// An 8-byte ID, kept in wire order (CategoryId).
+pub struct Id;
+/// A 1-byte Boolean, kept raw: 0x00 is FALSE, anything else TRUE.
+pub struct Bool;
+/// InputHandleIndex: a 1-byte slot the ROP reads a handle from.
+pub struct InputIndex;
+/// OutputHandleIndex: a 1-byte slot the ROP writes a new handle to.
+pub struct OutputIndex;
+/// A 2-byte count then that many bytes (Bookmark, RestrictionData).
+pub struct SizedBytes;
+/// A 4-byte unsigned integer that MUST NOT be zero (Denominator of
+/// RopSeekRowFractional, MS-OXCTABL_R206).
+pub struct NonZeroU32<R>(PhantomData<R>);
+
+/// The requirement a zero value breaks.
+pub trait ZeroRule {
+    /// The requirement and its level.
+    const RULE: (&'static str, Level);
+}
+
+impl<R: ZeroRule> FieldKind for NonZeroU32<R> {
+    type Value = u32;
+    fn read(r: &mut Reader, _: Option<&'static str>, name: &'static str) -> Result<u32, Error> {
+        let at = r.pos();
+        let v = r.u32(name)?;
+        if v == 0 {
+            let (req, level) = R::RULE;
+            r.finding(req, level, name, at, format!("{name} is 0; it MUST NOT be zero"));
+        }
+        Ok(v)
+    }
+    fn write(v: &u32, out: &mut Vec<u8>, _: &'static str) -> Result<(), EncodeError> {
+        put_u32(out, *v);
+        Ok(())
+    }
+    fn len(_: &u32) -> usize {
+        4
+    }
+    fn put(v: &u32, b: MapBuilder, _: Option<&'static str>, name: &'static str) -> MapBuilder {
+        b.int(name, *v)
+    }
+    fn take(o: &Obj, _: Option<&'static str>, name: &'static str) -> Result<u32, EncodeError> {
+        o.u32(name)
+    }
+}
+
+macro_rules! int_kind {
+    ($kind:ty, $t:ty, $read:ident, $put:expr, $take:ident, $index:expr) => {
+        #[allow(clippy::redundant_closure_call)]
+        impl FieldKind for $kind {
+            type Value = $t;
+            fn read(r: &mut Reader, _: Option<&'static str>, name: &'static str) -> Result<$t, Error> {
+                r.$read(name)
+            }
+            fn write(v: &$t, out: &mut Vec<u8>, _: &'static str) -> Result<(), EncodeError> {
+                #[allow(clippy::redundant_closure_call)]
+                ($put)(out, *v);
+                Ok(())
+            }
+            fn len(_: &$t) -> usize {
+                std::mem::size_of::<$t>()
+            }
+            fn put(v: &$t, b: MapBuilder, _: Option<&'static str>, name: &'static str) -> MapBuilder {
+                b.int(name, *v)
+            }
+            fn take(o: &Obj, _: Option<&'static str>, name: &'static str) -> Result<$t, EncodeError> {
+                o.$take(name)
+            }
+            fn handle(v: &$t) -> Option<(u8, bool)> {
+                #[allow(clippy::redundant_closure_call)]
+                ($index)(*v)
+            }
+        }
+    };
+}
+
+int_kind!(U8, u8, u8, |out: &mut Vec<u8>, v: u8| out.push(v), u8, |_| None);
+int_kind!(U16, u16, u16, put_u16, u16, |_| None);
+int_kind!(U32, u32, u32, put_u32, u32, |_| None);
+int_kind!(InputIndex, u8, u8, |out: &mut Vec<u8>, v: u8| out.push(v), u8, |v| Some((v, false)));
+int_kind!(OutputIndex, u8, u8, |out: &mut Vec<u8>, v: u8| out.push(v), u8, |v| Some((v, true)));
+
+impl FieldKind for I32 {
+    type Value = i32;
+    fn read(r: &mut Reader, _: Option<&'static str>, name: &'static str) -> Result<i32, Error> {
+        let v = r.u32(name)? as i32;
+        r.set_value(|| v.to_string());
+        Ok(v)
+    }
+    fn write(v: &i32, out: &mut Vec<u8>, _: &'static str) -> Result<(), EncodeError> {
+        out.extend_from_slice(&v.to_le_bytes());
+        Ok(())
+    }
+    fn len(_: &i32) -> usize {
+        4
+    }
+    fn put(v: &i32, b: MapBuilder, _: Option<&'static str>, name: &'static str) -> MapBuilder {
+        b.value(name, Value::from(*v))
+    }
+    fn take(o: &Obj, _: Option<&'static str>, name: &'static str) -> Result<i32, EncodeError> {
+        let v = o.get(name).ok_or_else(|| EncodeError::new(name, "missing"))?;
+        signed_of(v).ok_or_else(|| EncodeError::new(name, format!("expected a 4-byte signed integer, found {v}")))
+    }
+}
+
+/// A signed 32-bit integer from a number or a decimal / `0x` string.
+fn signed_of(v: &Value) -> Option<i32> {
+    match v {
+        Value::Number(n) => n.as_i64().and_then(|n| i32::try_from(n).ok()),
+        Value::String(s) => match s.trim().strip_prefix('-') {
+            Some(rest) => parse_int(rest).and_then(|n| i32::try_from(-(n as i64)).ok()),
+            None => parse_int(s).and_then(|n| i32::try_from(n).ok()),
+        },
+        _ => None,
+    }
+}
+
+impl FieldKind for Id {
+    type Value = Id8;
+    fn read(r: &mut Reader, _: Option<&'static str>, name: &'static str) -> Result<Id8, Error> {
+        r.id8(name)
+    }
+    fn write(v: &Id8, out: &mut Vec<u8>, _: &'static str) -> Result<(), EncodeError> {
+        out.extend_from_slice(&v.0);
+        Ok(())
+    }
+    fn len(_: &Id8) -> usize {
+        8
+    }
+    fn put(v: &Id8, b: MapBuilder, _: Option<&'static str>, name: &'static str) -> MapBuilder {
+        b.opt_id8(name, Some(*v))
+    }
+    fn take(o: &Obj, _: Option<&'static str>, name: &'static str) -> Result<Id8, EncodeError> {
+        o.opt_id8(name)?.ok_or_else(|| EncodeError::new(name, "missing"))
+    }
+}
+
+impl FieldKind for Bool {
+    type Value = u8;
+    fn read(r: &mut Reader, _: Option<&'static str>, name: &'static str) -> Result<u8, Error> {
+        let v = r.u8(name)?;
+        r.annotate(|| super::register_notification::bool_name(v));
+        Ok(v)
+    }
+    fn write(v: &u8, out: &mut Vec<u8>, _: &'static str) -> Result<(), EncodeError> {
+        out.push(*v);
+        Ok(())
+    }
+    fn len(_: &u8) -> usize {
+        1
+    }
+    fn put(v: &u8, b: MapBuilder, _: Option<&'static str>, name: &'static str) -> MapBuilder {
+        b.int(name, *v)
+    }
+    fn take(o: &Obj, _: Option<&'static str>, name: &'static str) -> Result<u8, EncodeError> {
+        o.u8(name)
+    }
+}
+
+impl FieldKind for SizedBytes {
+    type Value = Vec<u8>;
+    fn read(r: &mut Reader, count: Option<&'static str>, name: &'static str) -> Result<Vec<u8>, Error> {
+        let size = r.u16(count.unwrap_or("Size"))?;
+        r.annotate(|| format!("({size})"));
+        // Bounded by the input: bytes() checks the length before copying.
+        Ok(r.bytes(name, size as usize)?.to_vec())
+    }
+    fn write(v: &Vec<u8>, out: &mut Vec<u8>, name: &'static str) -> Result<(), EncodeError> {
+        let n = u16::try_from(v.len())
+            .map_err(|_| EncodeError::new(name, format!("{} bytes do not fit a 2-byte size", v.len())))?;
+        put_u16(out, n);
+        out.extend_from_slice(v);
+        Ok(())
+    }
+    fn len(v: &Vec<u8>) -> usize {
+        2 + v.len()
+    }
+    fn put(v: &Vec<u8>, b: MapBuilder, count: Option<&'static str>, name: &'static str) -> MapBuilder {
+        b.int(count.unwrap_or("Size"), v.len() as u64).bytes(name, v)
+    }
+    fn take(o: &Obj, count: Option<&'static str>, name: &'static str) -> Result<Vec<u8>, EncodeError> {
+        let v = o.bytes(name)?;
+        check_count(o, count, v.len())?;
+        Ok(v)
+    }
+}
+
+/// Checks a count field given in a value map against the items it counts.
+pub(crate) fn check_count(o: &Obj, count: Option<&'static str>, actual: usize) -> Result<(), EncodeError> {
+    if let Some(c) = count {
+        if let Some(given) = o.opt_u16(c)? {
+            if given as usize != actual {
+                return Err(EncodeError::new(c, format!("{given} does not match the {actual} that follow")));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The defined values of a 1-byte flag word or enumeration, and the rule
+/// broken by any other value (if the spec states one).
+pub trait ByteNames {
+    /// Each defined bit (flags) or value (enumerations) with its spec name.
+    const NAMES: &'static [(u8, &'static str)];
+    /// Whether the names are bits of a flag word (else values of an enumeration).
+    const FLAGS: bool;
+    /// The requirement an undefined bit or value breaks, with its level;
+    /// `None` where the spec leaves other values open.
+    const RULE: Option<(&'static str, Level)>;
+}
+
+/// A 1-byte flag word or enumeration with named values ([`ByteNames`]),
+/// kept raw so undefined bits and values survive.
+pub struct Named<N>(PhantomData<N>);
+
+/// The names of the bits set in `v` (flags) or of the value `v`, with any
+/// undefined part; `None` when everything is defined.
+pub fn byte_names<N: ByteNames>(v: u8) -> (String, Option<u8>) {
+    if N::FLAGS {
+        let mut parts: Vec<String> =
+            N::NAMES.iter().filter(|(b, _)| *b != 0 && v & b == *b).map(|(_, n)| n.to_string()).collect();
+        let defined = N::NAMES.iter().fold(0u8, |a, (b, _)| a | b);
+        let unknown = v & !defined;
+        if unknown != 0 {
+            parts.push(format!("undefined 0x{unknown:02X}"));
+        }
+        if parts.is_empty() {
+            let zero = N::NAMES.iter().find(|(b, _)| *b == 0).map_or("none", |(_, n)| n);
+            parts.push(zero.to_string());
+        }
+        (parts.join("|"), (unknown != 0).then_some(unknown))
+    } else {
+        match N::NAMES.iter().find(|(b, _)| *b == v) {
+            Some((_, n)) => (n.to_string(), None),
+            None => ("undefined".into(), Some(v)),
+        }
+    }
+}
+
+impl<N: ByteNames> FieldKind for Named<N> {
+    type Value = u8;
+    fn read(r: &mut Reader, _: Option<&'static str>, name: &'static str) -> Result<u8, Error> {
+        let at = r.pos();
+        let v = r.u8(name)?;
+        let (text, undefined) = byte_names::<N>(v);
+        r.annotate(|| text);
+        if let (Some(u), Some((req, level))) = (undefined, N::RULE) {
+            let what = if N::FLAGS { format!("bits 0x{u:02X} are") } else { format!("0x{u:02X} is") };
+            let defined: Vec<String> = N::NAMES.iter().map(|(b, n)| format!("{n} 0x{b:02X}")).collect();
+            r.finding(req, level, name, at, format!("{what} not defined for {name} ({})", defined.join(", ")));
+        }
+        Ok(v)
+    }
+    fn write(v: &u8, out: &mut Vec<u8>, _: &'static str) -> Result<(), EncodeError> {
+        out.push(*v);
+        Ok(())
+    }
+    fn len(_: &u8) -> usize {
+        1
+    }
+    fn put(v: &u8, b: MapBuilder, _: Option<&'static str>, name: &'static str) -> MapBuilder {
+        b.int(name, *v)
+    }
+    fn take(o: &Obj, _: Option<&'static str>, name: &'static str) -> Result<u8, EncodeError> {
+        o.u8(name)
+    }
+}
+
+/// Builds a ROP request structure from its fields after RopId, in wire
+/// order: the struct, [`WireStructure`](super::WireStructure) and
+/// [`RopRequestBody`](super::rop::RopRequestBody). The fields must include
+/// `logon_id`. A counted field names its count first: `[“BookmarkSize”]
+/// “Bookmark”`.
+macro_rules! rop_request {
+    (
+        $(#[$doc:meta])*
+        pub struct $name:ident = $rop:path {
+            $( $(#[$fdoc:meta])* $field:ident : $kind:ty = $([$count:literal])? $fname:literal ),* $(,)?
+        }
+    ) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $name {
+            $( $(#[$fdoc])* pub $field: <$kind as $crate::wire::rop_fields::FieldKind>::Value, )*
+        }
+
+        impl $name {
+            const FIELDS: &'static [&'static str] = &["RopId", $( $($count,)? $fname ),*];
+        }
+
+        impl $crate::wire::rop::RopRequestBody for $name {
+            const ROP: $crate::wire::rop::Rop = $rop;
+            fn read_body(
+                r: &mut $crate::wire::Reader,
+                _layout: $crate::wire::Layout,
+            ) -> Result<Self, $crate::wire::Error> {
+                Ok($name {
+                    $( $field: <$kind as $crate::wire::rop_fields::FieldKind>::read(
+                        r, $crate::wire::rop_fields::count_of(&[$($count)?]), $fname)?, )*
+                })
+            }
+            fn logon_id(&self) -> u8 {
+                self.logon_id
+            }
+            fn handle_uses(&self) -> [Option<$crate::wire::rop::HandleUse>; 2] {
+                let mut uses = [None, None];
+                let mut n = 0;
+                let mut at = 1;
+                $(
+                    if let Some((index, output)) = <$kind as $crate::wire::rop_fields::FieldKind>::handle(&self.$field) {
+                        if n < 2 {
+                            uses[n] = Some($crate::wire::rop::HandleUse { field: $fname, offset: at, index, output });
+                            n += 1;
+                        }
+                    }
+                    at += <$kind as $crate::wire::rop_fields::FieldKind>::len(&self.$field);
+                )*
+                let _ = (n, at);
+                uses
+            }
+        }
+
+        impl $crate::wire::WireStructure for $name {
+            const NAME: &'static str = $rop.name;
+
+            fn read(r: &mut $crate::wire::Reader, layout: $crate::wire::Layout) -> Result<Self, $crate::wire::Error> {
+                $crate::wire::expect_rop_id(r, $rop.id)?;
+                <Self as $crate::wire::rop::RopRequestBody>::read_body(r, layout)
+            }
+
+            fn write(&self, out: &mut Vec<u8>, _layout: $crate::wire::Layout) -> Result<(), $crate::wire::EncodeError> {
+                out.push($rop.id);
+                $( <$kind as $crate::wire::rop_fields::FieldKind>::write(&self.$field, out, $fname)?; )*
+                Ok(())
+            }
+
+            fn to_value(&self, _layout: $crate::wire::Layout) -> serde_json::Value {
+                let b = $crate::wire::value::MapBuilder::new().int("RopId", $rop.id);
+                $( let b = <$kind as $crate::wire::rop_fields::FieldKind>::put(
+                    &self.$field, b, $crate::wire::rop_fields::count_of(&[$($count)?]), $fname); )*
+                b.build()
+            }
+
+            fn from_value(v: &serde_json::Value, _layout: $crate::wire::Layout) -> Result<Self, $crate::wire::EncodeError> {
+                let o = $crate::wire::value::Obj::new(v, Self::FIELDS)?;
+                o.rop_id($rop.id, $rop.name)?;
+                Ok($name {
+                    $( $field: <$kind as $crate::wire::rop_fields::FieldKind>::take(
+                        &o, $crate::wire::rop_fields::count_of(&[$($count)?]), $fname)?, )*
+                })
+            }
+        }
+    };
+}
+
+/// Builds a ROP response structure: the fields between RopId and
+/// ReturnValue (`head`), then those only a success response has
+/// (`success`, each an `Option`, present exactly when ReturnValue is
+/// 0x00000000). `failure` names the requirement that defines the failure
+/// response, which ends after ReturnValue.
+macro_rules! rop_response {
+    (
+        $(#[$doc:meta])*
+        pub struct $name:ident = $rop:path, failure $failure:literal {
+            $( $(#[$hdoc:meta])* $hfield:ident : $hkind:ty = $hname:literal ),* $(,)?
+        } success {
+            $( $(#[$fdoc:meta])* $field:ident : $kind:ty = $([$count:literal])? $fname:literal ),* $(,)?
+        }
+    ) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $name {
+            $( $(#[$hdoc])* pub $hfield: <$hkind as $crate::wire::rop_fields::FieldKind>::Value, )*
+            /// ReturnValue: 0x00000000 is success.
+            pub return_value: u32,
+            $( $(#[$fdoc])* pub $field: Option<<$kind as $crate::wire::rop_fields::FieldKind>::Value>, )*
+        }
+
+        impl $name {
+            const FIELDS: &'static [&'static str] = &["RopId", $( $hname, )* "ReturnValue", $( $($count,)? $fname ),*];
+
+            /// Refuses success fields that disagree with ReturnValue.
+            fn check(&self) -> Result<(), $crate::wire::EncodeError> {
+                let success = self.return_value == 0;
+                let _ = success;
+                $(
+                    if self.$field.is_some() != success {
+                        return Err($crate::wire::EncodeError::new(
+                            $fname,
+                            if success {
+                                format!("missing: ReturnValue is 0x00000000, and a success response has {}", $fname)
+                            } else {
+                                format!(
+                                    "present, but ReturnValue is 0x{:08X}: a failure response ends after ReturnValue ({})",
+                                    self.return_value, $failure
+                                )
+                            },
+                        ));
+                    }
+                )*
+                Ok(())
+            }
+        }
+
+        impl $crate::wire::rop::RopResponseBody for $name {
+            const ROP: $crate::wire::rop::Rop = $rop;
+            #[allow(unused_variables)]
+            fn read_body(r: &mut $crate::wire::Reader, _layout: $crate::wire::Layout) -> Result<Self, $crate::wire::Error> {
+                $( let $hfield = <$hkind as $crate::wire::rop_fields::FieldKind>::read(r, None, $hname)?; )*
+                let return_value = r.u32("ReturnValue")?;
+                r.annotate(|| $crate::wire::return_value_name(return_value).to_string());
+                let success = return_value == 0;
+                let _ = success;
+                $(
+                    let $field = if success {
+                        Some(<$kind as $crate::wire::rop_fields::FieldKind>::read(
+                            r, $crate::wire::rop_fields::count_of(&[$($count)?]), $fname)?)
+                    } else {
+                        None
+                    };
+                )*
+                Ok($name { $( $hfield, )* return_value, $( $field, )* })
+            }
+            fn handle_use(&self) -> Option<$crate::wire::rop::HandleUse> {
+                let mut at = 1;
+                $(
+                    if let Some((index, output)) = <$hkind as $crate::wire::rop_fields::FieldKind>::handle(&self.$hfield) {
+                        return Some($crate::wire::rop::HandleUse { field: $hname, offset: at, index, output });
+                    }
+                    at += <$hkind as $crate::wire::rop_fields::FieldKind>::len(&self.$hfield);
+                )*
+                let _ = at;
+                None
+            }
+            fn return_value(&self) -> Option<u32> {
+                Some(self.return_value)
+            }
+        }
+
+        impl $crate::wire::WireStructure for $name {
+            const NAME: &'static str = $rop.name;
+
+            fn read(r: &mut $crate::wire::Reader, _layout: $crate::wire::Layout) -> Result<Self, $crate::wire::Error> {
+                $crate::wire::expect_rop_id(r, $rop.id)?;
+                <Self as $crate::wire::rop::RopResponseBody>::read_body(r, _layout)
+            }
+
+            fn write(&self, out: &mut Vec<u8>, _layout: $crate::wire::Layout) -> Result<(), $crate::wire::EncodeError> {
+                self.check()?;
+                out.push($rop.id);
+                $( <$hkind as $crate::wire::rop_fields::FieldKind>::write(&self.$hfield, out, $hname)?; )*
+                $crate::wire::codec::put_u32(out, self.return_value);
+                $(
+                    if let Some(v) = &self.$field {
+                        <$kind as $crate::wire::rop_fields::FieldKind>::write(v, out, $fname)?;
+                    }
+                )*
+                Ok(())
+            }
+
+            fn to_value(&self, _layout: $crate::wire::Layout) -> serde_json::Value {
+                let b = $crate::wire::value::MapBuilder::new().int("RopId", $rop.id);
+                $( let b = <$hkind as $crate::wire::rop_fields::FieldKind>::put(&self.$hfield, b, None, $hname); )*
+                let b = b.int("ReturnValue", self.return_value);
+                $(
+                    let b = match &self.$field {
+                        Some(v) => <$kind as $crate::wire::rop_fields::FieldKind>::put(
+                            v, b, $crate::wire::rop_fields::count_of(&[$($count)?]), $fname),
+                        None => b,
+                    };
+                )*
+                b.build()
+            }
+
+            fn from_value(v: &serde_json::Value, _layout: $crate::wire::Layout) -> Result<Self, $crate::wire::EncodeError> {
+                let o = $crate::wire::value::Obj::new(v, Self::FIELDS)?;
+                o.rop_id($rop.id, $rop.name)?;
+                let x = $name {
+                    $( $hfield: <$hkind as $crate::wire::rop_fields::FieldKind>::take(&o, None, $hname)?, )*
+                    return_value: o.u32("ReturnValue")?,
+                    $(
+                        $field: match o.get($fname) {
+                            None => None,
+                            Some(_) => Some(<$kind as $crate::wire::rop_fields::FieldKind>::take(
+                                &o, $crate::wire::rop_fields::count_of(&[$($count)?]), $fname)?),
+                        },
+                    )*
+                };
+                x.check()?;
+                Ok(x)
+            }
+        }
+    };
+}
+
+/// Declares a [`ByteNames`] type: `byte_table!(Name, flags|enum,
+/// [(0x01, "A"), …], Some(("MS-…_R1", Level::Must)))`.
+macro_rules! byte_table {
+    ($(#[$doc:meta])* $name:ident, $kind:ident, [$(($v:expr, $n:literal)),* $(,)?], $rule:expr) => {
+        $(#[$doc])*
+        pub struct $name;
+        impl $crate::wire::rop_fields::ByteNames for $name {
+            const NAMES: &'static [(u8, &'static str)] = &[$(($v, $n)),*];
+            const FLAGS: bool = $crate::wire::rop_fields::byte_table!(@flags $kind);
+            const RULE: Option<(&'static str, $crate::wire::Level)> = $rule;
+        }
+    };
+    (@flags flags) => { true };
+    (@flags enum) => { false };
+}
+
+pub(crate) use byte_table;
+pub(crate) use rop_request;
+pub(crate) use rop_response;
+
+/// The count name of a counted field, from the macro's optional literal.
+#[doc(hidden)]
+pub const fn count_of(c: &[&'static str]) -> Option<&'static str> {
+    match c {
+        [n] => Some(*n),
+        _ => None,
+    }
+}
