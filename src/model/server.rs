@@ -21,6 +21,9 @@ use super::profile::Profile;
 use super::setup::ClientMode;
 pub use super::setup::Setup;
 use super::store::Store;
+use super::table::Table;
+
+mod tables;
 use crate::wire::buffer_too_small::RopBufferTooSmallResponse;
 use crate::wire::notification_data::NotificationData;
 use crate::wire::notify::RopNotifyResponse;
@@ -74,6 +77,8 @@ enum Object {
     Folder(Id8),
     /// A message opened at reset.
     Message(Id8),
+    /// A Table object; its state is in `Server::tables`.
+    Table,
 }
 
 /// One queued notification.
@@ -180,6 +185,8 @@ pub struct Server {
     events: u64,
     /// The objects opened at reset, by `$name`.
     opened: std::collections::BTreeMap<String, u32>,
+    /// Table objects by handle, in creation order of their handles.
+    tables: std::collections::BTreeMap<u32, Table>,
 }
 
 /// The smallest handle the model assigns.
@@ -205,6 +212,7 @@ impl Server {
             queue: VecDeque::new(),
             events: 0,
             opened: Default::default(),
+            tables: Default::default(),
         };
         for &l in &setup.logons {
             let h = s.assign();
@@ -345,10 +353,20 @@ impl Server {
                         if o == Object::Subscription {
                             self.drop_subscription(oh);
                         }
+                        self.drop_table(oh);
                     }
                 }
             }
+            Some(Object::Table) => self.drop_table(h),
             Some(Object::Folder(_) | Object::Message(_)) | None => {}
+        }
+    }
+
+    /// A released table gets no more notifications, and those queued for
+    /// it go as a subscription's do.
+    fn drop_table(&mut self, h: u32) {
+        if self.tables.remove(&h).is_some() && self.profile.drop_queued_on_release {
+            self.queue.retain(|q| q.handle != h);
         }
     }
 
@@ -373,6 +391,18 @@ impl Server {
     /// store. Returns how many notifications were queued.
     pub fn event(&mut self, e: &Event) -> usize {
         let (data, concerns) = build_for(e, &self.store, &self.profile, self.client_mode);
+        // The rows each table loses or gains, from the store as it was
+        // (MS-OXCNOTIF 3.1.4.3); queued after the subscriptions' notifications.
+        let behaviour = self.profile.tables();
+        let mut table_notes = Vec::new();
+        for (&h, t) in self.tables.iter_mut() {
+            for change in t.changes(e, &self.store) {
+                let d = t.notification(change, behaviour.informative);
+                if t.notifies(&behaviour) {
+                    table_notes.push((h, t.logon_id, d));
+                }
+            }
+        }
         apply(e, &mut self.store);
         let n = self.events;
         self.events += 1;
@@ -403,6 +433,12 @@ impl Server {
                 continue;
             }
             self.queue.push_back(Queued { handle: h, logon_id: e.logon_id, data: data.clone(), event: n });
+            queued += 1;
+        }
+        for (h, logon_id, data) in table_notes {
+            // To the table's own handle, without any RopRegisterNotification
+            // (MS-OXCNOTIF_R97, R256).
+            self.queue.push_back(Queued { handle: h, logon_id, data, event: n });
             queued += 1;
         }
         queued
@@ -476,13 +512,35 @@ impl Server {
                     used += 6;
                     rops.push(RopResponse::RegisterNotification(resp));
                 }
-                // The model does not execute the table ROPs yet: it fails the
-                // call as it did when the input buffer could not carry them.
                 other => {
-                    return Err(CallError {
-                        code: EC_RPC_FORMAT,
-                        message: format!("the model does not execute {} yet", other.rop().name),
-                    })
+                    let mut after = table.clone();
+                    match self.table_rop(other, &mut after) {
+                        Some(resp) => {
+                            let mut scratch = Vec::new();
+                            let size = resp.write(&mut scratch, Layout::Spec).map(|_| scratch.len()).unwrap_or(0);
+                            if !fits(used, size, after.len()) {
+                                // No room for the response: the rest goes back
+                                // in RopBufferTooSmall, as for a registration.
+                                return Err(CallError {
+                                    code: EC_BUFFER_TOO_SMALL,
+                                    message: format!(
+                                        "{} bytes cannot hold the response to {}",
+                                        max_output,
+                                        other.rop().name
+                                    ),
+                                });
+                            }
+                            table = after;
+                            used += size;
+                            rops.push(resp);
+                        }
+                        None => {
+                            return Err(CallError {
+                                code: EC_RPC_FORMAT,
+                                message: format!("the model does not execute {} yet", other.rop().name),
+                            })
+                        }
+                    }
                 }
             }
         }

@@ -149,6 +149,8 @@ pub struct Table {
     pub reset: bool,
     /// The rows, in table order.
     pub rows: Vec<Row>,
+    /// The cursor: the index of the row it is before (0 = beginning).
+    pub cursor: usize,
 }
 
 /// What a product does with table notifications ([`super::Profile`]).
@@ -167,8 +169,18 @@ impl Table {
     /// A new table of `kind` on `object`, with the rows `store` has now.
     pub fn new(kind: TableKind, logon_id: u8, object: Id8, flags: u8, store: &Store) -> Self {
         let folder = if kind == TableKind::Attachments { store.folder_of(&object) } else { None };
-        let mut t =
-            Table { kind, logon_id, object, folder, flags, columns: None, view: false, reset: false, rows: Vec::new() };
+        let mut t = Table {
+            kind,
+            logon_id,
+            object,
+            folder,
+            flags,
+            columns: None,
+            view: false,
+            reset: false,
+            rows: Vec::new(),
+            cursor: 0,
+        };
         t.rows = t.rows_in(store);
         t
     }
@@ -339,7 +351,10 @@ impl Table {
         });
         match change {
             RowChange::Added(r) => self.rows.push(r),
-            RowChange::Deleted(r) => self.rows.retain(|x| !(x.folder == r.folder && x.message == r.message)),
+            RowChange::Deleted(r) => {
+                self.rows.retain(|x| !(x.folder == r.folder && x.message == r.message));
+                self.cursor = self.cursor.min(self.rows.len());
+            }
             _ => {}
         }
         let (Some(row), true) = (row, informative) else {
