@@ -180,7 +180,7 @@ fn run_fails_on_a_failing_case_and_refuses_a_broken_file() {
     std::fs::write(dir.join("a.yaml"), case("value: {RopId: 0x6E, SessionIndex: 1}")).unwrap();
     let o = oxcnotif(&["run", "--suite", dir.to_str().unwrap(), "--no-report"]);
     assert_eq!(o.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("1 cases: 1 PASS"));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("1 case: 1 PASS"));
     std::fs::write(dir.join("a.yaml"), case("value: {RopId: 0x6E, SessionIndex: 2}")).unwrap();
     let o = oxcnotif(&["run", "--suite", dir.to_str().unwrap(), "--no-report"]);
     assert_eq!(o.status.code(), Some(1));

@@ -100,7 +100,7 @@ fn printed_rerun_lines_reproduce_the_verdict() {
         .unwrap();
     let again = String::from_utf8_lossy(&again.stdout);
     assert!(again.contains(&format!("{verdict} {id}")), "{cmd}\n{again}");
-    assert!(again.contains("1 cases: 1 FAIL"), "{again}");
+    assert!(again.contains("1 case: 1 FAIL"), "{again}");
     let _ = std::fs::remove_dir_all(&d);
 }
 
@@ -291,5 +291,104 @@ fn the_installed_binary_runs_anywhere_with_its_built_in_suite() {
     assert_eq!(entries(&d), Vec::<String>::new(), "the run wrote into the empty directory");
     let v = Command::new(env!("CARGO_BIN_EXE_oxcnotif")).arg("--version").output().unwrap();
     assert!(String::from_utf8_lossy(&v.stdout).contains("built-in suite"));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn list_prints_what_would_run_and_runs_nothing() {
+    let d = std::env::temp_dir().join(format!("oxcnotif-first-hour-list-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    let lines = |o: &Output| String::from_utf8_lossy(&o.stdout).lines().map(str::to_string).collect::<Vec<_>>();
+    let o = oxcnotif(&d, &["run", "--list"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let suite = oxcnotif::cases::load_suite(&root().join("spec-cases")).unwrap();
+    assert_eq!(lines(&o).len(), suite.len());
+    assert!(String::from_utf8_lossy(&o.stderr).contains(&format!("{} cases would run", suite.len())));
+    assert_eq!(entries(&d), Vec::<String>::new(), "--list wrote something");
+    // The selection options apply; each line is id, kind, requirement IDs.
+    let o = oxcnotif(&d, &["run", "--list", "--cases", "pending-response.*", "--exclude", "*.truncated.*"], None);
+    let got = lines(&o);
+    assert_eq!(got.len(), 3, "{got:?}");
+    for l in &got {
+        let w: Vec<&str> = l.split_whitespace().collect();
+        assert!(w[0].starts_with("pending-response.") && w[1] == "wire" && w[2].starts_with("MS-OX"), "{l}");
+    }
+    // A product profile leaves out the cases written for other products.
+    let o = oxcnotif(&d, &["run", "--list", "--cases", "sequence.*", "--profile", "exchange-2010"], None);
+    let all = oxcnotif(&d, &["run", "--list", "--cases", "sequence.*"], None);
+    assert!(lines(&o).len() < lines(&all).len());
+    let seq2007 = suite.sequences.iter().find(|c| c.profile.name == "exchange-2007").expect("a 2007 case");
+    assert!(lines(&all).iter().any(|l| l.starts_with(&format!("{} ", seq2007.id))));
+    assert!(!lines(&o).iter().any(|l| l.starts_with(&format!("{} ", seq2007.id))));
+    // Nothing is started: a target that cannot run is not run.
+    let o =
+        oxcnotif(&d, &["run", "--list", "--target", "no-such-adapter-anywhere", "--cases", "pending-response.*"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(oxcnotif(&d, &["run", "--list", "--out", "x"], None).status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn quiet_prints_failures_and_totals_and_verbose_every_case() {
+    let d = scratch("quiet");
+    let o = oxcnotif(&d, &["run", "--quiet", "--cases", "pending-response.*"], None);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "5 cases: 5 PASS\n");
+    let planted = ["--cases", "register-notification-request.scope.*", "--target", "python3 tests/adapters/planted.py"];
+    let o = oxcnotif(&d, &[&["run", "-q", "--no-report"][..], &planted[..]].concat(), None);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.starts_with("FAIL "), "{out}");
+    assert!(out.contains("rerun: oxcnotif run --case"), "{out}");
+    assert!(!out.contains("target:") && !out.contains("  wire ") && !out.contains("PASS register"), "{out}");
+    let last = out.lines().rfind(|l| !l.starts_with("target stderr:")).unwrap_or("");
+    assert!(last.contains(" FAIL") && last.contains(" case"), "{out}");
+    let o = oxcnotif(&d, &[&["run", "--verbose", "--no-report"][..], &planted[..]].concat(), None);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    let ids: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("PASS ") || l.starts_with("FAIL "))
+        .map(|l| l.split(' ').nth(1).unwrap())
+        .collect();
+    let n = oxcnotif(&d, &["run", "--list", "--cases", "register-notification-request.scope.*"], None);
+    assert_eq!(ids.len(), String::from_utf8_lossy(&n.stdout).lines().count(), "{out}");
+    assert!(ids.len() > 1 && out.contains("PASS register-notification-request.scope."), "{out}");
+    assert_eq!(oxcnotif(&d, &["run", "-q", "-v"], None).status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn the_harness_regression_cases_are_not_counted_as_the_targets() {
+    let d = scratch("regressions");
+    let suite = d.join("mine");
+    std::fs::create_dir_all(&suite).unwrap();
+    std::fs::copy(root().join("spec-cases/wire/pending-response/pending.yaml"), suite.join("pending.yaml")).unwrap();
+    std::fs::write(
+        suite.join("regression.yaml"),
+        "kind: regression\ncases:\n  - id: regression.notification-data.0001\n    description: a kept input\n    target: notification_data\n    bytes: \"0400 0102030405060708\"\n",
+    )
+    .unwrap();
+    // Against an adapter, the totals are the target's and the harness's
+    // regression case is counted on a line of its own.
+    let o = oxcnotif(&d, &["run", "--suite", "mine", "--target", "sh -c '\"$OXCNOTIF_BIN\" adapter'"], None);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(o.status.code(), Some(0), "{out}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.contains("\n5 cases: 5 PASS\n"), "{out}");
+    assert!(
+        out.contains("and 1 regression case of the harness itself (run in process, not against the target): 1 PASS"),
+        "{out}"
+    );
+    // Built in, the harness is the target: one total.
+    let o = oxcnotif(&d, &["run", "--suite", "mine"], None);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("\n6 cases: 6 PASS\n"));
+    // A target that runs nothing but the harness's own cases ran nothing.
+    let o = oxcnotif(
+        &d,
+        &["run", "--suite", "mine", "--cases", "regression.*", "--target", "sh -c '\"$OXCNOTIF_BIN\" adapter'"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stdout));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no case could run"));
     let _ = std::fs::remove_dir_all(&d);
 }

@@ -47,6 +47,15 @@ pub struct RunArgs {
     /// Fail the run unless the target implements these roles: decode, encode, server, monitor (comma-separated)
     #[cfg_attr(feature = "cli", arg(long, value_name = "ROLES", value_delimiter = ','))]
     pub require: Vec<String>,
+    /// Print the cases the run would run (id, kind, requirement IDs), with the same selection options, and stop: nothing runs, no target is started, no report is written
+    #[cfg_attr(feature = "cli", arg(long, conflicts_with_all = ["out", "compare"]))]
+    pub list: bool,
+    /// Print only the cases that fail the run (with their problems and a rerun command) and the totals
+    #[cfg_attr(feature = "cli", arg(long, short = 'q', conflicts_with = "verbose"))]
+    pub quiet: bool,
+    /// Print a line for every case, PASS included, in run order
+    #[cfg_attr(feature = "cli", arg(long, short = 'v'))]
+    pub verbose: bool,
 }
 
 /// The operations each role of `--require` needs.
@@ -110,6 +119,9 @@ pub fn run(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>) -> Outcom
             let names: Vec<&str> = ROLES.iter().map(|(n, _)| *n).collect();
             return Err(Failure::Usage(format!("--require {r:?} is not one of {}", names.join(", "))));
         }
+    }
+    if a.list {
+        return list(c, &suite, a);
     }
     let mut expected = BTreeMap::new();
     // A product's documented departures are accepted by the run itself
@@ -187,7 +199,13 @@ pub fn run(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>) -> Outcom
         restarts: result.restarts,
         rerun_options,
     };
-    c.say_raw(crate::report::console::summary(&info, &result));
+    use crate::report::console::{summary_at, Detail};
+    let detail = match (a.quiet, a.verbose) {
+        (true, _) => Detail::Quiet,
+        (_, true) => Detail::Verbose,
+        _ => Detail::Normal,
+    };
+    c.say_raw(summary_at(&info, &result, detail, a.strict));
     if a.target.is_some() && (a.no_report || (a.out.is_none() && (subset || !default_suite))) {
         c.say(format!("target stderr: {}", stderr_log.display()));
     }
@@ -202,9 +220,11 @@ pub fn run(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>) -> Outcom
             Some(_) => dir_name(&target_name),
         })),
         (None, false, true) => {
-            c.say(
-                "no report written: the run is of part of the suite or of another suite (give --out DIR to write one)",
-            );
+            if detail != Detail::Quiet {
+                c.say(
+                    "no report written: the run is of part of the suite or of another suite (give --out DIR to write one)",
+                );
+            }
             None
         }
     };
@@ -252,10 +272,37 @@ pub fn run(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>) -> Outcom
         c.warn(format!("error: --require: {target_name} does not implement {}", missing.join("; ")));
         return Ok(1);
     }
-    let ran = result.rows.iter().any(|r| !matches!(r.outcome.verdict, Verdict::Unimplemented | Verdict::Excluded));
+    // The harness's own regression cases run in process whatever the
+    // target: they do not show that the target ran anything.
+    let ran = result
+        .rows
+        .iter()
+        .filter(|r| a.target.is_none() || !crate::report::console::is_harness_row(r))
+        .any(|r| !matches!(r.outcome.verdict, Verdict::Unimplemented | Verdict::Excluded));
     if !ran && !result.rows.is_empty() && !result.incomplete {
         c.warn("error: no case could run against this target: every case is UNIMPLEMENTED or EXCLUDED");
         return Ok(1);
     }
     Ok(if bad || result.incomplete { 1 } else { 0 })
+}
+
+/// `run --list`: the cases the run would run, one line each (id, kind,
+/// requirement IDs), and their number on standard error. The options were
+/// checked by the caller.
+fn list(c: &mut Console, suite: &crate::cases::Suite, a: &RunArgs) -> Outcome {
+    let opts = RunOptions {
+        profile: a.profile.clone(),
+        select: a.select.clone(),
+        exclude: a.exclude.clone(),
+        ..Default::default()
+    };
+    let planned = crate::cases::run::plan(suite, &opts);
+    let width = planned.iter().map(|p| p.case.id().len()).max().unwrap_or(0);
+    for p in &planned {
+        let reqs = p.case.requirements();
+        let reqs = if reqs.is_empty() { "-".to_string() } else { reqs.join(",") };
+        c.say(format!("{:<width$}  {:<10}  {reqs}", p.case.id(), p.kind));
+    }
+    c.warn(format!("{} would run", super::plural(planned.len(), "case")));
+    Ok(0)
 }
