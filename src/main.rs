@@ -53,6 +53,16 @@ enum FormatArg {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum TraceFormatArg {
+    /// One line per finding (step, input or output, level, requirement, field, offset, message), then the verdict
+    Text,
+    /// {file, steps, findings: [{requirement, level, field, offset, message, step}]}, or {file, error: {step, message}}
+    Json,
+    /// The JSON document as YAML
+    Yaml,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum LayoutArg {
     /// NotificationTypes is 2 bytes; Reserved only with Extended (0x0400): the current spec
     Spec,
@@ -62,7 +72,7 @@ enum LayoutArg {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Decode bytes: prints {structure, value, findings}, or {structure, error} and exits 1
+    /// Decode bytes: prints {structure, value, findings}, or {structure, error} and exits 1; findings are listed on standard error too
     Decode {
         /// The structure to decode
         structure: StructureArg,
@@ -74,12 +84,15 @@ enum Command {
         /// Reading of the RopRegisterNotification request
         #[arg(long, value_enum, default_value = "spec")]
         layout: LayoutArg,
+        /// Exit 1 when a finding is a MUST (default: 0 whenever the bytes frame)
+        #[arg(long)]
+        strict_findings: bool,
     },
     /// Encode a value (JSON or YAML: decode's `value`, or its whole output) and print hex
     Encode {
         /// The structure to encode
         structure: StructureArg,
-        /// File holding the value; `-` or nothing reads standard input
+        /// File holding the value; `-` or nothing reads standard input. A .json file (or input starting with { or [) is read as JSON, anything else as YAML
         file: Option<PathBuf>,
         /// Reading of the RopRegisterNotification request [default: the `layout` of decode's output, else spec]
         #[arg(long, value_enum)]
@@ -94,14 +107,20 @@ enum Command {
         /// Reading of the RopRegisterNotification request
         #[arg(long, value_enum, default_value = "spec")]
         layout: LayoutArg,
+        /// Exit 1 when a finding is a MUST (default: 0 whenever the bytes frame)
+        #[arg(long)]
+        strict_findings: bool,
     },
-    /// Check a recorded client trace (YAML: {layout?, trace: [{input: HEX}, {output: HEX}, ...]}) against the client rules; exits 1 when a rule is broken
+    /// Check a recorded client trace ({layout?, preexisting_handles?, trace: [{input: HEX}, {output: HEX}, ...]}, YAML or JSON) against the client rules; exits 1 when a MUST is broken
     CheckTrace {
-        /// The trace file
+        /// The trace file; `-` reads it from standard input. A .json file (or input starting with { or [) is read as JSON, anything else as YAML
         file: PathBuf,
         /// Output format
-        #[arg(long, value_enum, default_value = "json")]
-        format: FormatArg,
+        #[arg(long, value_enum, default_value = "text")]
+        format: TraceFormatArg,
+        /// A SHOULD departed from makes the exit status 1 too
+        #[arg(long)]
+        strict: bool,
     },
     /// Write every spec case's bytes as fuzz seeds: <OUT>/<target>/<case-id>.bin
     ExportCorpus {
@@ -177,15 +196,23 @@ fn on_ctrl_c(message: &'static str) -> Arc<AtomicBool> {
 fn dispatch(c: &mut Console, command: Command) -> commands::Outcome {
     use commands::{codec, corpus};
     match command {
-        Command::Decode { structure, hex, format, layout } => {
-            codec::decode(c, structure.0, &hex, layout.into(), format.into())
+        Command::Decode { structure, hex, format, layout, strict_findings } => {
+            codec::decode(c, structure.0, &hex, layout.into(), format.into(), strict_findings)
         }
         Command::Encode { structure, file, layout } => {
-            let text = commands::read_input(file.as_deref()).map_err(Failure::Usage)?;
-            codec::encode(c, structure.0, &text, layout.map(Into::into))
+            codec::encode(c, structure.0, file.as_deref(), layout.map(Into::into))
         }
-        Command::Dissect { structure, hex, layout } => codec::dissect(c, structure.0, &hex, layout.into()),
-        Command::CheckTrace { file, format } => codec::check_trace(c, &file, format.into()),
+        Command::Dissect { structure, hex, layout, strict_findings } => {
+            codec::dissect(c, structure.0, &hex, layout.into(), strict_findings)
+        }
+        Command::CheckTrace { file, format, strict } => {
+            let format = match format {
+                TraceFormatArg::Text => Format::Text,
+                TraceFormatArg::Json => Format::Json,
+                TraceFormatArg::Yaml => Format::Yaml,
+            };
+            codec::check_trace(c, &file, format, strict)
+        }
         Command::ExportCorpus { cases, out } => corpus::export_corpus(c, &cases, &out),
         Command::Regress { target, artifact, dir, keep_passing } => {
             corpus::regress(c, &target, &artifact, &dir, keep_passing)

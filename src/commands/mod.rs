@@ -126,17 +126,7 @@ pub fn dir_name(name: &str) -> String {
     }
 }
 
-/// `n` and a noun, the noun in the plural unless `n` is 1: `1 byte`,
-/// `2 bytes`, `0 cases`. `one` is the singular; nouns whose plural is not
-/// `one` + `s` go through [`plural_of`].
-pub fn plural(n: usize, one: &str) -> String {
-    plural_of(n, one, &format!("{one}s"))
-}
-
-/// `n` and a noun with an irregular plural: `1 entry`, `2 entries`.
-pub fn plural_of(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
+pub use crate::plural::{plural, plural_of};
 
 /// A word for a shell command line: quoted when it needs to be.
 pub fn shell_word(w: &str) -> String {
