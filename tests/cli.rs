@@ -246,3 +246,18 @@ fn run_fails_on_a_failing_case_and_refuses_a_broken_file() {
     assert!(err.contains("a.yaml:") && err.contains("unknown field `valu`"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn counts_in_messages_are_singular_for_one() {
+    let o = oxcnotif_stdin(
+        &["encode", "notification-data"],
+        r#"{"NotificationFlags": 4, "FolderId": "01", "TagCount": 0}"#,
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("FolderId: an ID is 8 bytes (16 hex digits), found 1 byte"), "{err}");
+    // A response naming slot 3 of a one-entry handle table.
+    let o = oxcnotif(&["decode", "rop-output-buffer", "0800 29 03 00000000 6f000000"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("(1 entry)") && !text.contains("1 entries"), "{text}");
+    assert_eq!(oxcnotif::plural::plural_of(2, "entry", "entries"), "2 entries");
+}

@@ -87,13 +87,13 @@ pub fn fuzz(c: &mut Console, a: &FuzzArgs, interrupted: Arc<AtomicBool>) -> Outc
     let total: u64 = summary.inputs.values().sum();
     let kinds: Vec<String> = summary.inputs.iter().map(|(k, n)| format!("{n} {k}")).collect();
     c.say(format!(
-        "{total} inputs in {:.1} s, {:.0} per second ({}); {} skipped as unimplemented; {} disagreement{} ({} more found again)",
+        "{} in {:.1} s, {:.0} per second ({}); {} skipped as unimplemented; {} ({} more found again)",
+        super::plural(total as usize, "input"),
         summary.elapsed.as_secs_f64(),
         total as f64 / summary.elapsed.as_secs_f64().max(1e-9),
         kinds.join(", "),
         summary.unimplemented,
-        summary.disagreements.len(),
-        if summary.disagreements.len() == 1 { "" } else { "s" },
+        super::plural(summary.disagreements.len(), "disagreement"),
         summary.duplicates
     ));
     for d in &summary.disagreements {

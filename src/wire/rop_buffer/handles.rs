@@ -121,8 +121,8 @@ pub(super) fn check_output_order(r: &mut Reader, rops: &[RopResponse], table: &[
                         "OutputHandleIndex",
                         offsets[i] + 1,
                         format!(
-                            "slot {idx} is beyond the ServerObjectHandleTable ({} entries), which MUST cover every index a response names{}",
-                            table.len(),
+                            "slot {idx} is beyond the ServerObjectHandleTable ({}), which MUST cover every index a response names{}",
+                            crate::plural::plural_of(table.len(), "entry", "entries"),
                             if x.return_value == 0 { "; the new handle is lost" } else { "" }
                         ),
                     );
