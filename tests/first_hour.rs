@@ -392,3 +392,63 @@ fn the_harness_regression_cases_are_not_counted_as_the_targets() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("no case could run"));
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn an_adapter_that_dies_in_hello_shows_its_log_and_logs_do_not_pile_up() {
+    let d = scratch("dies");
+    let tmp = d.join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    std::fs::write(
+        d.join("dies.py"),
+        "import sys\nsys.stderr.write('starting\\n')\nraise RuntimeError('boom in hello')\n",
+    )
+    .unwrap();
+    let with_tmp = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_oxcnotif"))
+            .current_dir(&d)
+            .args(args)
+            .env("TMPDIR", &tmp)
+            .env("OXCNOTIF_BIN", env!("CARGO_BIN_EXE_oxcnotif"))
+            .output()
+            .unwrap()
+    };
+    for cmd in
+        [&["run", "--target", "python3 dies.py"][..], &["fuzz", "--target", "python3 dies.py", "--duration", "1s"]]
+    {
+        let o = with_tmp(cmd);
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert_eq!(o.status.code(), Some(2), "{cmd:?}: {err}");
+        let logs = entries(&tmp);
+        assert_eq!(logs.len(), 1, "{cmd:?}: {logs:?}");
+        let log = tmp.join(&logs[0]);
+        assert!(err.contains(&format!("its standard error is kept in {}", log.display())), "{cmd:?}: {err}");
+        assert!(err.contains("  | RuntimeError: boom in hello"), "{cmd:?}: {err}");
+        std::fs::remove_file(log).unwrap();
+    }
+    // A run that passes leaves no log; one that fails keeps it and says so.
+    let example = "python3 examples/adapters/python/adapter.py";
+    let o = Command::new(env!("CARGO_BIN_EXE_oxcnotif"))
+        .current_dir(root())
+        .args(["run", "--target", example, "--cases", "register-notification-request.scope.*"])
+        .env("TMPDIR", &tmp)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(entries(&tmp), Vec::<String>::new());
+    let o = with_tmp(&[
+        "run",
+        "--target",
+        "sh -c 'echo noise >&2; exec python3 tests/adapters/planted.py'",
+        "--cases",
+        "register-notification-request.scope.*",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let logs = entries(&tmp);
+    assert_eq!(logs.len(), 1, "{logs:?}");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains(&format!("target stderr: {} (kept: the run did not pass)", tmp.join(&logs[0]).display())),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}

@@ -77,7 +77,21 @@ fn probe_writable(dir: &std::path::Path) -> std::io::Result<()> {
 /// Runs the suite and writes the report. `interrupted` is set by the
 /// caller's Ctrl-C handler: the current case finishes and the report says
 /// the run is incomplete.
+///
+/// An adapter's standard error goes to `target-stderr.log` in the report
+/// directory, or to a temporary log while there is none: that one is moved
+/// beside the report, removed after a run that passed, and kept (and
+/// named) after one that did not.
 pub fn run(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>) -> Outcome {
+    let temp_log = std::env::temp_dir().join(format!("oxcnotif-target-{}.log", std::process::id()));
+    let outcome = run_with_log(c, a, interrupted, &temp_log);
+    if a.target.is_some() && a.out.is_none() && !a.list {
+        super::settle_temp_log(c, &temp_log, &outcome);
+    }
+    outcome
+}
+
+fn run_with_log(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>, temp_log: &std::path::Path) -> Outcome {
     let suite = crate::cases::load_suite_or_builtin(&a.common.suite).map_err(|e| Failure::config(e.to_string()))?;
     let ids: BTreeSet<&str> = suite
         .wire
@@ -132,7 +146,7 @@ pub fn run(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>) -> Outcom
     let subset = !a.select.is_empty();
     let stderr_log = match &a.out {
         Some(o) => o.join("target-stderr.log"),
-        None => std::env::temp_dir().join(format!("oxcnotif-target-{}.log", std::process::id())),
+        None => temp_log.to_path_buf(),
     };
     let mut reference = Reference::new();
     let mut adapter;
@@ -151,7 +165,7 @@ pub fn run(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>) -> Outcom
                 let _ = std::fs::create_dir_all(parent);
             }
             let _ = std::fs::write(&stderr_log, b"");
-            adapter = AdapterProcess::start(cmd, opts).map_err(|e| Failure::config(format!("--target: {e}")))?;
+            adapter = AdapterProcess::start(cmd, opts).map_err(|e| super::start_failure(&e, &stderr_log))?;
             &mut adapter
         }
     };
@@ -206,9 +220,6 @@ pub fn run(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>) -> Outcom
         _ => Detail::Normal,
     };
     c.say_raw(summary_at(&info, &result, detail, a.strict));
-    if a.target.is_some() && (a.no_report || (a.out.is_none() && (subset || !default_suite))) {
-        c.say(format!("target stderr: {}", stderr_log.display()));
-    }
     // Without --out, only a run of the whole default suite writes the
     // report, to reports/<safe name>/: a subset or another suite would
     // silently replace the full report there.
