@@ -12,15 +12,37 @@ use std::sync::Arc;
 
 const AFTER_HELP: &str = "HEX accepts spaces, any case and a leading 0x.
 
-Exit status: 0 success, 1 decode/encode failure (or a failing case), 2 usage error.";
+Exit status: 0 success; 1 what was checked did not pass (a failing case, a framing error, a broken
+MUST, a disagreement, a regression); 2 a usage or configuration error. Each command's --help, and
+README.md's \"Exit status\", say which is which.";
+
+const CODEC_HELP: &str =
+    "Exit status: 0 when the bytes frame (findings or not); 1 on a framing error, or a MUST finding
+with --strict-findings; 2 for a wrong option or HEX, or an unreadable file.";
+
+const ENCODE_HELP: &str = "Exit status: 0 when the hex is printed; 1 when the input is not JSON or YAML or the value
+cannot be encoded; 2 for a wrong option or an unreadable file.";
+
+const TRACE_HELP: &str = "Exit status: 0 when no rule is broken or only SHOULDs are departed from (without --strict);
+1 when a MUST is broken (a SHOULD too with --strict) or a buffer does not decode; 2 when the file
+cannot be read or is not a trace file.";
+
+const COMPARE_HELP: &str = "Exit status: 0 when no case fails now that did not; 1 when one does; 2 when a file cannot
+be read or is not a results.json.";
+
+const FUZZ_HELP: &str = "Exit status: 0 when no disagreement is found; 1 when one is (each written as a case); 2 for a
+wrong option, a target that does not start or answer hello or offers nothing to fuzz, or a
+reproducer that cannot be written.";
 
 const RUN_HELP: &str = "Verdicts: PASS, NON-STRICT (a SHOULD departed from), INFO (behaviour the spec leaves open),
 FAIL (a MUST broken), UNIMPLEMENTED, EXCLUDED, XFAIL, XPASS (an expected failure that passes), ERROR
 (the target or the harness misbehaved).
 
 Exit status: 0 when no case is FAIL, XPASS or ERROR (nor NON-STRICT with --strict), every
---require role is implemented, and some case could run; 1 otherwise (or when interrupted);
-2 for a usage or configuration error.";
+--require role is implemented, some case ran against the target, and none fails that did not in
+--compare OLD (and always with --list); 1 otherwise (or when interrupted); 2 for a usage or
+configuration error (a case file, an option, an empty suite, a target that does not start or
+answer hello).";
 
 /// Conformance and fuzzing harness for MS-OXCNOTIF, the Exchange Core
 /// Notifications Protocol (RopRegisterNotification, RopNotify, RopPending,
@@ -73,6 +95,7 @@ enum LayoutArg {
 #[derive(Subcommand)]
 enum Command {
     /// Decode bytes: prints {structure, value, findings}, or {structure, error} and exits 1; findings are listed on standard error too
+    #[command(after_help = CODEC_HELP)]
     Decode {
         /// The structure to decode
         structure: StructureArg,
@@ -89,6 +112,7 @@ enum Command {
         strict_findings: bool,
     },
     /// Encode a value (JSON or YAML: decode's `value`, or its whole output) and print hex
+    #[command(after_help = ENCODE_HELP)]
     Encode {
         /// The structure to encode
         structure: StructureArg,
@@ -99,6 +123,7 @@ enum Command {
         layout: Option<LayoutArg>,
     },
     /// Print an annotated listing: offset, bytes, spec field name, value; findings inline
+    #[command(after_help = CODEC_HELP)]
     Dissect {
         /// The structure to decode
         structure: StructureArg,
@@ -112,6 +137,7 @@ enum Command {
         strict_findings: bool,
     },
     /// Check a recorded client trace ({layout?, preexisting_handles?, trace: [{input: HEX}, {output: HEX}, ...]}, YAML or JSON) against the client rules; exits 1 when a MUST is broken
+    #[command(after_help = TRACE_HELP)]
     CheckTrace {
         /// The trace file; `-` reads it from standard input. A .json file (or input starting with { or [) is read as JSON, anything else as YAML
         file: PathBuf,
@@ -148,6 +174,7 @@ enum Command {
     #[command(after_help = RUN_HELP)]
     Run(RunArgs),
     /// Compare two runs' results.json (or report directories): regressions, fixes, new and gone cases; exits 1 when a case fails now that did not
+    #[command(after_help = COMPARE_HELP)]
     Compare {
         /// The earlier run
         old: PathBuf,
@@ -157,6 +184,7 @@ enum Command {
     /// Serve the built-in reference over the adapter protocol on standard input and output (docs/adapter.md)
     Adapter,
     /// Differential fuzzing: run generated inputs through a target and the reference in lockstep; write each disagreement as a minimized YAML case
+    #[command(after_help = FUZZ_HELP)]
     Fuzz(FuzzArgs),
 }
 
