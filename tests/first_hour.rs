@@ -452,3 +452,26 @@ fn an_adapter_that_dies_in_hello_shows_its_log_and_logs_do_not_pile_up() {
     );
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn a_report_written_anywhere_is_the_one_a_checkout_writes() {
+    // An installed binary in an empty directory: the suite and the
+    // requirement tables it was built with give the report a checkout's
+    // files give.
+    let d = std::env::temp_dir().join(format!("oxcnotif-first-hour-report-anywhere-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    let o = oxcnotif(&d, &["run"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
+    let checkout = scratch("report-checkout");
+    let o = oxcnotif(&checkout, &["run"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in ["requirements.md", "summary.md", "results.json", "index.html"] {
+        let here = std::fs::read_to_string(d.join("reports/reference").join(f)).unwrap();
+        let there = std::fs::read_to_string(checkout.join("reports/reference").join(f)).unwrap();
+        assert!(here == there, "reports/reference/{f} written in an empty directory differs from a checkout's");
+    }
+    let _ = std::fs::remove_dir_all(&d);
+    let _ = std::fs::remove_dir_all(&checkout);
+}

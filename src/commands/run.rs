@@ -246,11 +246,9 @@ fn run_with_log(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>, temp
         let table = match dir {
             Some(d) => crate::report::requirements::load(&d)
                 .map_err(|e| Failure::config(format!("the requirement tables in {}: {e}", d.display())))?,
+            // An installed binary run anywhere: the tables it was built with.
             None => {
-                c.warn(
-                    "warning: no spec/requirements directory beside the suite or here: requirements.md lists no rows",
-                );
-                Default::default()
+                builtin_requirements().map_err(|e| Failure::config(format!("the built-in requirement tables: {e}")))?
             }
         };
         crate::report::write_all(&out, &info, &result, &table)
@@ -316,4 +314,30 @@ fn list(c: &mut Console, suite: &crate::cases::Suite, a: &RunArgs) -> Outcome {
     }
     c.warn(format!("{} would run", super::plural(planned.len(), "case")));
     Ok(0)
+}
+
+/// The requirement tables compiled into this build (`spec/requirements/`
+/// as it was then: every `*.xml` table and `status.yaml`), for a report
+/// written where there is no `spec/requirements` directory.
+fn builtin_requirements() -> std::io::Result<crate::report::requirements::Table> {
+    use crate::report::requirements::{parse_status, parse_xml, Table, STATUS_FILE};
+    static DIR: include_dir::Dir<'static> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/spec/requirements");
+    let mut xml: Vec<&include_dir::File> =
+        DIR.files().filter(|f| f.path().extension().is_some_and(|x| x == "xml")).collect();
+    xml.sort_by_key(|f| f.path());
+    let mut rows = Vec::new();
+    for f in xml {
+        let name = f.path().file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let text = f.contents_utf8().unwrap_or("");
+        rows.extend(parse_xml(
+            &format!("spec/requirements/{name}"),
+            crate::cases::requirements::table_name(name),
+            text,
+        )?);
+    }
+    let annotations = match DIR.get_file(STATUS_FILE).and_then(|f| f.contents_utf8()) {
+        Some(text) => parse_status(&format!("spec/requirements/{STATUS_FILE}"), text, &rows)?,
+        None => Default::default(),
+    };
+    Ok(Table::new(rows, annotations))
 }
