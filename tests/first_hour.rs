@@ -335,6 +335,10 @@ fn quiet_prints_failures_and_totals_and_verbose_every_case() {
     let o = oxcnotif(&d, &["run", "--quiet", "--cases", "pending-response.*"], None);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&o.stdout), "5 cases: 5 PASS\n");
+    // A report is written, and not announced.
+    let o = oxcnotif(&d, &["run", "-q", "--cases", "pending-response.*", "--out", "quiet-report"], None);
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "5 cases: 5 PASS\n");
+    assert!(d.join("quiet-report/index.html").exists());
     let planted = ["--cases", "register-notification-request.scope.*", "--target", "python3 tests/adapters/planted.py"];
     let o = oxcnotif(&d, &[&["run", "-q", "--no-report"][..], &planted[..]].concat(), None);
     let out = String::from_utf8_lossy(&o.stdout).into_owned();

@@ -262,7 +262,9 @@ fn run_with_log(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>, temp
             let _ = std::fs::copy(&stderr_log, out.join("target-stderr.log"));
             let _ = std::fs::remove_file(&stderr_log);
         }
-        c.say(format!("report: {}", out.display()));
+        if detail != Detail::Quiet {
+            c.say(format!("report: {}", out.display()));
+        }
     }
     let mut regressed = false;
     if let Some(old) = &a.compare {
