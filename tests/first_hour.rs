@@ -196,6 +196,8 @@ fn strict_and_require_gate_the_run() {
         .current_dir(root())
         .args(example)
         .args(["--require", "decode,server"])
+        // The failed run keeps the adapter's log: in the scratch directory.
+        .env("TMPDIR", &d)
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
