@@ -57,6 +57,7 @@ pub mod differential;
 pub mod fuzzing;
 pub mod hex;
 pub mod model;
+pub mod plural;
 #[cfg(feature = "harness")]
 pub mod report;
 #[cfg(feature = "harness")]

@@ -12,15 +12,37 @@ use std::sync::Arc;
 
 const AFTER_HELP: &str = "HEX accepts spaces, any case and a leading 0x.
 
-Exit status: 0 success, 1 decode/encode failure (or a failing case), 2 usage error.";
+Exit status: 0 success; 1 what was checked did not pass (a failing case, a framing error, a broken
+MUST, a disagreement, a regression); 2 a usage or configuration error. Each command's --help, and
+README.md's \"Exit status\", say which is which.";
+
+const CODEC_HELP: &str =
+    "Exit status: 0 when the bytes frame (findings or not); 1 on a framing error, or a MUST finding
+with --strict-findings; 2 for a wrong option or HEX, or an unreadable file.";
+
+const ENCODE_HELP: &str = "Exit status: 0 when the hex is printed; 1 when the input is not JSON or YAML or the value
+cannot be encoded; 2 for a wrong option or an unreadable file.";
+
+const TRACE_HELP: &str = "Exit status: 0 when no rule is broken or only SHOULDs are departed from (without --strict);
+1 when a MUST is broken (a SHOULD too with --strict) or a buffer does not decode; 2 when the file
+cannot be read or is not a trace file.";
+
+const COMPARE_HELP: &str = "Exit status: 0 when no case fails now that did not; 1 when one does; 2 when a file cannot
+be read or is not a results.json.";
+
+const FUZZ_HELP: &str = "Exit status: 0 when no disagreement is found; 1 when one is (each written as a case); 2 for a
+wrong option, a target that does not start or answer hello or offers nothing to fuzz, or a
+reproducer that cannot be written.";
 
 const RUN_HELP: &str = "Verdicts: PASS, NON-STRICT (a SHOULD departed from), INFO (behaviour the spec leaves open),
 FAIL (a MUST broken), UNIMPLEMENTED, EXCLUDED, XFAIL, XPASS (an expected failure that passes), ERROR
 (the target or the harness misbehaved).
 
 Exit status: 0 when no case is FAIL, XPASS or ERROR (nor NON-STRICT with --strict), every
---require role is implemented, and some case could run; 1 otherwise (or when interrupted);
-2 for a usage or configuration error.";
+--require role is implemented, some case ran against the target, and none fails that did not in
+--compare OLD (and always with --list); 1 otherwise (or when interrupted); 2 for a usage or
+configuration error (a case file, an option, an empty suite, a target that does not start or
+answer hello).";
 
 /// Conformance and fuzzing harness for MS-OXCNOTIF, the Exchange Core
 /// Notifications Protocol (RopRegisterNotification, RopNotify, RopPending,
@@ -53,6 +75,16 @@ enum FormatArg {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum TraceFormatArg {
+    /// One line per finding (step, input or output, level, requirement, field, offset, message), then the verdict
+    Text,
+    /// {file, steps, findings: [{requirement, level, field, offset, message, step}]}, or {file, error: {step, message}}
+    Json,
+    /// The JSON document as YAML
+    Yaml,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum LayoutArg {
     /// NotificationTypes is 2 bytes; Reserved only with Extended (0x0400): the current spec
     Spec,
@@ -62,7 +94,8 @@ enum LayoutArg {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Decode bytes: prints {structure, value, findings}, or {structure, error} and exits 1
+    /// Decode bytes: prints {structure, value, findings}, or {structure, error} and exits 1; findings are listed on standard error too
+    #[command(after_help = CODEC_HELP)]
     Decode {
         /// The structure to decode
         structure: StructureArg,
@@ -74,18 +107,23 @@ enum Command {
         /// Reading of the RopRegisterNotification request
         #[arg(long, value_enum, default_value = "spec")]
         layout: LayoutArg,
+        /// Exit 1 when a finding is a MUST (default: 0 whenever the bytes frame)
+        #[arg(long)]
+        strict_findings: bool,
     },
     /// Encode a value (JSON or YAML: decode's `value`, or its whole output) and print hex
+    #[command(after_help = ENCODE_HELP)]
     Encode {
         /// The structure to encode
         structure: StructureArg,
-        /// File holding the value; `-` or nothing reads standard input
+        /// File holding the value; `-` or nothing reads standard input. A .json file (or input starting with { or [) is read as JSON, anything else as YAML
         file: Option<PathBuf>,
         /// Reading of the RopRegisterNotification request [default: the `layout` of decode's output, else spec]
         #[arg(long, value_enum)]
         layout: Option<LayoutArg>,
     },
     /// Print an annotated listing: offset, bytes, spec field name, value; findings inline
+    #[command(after_help = CODEC_HELP)]
     Dissect {
         /// The structure to decode
         structure: StructureArg,
@@ -94,14 +132,21 @@ enum Command {
         /// Reading of the RopRegisterNotification request
         #[arg(long, value_enum, default_value = "spec")]
         layout: LayoutArg,
+        /// Exit 1 when a finding is a MUST (default: 0 whenever the bytes frame)
+        #[arg(long)]
+        strict_findings: bool,
     },
-    /// Check a recorded client trace (YAML: {layout?, trace: [{input: HEX}, {output: HEX}, ...]}) against the client rules; exits 1 when a rule is broken
+    /// Check a recorded client trace ({layout?, preexisting_handles?, trace: [{input: HEX}, {output: HEX}, ...]}, YAML or JSON) against the client rules; exits 1 when a MUST is broken
+    #[command(after_help = TRACE_HELP)]
     CheckTrace {
-        /// The trace file
+        /// The trace file; `-` reads it from standard input. A .json file (or input starting with { or [) is read as JSON, anything else as YAML
         file: PathBuf,
         /// Output format
-        #[arg(long, value_enum, default_value = "json")]
-        format: FormatArg,
+        #[arg(long, value_enum, default_value = "text")]
+        format: TraceFormatArg,
+        /// A SHOULD departed from makes the exit status 1 too
+        #[arg(long)]
+        strict: bool,
     },
     /// Write every spec case's bytes as fuzz seeds: <OUT>/<target>/<case-id>.bin
     ExportCorpus {
@@ -129,6 +174,7 @@ enum Command {
     #[command(after_help = RUN_HELP)]
     Run(RunArgs),
     /// Compare two runs' results.json (or report directories): regressions, fixes, new and gone cases; exits 1 when a case fails now that did not
+    #[command(after_help = COMPARE_HELP)]
     Compare {
         /// The earlier run
         old: PathBuf,
@@ -138,6 +184,7 @@ enum Command {
     /// Serve the built-in reference over the adapter protocol on standard input and output (docs/adapter.md)
     Adapter,
     /// Differential fuzzing: run generated inputs through a target and the reference in lockstep; write each disagreement as a minimized YAML case
+    #[command(after_help = FUZZ_HELP)]
     Fuzz(FuzzArgs),
 }
 
@@ -177,15 +224,23 @@ fn on_ctrl_c(message: &'static str) -> Arc<AtomicBool> {
 fn dispatch(c: &mut Console, command: Command) -> commands::Outcome {
     use commands::{codec, corpus};
     match command {
-        Command::Decode { structure, hex, format, layout } => {
-            codec::decode(c, structure.0, &hex, layout.into(), format.into())
+        Command::Decode { structure, hex, format, layout, strict_findings } => {
+            codec::decode(c, structure.0, &hex, layout.into(), format.into(), strict_findings)
         }
         Command::Encode { structure, file, layout } => {
-            let text = commands::read_input(file.as_deref()).map_err(Failure::Usage)?;
-            codec::encode(c, structure.0, &text, layout.map(Into::into))
+            codec::encode(c, structure.0, file.as_deref(), layout.map(Into::into))
         }
-        Command::Dissect { structure, hex, layout } => codec::dissect(c, structure.0, &hex, layout.into()),
-        Command::CheckTrace { file, format } => codec::check_trace(c, &file, format.into()),
+        Command::Dissect { structure, hex, layout, strict_findings } => {
+            codec::dissect(c, structure.0, &hex, layout.into(), strict_findings)
+        }
+        Command::CheckTrace { file, format, strict } => {
+            let format = match format {
+                TraceFormatArg::Text => Format::Text,
+                TraceFormatArg::Json => Format::Json,
+                TraceFormatArg::Yaml => Format::Yaml,
+            };
+            codec::check_trace(c, &file, format, strict)
+        }
         Command::ExportCorpus { cases, out } => corpus::export_corpus(c, &cases, &out),
         Command::Regress { target, artifact, dir, keep_passing } => {
             corpus::regress(c, &target, &artifact, &dir, keep_passing)

@@ -1,8 +1,10 @@
-//! `oxcnotif check-trace FILE` as a user meets it: the JSON (or YAML)
-//! document, the findings with requirement, step, field and offset, the
-//! `error` object for a buffer that does not decode, and the exit codes
-//! (0 conforming, 1 a broken rule or an undecodable buffer, 2 a file that
-//! cannot be read or is not a trace file).
+//! `oxcnotif check-trace FILE` as a user meets it: the text lines (the
+//! default), the JSON (or YAML) document, the findings with requirement,
+//! step, field and offset, the `error` object for a buffer that does not
+//! decode, the trace from standard input, and the exit codes (0 conforming
+//! or only SHOULDs departed from, 1 a broken MUST, a SHOULD with
+//! `--strict`, or an undecodable buffer, 2 a file that cannot be read or is
+//! not a trace file).
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -33,8 +35,34 @@ impl Drop for TempDir {
     }
 }
 
+/// `check-trace FILE EXTRA`, in the machine form (`--format json`) unless
+/// `extra` names a format.
 fn check_trace(file: &Path, extra: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_oxcnotif")).arg("check-trace").arg(file).args(extra).output().expect("runs")
+    let mut c = Command::new(env!("CARGO_BIN_EXE_oxcnotif"));
+    c.arg("check-trace").arg(file).args(extra);
+    if !extra.contains(&"--format") {
+        c.args(["--format", "json"]);
+    }
+    c.output().expect("runs")
+}
+
+/// `check-trace - EXTRA` with `input` on standard input.
+fn check_trace_stdin(input: &str, extra: &[&str]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_oxcnotif"))
+        .args(["check-trace", "-"])
+        .args(extra)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 fn json(o: &Output) -> Value {
@@ -230,4 +258,95 @@ fn undecodable_buffer_gives_an_error_object_naming_the_step() {
     let v: Value = serde_yaml::from_slice(&o.stdout).expect("YAML");
     assert_eq!(v["error"]["step"], 1, "{v}");
     assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("output buffer does not decode")), "{v}");
+}
+
+/// Only a SHOULD departed from: the client leaves 0x00000000 in the output
+/// slot (MS-OXCROPS_R4495) and releases its subscription properly.
+const SHOULD_ONLY: &str = r#"
+trace:
+  - input: "0900 29 00 00 01 0400 01 6f000000 00000000"
+  - output: "0800 29 01 00000000 6f000000 70000000"
+  - input: "0500 01 00 00 70000000"
+  - output: "0200"
+"#;
+
+#[test]
+fn text_is_the_default_and_names_step_level_requirement_field_and_offset() {
+    let d = TempDir::new("text");
+    let f = d.file("broken.yaml", BROKEN);
+    let o = check_trace(&f, &["--format", "text"]);
+    assert_eq!(o.status.code(), Some(1), "stderr: {}", stderr(&o));
+    let plain = Command::new(env!("CARGO_BIN_EXE_oxcnotif")).arg("check-trace").arg(&f).output().unwrap();
+    assert_eq!(plain.stdout, o.stdout, "text is not the default");
+    let text = stdout(&o);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "{text}");
+    let words = |l: &str| l.split_whitespace().take(5).map(str::to_string).collect::<Vec<_>>();
+    // By step, MUST first within a step.
+    assert_eq!(words(lines[0]), ["step", "0", "input", "MUST", "MS-OXCNOTIF_R409"], "{text}");
+    assert!(lines[0].contains("RopsList[0].RopId (offset 2): ") && lines[0].contains("0x00000070"), "{text}");
+    assert_eq!(words(lines[1]), ["step", "0", "input", "SHOULD", "MS-OXCROPS_R4495"], "{text}");
+    assert_eq!(words(lines[2]), ["step", "2", "input", "MUST", "MS-OXCNOTIF_R408"], "{text}");
+    assert_eq!(lines[3], format!("FAIL {}: 4 steps, 3 findings (2 MUST, 1 SHOULD)", f.display()));
+
+    let o = check_trace(&d.file("conforming.yaml", CONFORMING), &["--format", "text"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("PASS ") && stdout(&o).contains("6 steps, no client rule broken"), "{}", stdout(&o));
+
+    let text = "trace:\n  - input: \"0200\"\n  - output: \"0700 2a 70000000\"\n";
+    let o = check_trace(&d.file("output.yaml", text), &["--format", "text"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).starts_with("ERROR ") && stdout(&o).contains("step 1 (output): the output buffer does not decode"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn a_should_only_trace_exits_0_unless_strict() {
+    let d = TempDir::new("should");
+    let f = d.file("should.yaml", SHOULD_ONLY);
+    let o = check_trace(&f, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let v = json(&o);
+    assert_eq!(v["findings"].as_array().map(Vec::len), Some(1), "{v}");
+    assert_eq!(v["findings"][0]["level"], "SHOULD", "{v}");
+    let o = check_trace(&f, &["--format", "text"]);
+    assert!(stdout(&o).contains("NON-STRICT ") && stdout(&o).contains("1 finding (1 SHOULD)"), "{}", stdout(&o));
+    assert_eq!(check_trace(&f, &["--strict"]).status.code(), Some(1));
+    // A MUST fails with or without --strict.
+    assert_eq!(check_trace(&d.file("broken.yaml", BROKEN), &["--strict"]).status.code(), Some(1));
+}
+
+#[test]
+fn the_trace_can_come_from_standard_input_as_yaml_or_json() {
+    let o = check_trace_stdin(BROKEN, &["--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v = json(&o);
+    assert_eq!(v["file"], "-");
+    assert_eq!(v["findings"].as_array().map(Vec::len), Some(3), "{v}");
+    let as_json = r#"{"trace": [{"input": "0900 29 00 00 01 0400 01 6f000000 00000000"}, {"output": "0800 29 01 00000000 6f000000 70000000"}, {"input": "0500 01 00 00 70000000"}, {"output": "0200"}]}"#;
+    let o = check_trace_stdin(as_json, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("NON-STRICT standard input: 4 steps"), "{}", stdout(&o));
+    // JSON is parsed as JSON: a trailing comma and a repeated key are
+    // errors with their line and column, from standard input or a .json file.
+    let o = check_trace_stdin("{\"trace\": [{\"input\": \"0200\"},]}", &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("standard input: not a trace file (JSON): line 1, column 30: trailing comma"),
+        "{}",
+        stderr(&o)
+    );
+    let d = TempDir::new("json");
+    let f = d.file("t.json", "{\n  \"trace\": [],\n  \"trace\": [{\"input\": \"0200\"}]\n}\n");
+    let o = check_trace(&f, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("t.json: not a trace file (JSON): line 3, column ")
+            && stderr(&o).contains("\"trace\" is given twice"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -1,5 +1,6 @@
 //! The command line as a user meets it: output shapes, error objects and
-//! exit codes (0 success, 1 decode/encode failure, 2 usage error).
+//! exit codes (0 success, 1 decode/encode failure or a MUST finding with
+//! --strict-findings, 2 usage error), JSON read as JSON.
 
 use serde_json::Value;
 use std::io::Write;
@@ -113,8 +114,59 @@ fn encode_refuses_a_value_that_breaks_a_rule_naming_the_field() {
     let o = oxcnotif_stdin(&["encode", "rop-input-buffer"], "RopsList:\n  - {RopId: 1, LogonId: 0}\n");
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("RopsList[0].InputHandleIndex: missing"));
-    let o = oxcnotif_stdin(&["encode", "pending-response"], "{RopId: 0x6E, SessionIndex: 1, Extra: 2}");
+    let o = oxcnotif_stdin(&["encode", "pending-response"], "RopId: 0x6E\nSessionIndex: 1\nExtra: 2\n");
     assert!(String::from_utf8_lossy(&o.stderr).contains("Extra: not a field"));
+}
+
+#[test]
+fn json_input_is_parsed_as_json_and_yaml_as_yaml() {
+    // A trailing comma and a repeated key are errors, with their position.
+    let o = oxcnotif_stdin(&["encode", "pending-response"], "{\"RopId\": 110, \"SessionIndex\": 1,}");
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("standard input: not JSON: line 1, column 34: trailing comma"), "{err}");
+    let o = oxcnotif_stdin(&["encode", "pending-response"], "{\"RopId\": 110,\n \"RopId\": 110, \"SessionIndex\": 1}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("line 2, column 8: key \"RopId\" is given twice"), "{err}");
+    // A YAML flow mapping on standard input is told how to be read as YAML.
+    let o = oxcnotif_stdin(&["encode", "pending-response"], "{RopId: 0x6E, SessionIndex: 1}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("put it in a .yaml file"));
+    let dir = std::env::temp_dir().join(format!("oxcnotif-cli-json-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // A .json file is JSON whatever it starts with; a .yaml file is YAML.
+    std::fs::write(dir.join("v.json"), "  // no comments in JSON\n{}").unwrap();
+    let o = oxcnotif(&["encode", "pending-response", dir.join("v.json").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("v.json: not JSON: line 1, column 3"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    std::fs::write(dir.join("v.yaml"), "{RopId: 0x6E, SessionIndex: 1}").unwrap();
+    let o = oxcnotif(&["encode", "pending-response", dir.join("v.yaml").to_str().unwrap()]);
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "6e0100");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn decode_and_dissect_exit_0_on_findings_unless_strict_findings() {
+    let hex = "0440 0100000000000001 0000";
+    let o = oxcnotif(&["decode", "notification-data", hex]);
+    assert_eq!(o.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("finding: MUST MS-OXCNOTIF_R120 at offset 0, NotificationFlags: "), "{err}");
+    assert!(err.contains("1 finding (1 MUST); the bytes frame, so exit status 0"), "{err}");
+    let o = oxcnotif(&["decode", "notification-data", hex, "--strict-findings"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(json(&o)["findings"][0]["requirement"], "MS-OXCNOTIF_R120");
+    let o = oxcnotif(&["dissect", "notification-data", hex]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("1 finding (1 MUST)"));
+    assert_eq!(oxcnotif(&["dissect", "notification-data", hex, "--strict-findings"]).status.code(), Some(1));
+    // No findings: nothing on standard error.
+    let o = oxcnotif(&["decode", "pending-response", "6e0100", "--strict-findings"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(o.stderr.is_empty());
 }
 
 #[test]
@@ -180,7 +232,7 @@ fn run_fails_on_a_failing_case_and_refuses_a_broken_file() {
     std::fs::write(dir.join("a.yaml"), case("value: {RopId: 0x6E, SessionIndex: 1}")).unwrap();
     let o = oxcnotif(&["run", "--suite", dir.to_str().unwrap(), "--no-report"]);
     assert_eq!(o.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("1 cases: 1 PASS"));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("1 case: 1 PASS"));
     std::fs::write(dir.join("a.yaml"), case("value: {RopId: 0x6E, SessionIndex: 2}")).unwrap();
     let o = oxcnotif(&["run", "--suite", dir.to_str().unwrap(), "--no-report"]);
     assert_eq!(o.status.code(), Some(1));
@@ -193,4 +245,19 @@ fn run_fails_on_a_failing_case_and_refuses_a_broken_file() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("a.yaml:") && err.contains("unknown field `valu`"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn counts_in_messages_are_singular_for_one() {
+    let o = oxcnotif_stdin(
+        &["encode", "notification-data"],
+        r#"{"NotificationFlags": 4, "FolderId": "01", "TagCount": 0}"#,
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("FolderId: an ID is 8 bytes (16 hex digits), found 1 byte"), "{err}");
+    // A response naming slot 3 of a one-entry handle table.
+    let o = oxcnotif(&["decode", "rop-output-buffer", "0800 29 03 00000000 6f000000"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("(1 entry)") && !text.contains("1 entries"), "{text}");
+    assert_eq!(oxcnotif::plural::plural_of(2, "entry", "entries"), "2 entries");
 }

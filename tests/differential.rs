@@ -65,7 +65,8 @@ fn rerun(out: &PathBuf, adapter: &str, n: usize) -> String {
     let o = Command::new(bin()).current_dir(root).args(["run", "--no-report", "--suite"]).arg(out).output().unwrap();
     let text = String::from_utf8_lossy(&o.stdout).to_string();
     assert_eq!(o.status.code(), Some(0), "{text}");
-    assert!(text.contains(&format!("{n} cases: {n} PASS")), "{text}");
+    let cases = if n == 1 { "case" } else { "cases" };
+    assert!(text.contains(&format!("{n} {cases}: {n} PASS")), "{text}");
     let target = format!("python3 {root}/tests/adapters/{adapter}");
     let o = Command::new(bin())
         .current_dir(root)
@@ -113,7 +114,7 @@ fn an_encode_only_adapter_gets_inputs_and_its_encoder_bug_is_found() {
     let nt = ["MS-OXCNOTIF_R39", "MS-OXCNOTIF_R133"];
     assert!(nt.iter().any(|r| cites(&cases, "fuzz.register-notification-request.", r).is_some()), "{stdout}");
     let text = rerun(&out, "fuzz_encode_only.py", cases.len());
-    assert!(text.contains("1 cases: 1 FAIL"), "{text}");
+    assert!(text.contains("1 case: 1 FAIL"), "{text}");
     std::fs::remove_dir_all(&out).ok();
 }
 
@@ -123,7 +124,7 @@ fn a_monitor_only_adapter_gets_traces_and_a_missing_finding_is_found() {
     assert_eq!(code, Some(1), "{stdout}");
     assert!(cites(&cases, "fuzz.trace.", "MS-OXCNOTIF_R407").is_some(), "{stdout}");
     let text = rerun(&out, "fuzz_monitor_only.py", cases.len());
-    assert!(text.contains("1 cases: 1 FAIL"), "{text}");
+    assert!(text.contains("1 case: 1 FAIL"), "{text}");
     std::fs::remove_dir_all(&out).ok();
 }
 

@@ -100,7 +100,7 @@ fn printed_rerun_lines_reproduce_the_verdict() {
         .unwrap();
     let again = String::from_utf8_lossy(&again.stdout);
     assert!(again.contains(&format!("{verdict} {id}")), "{cmd}\n{again}");
-    assert!(again.contains("1 cases: 1 FAIL"), "{again}");
+    assert!(again.contains("1 case: 1 FAIL"), "{again}");
     let _ = std::fs::remove_dir_all(&d);
 }
 
@@ -196,6 +196,8 @@ fn strict_and_require_gate_the_run() {
         .current_dir(root())
         .args(example)
         .args(["--require", "decode,server"])
+        // The failed run keeps the adapter's log: in the scratch directory.
+        .env("TMPDIR", &d)
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
@@ -292,4 +294,190 @@ fn the_installed_binary_runs_anywhere_with_its_built_in_suite() {
     let v = Command::new(env!("CARGO_BIN_EXE_oxcnotif")).arg("--version").output().unwrap();
     assert!(String::from_utf8_lossy(&v.stdout).contains("built-in suite"));
     let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn list_prints_what_would_run_and_runs_nothing() {
+    let d = std::env::temp_dir().join(format!("oxcnotif-first-hour-list-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    let lines = |o: &Output| String::from_utf8_lossy(&o.stdout).lines().map(str::to_string).collect::<Vec<_>>();
+    let o = oxcnotif(&d, &["run", "--list"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let suite = oxcnotif::cases::load_suite(&root().join("spec-cases")).unwrap();
+    assert_eq!(lines(&o).len(), suite.len());
+    assert!(String::from_utf8_lossy(&o.stderr).contains(&format!("{} cases would run", suite.len())));
+    assert_eq!(entries(&d), Vec::<String>::new(), "--list wrote something");
+    // The selection options apply; each line is id, kind, requirement IDs.
+    let o = oxcnotif(&d, &["run", "--list", "--cases", "pending-response.*", "--exclude", "*.truncated.*"], None);
+    let got = lines(&o);
+    assert_eq!(got.len(), 3, "{got:?}");
+    for l in &got {
+        let w: Vec<&str> = l.split_whitespace().collect();
+        assert!(w[0].starts_with("pending-response.") && w[1] == "wire" && w[2].starts_with("MS-OX"), "{l}");
+    }
+    // A product profile leaves out the cases written for other products.
+    let o = oxcnotif(&d, &["run", "--list", "--cases", "sequence.*", "--profile", "exchange-2010"], None);
+    let all = oxcnotif(&d, &["run", "--list", "--cases", "sequence.*"], None);
+    assert!(lines(&o).len() < lines(&all).len());
+    let seq2007 = suite.sequences.iter().find(|c| c.profile.name == "exchange-2007").expect("a 2007 case");
+    assert!(lines(&all).iter().any(|l| l.starts_with(&format!("{} ", seq2007.id))));
+    assert!(!lines(&o).iter().any(|l| l.starts_with(&format!("{} ", seq2007.id))));
+    // Nothing is started: a target that cannot run is not run.
+    let o =
+        oxcnotif(&d, &["run", "--list", "--target", "no-such-adapter-anywhere", "--cases", "pending-response.*"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(oxcnotif(&d, &["run", "--list", "--out", "x"], None).status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn quiet_prints_failures_and_totals_and_verbose_every_case() {
+    let d = scratch("quiet");
+    let o = oxcnotif(&d, &["run", "--quiet", "--cases", "pending-response.*"], None);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "5 cases: 5 PASS\n");
+    // A report is written, and not announced.
+    let o = oxcnotif(&d, &["run", "-q", "--cases", "pending-response.*", "--out", "quiet-report"], None);
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "5 cases: 5 PASS\n");
+    assert!(d.join("quiet-report/index.html").exists());
+    let planted = ["--cases", "register-notification-request.scope.*", "--target", "python3 tests/adapters/planted.py"];
+    let o = oxcnotif(&d, &[&["run", "-q", "--no-report"][..], &planted[..]].concat(), None);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.starts_with("FAIL "), "{out}");
+    assert!(out.contains("rerun: oxcnotif run --case"), "{out}");
+    assert!(!out.contains("target:") && !out.contains("  wire ") && !out.contains("PASS register"), "{out}");
+    let last = out.lines().rfind(|l| !l.starts_with("target stderr:")).unwrap_or("");
+    assert!(last.contains(" FAIL") && last.contains(" case"), "{out}");
+    let o = oxcnotif(&d, &[&["run", "--verbose", "--no-report"][..], &planted[..]].concat(), None);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    let ids: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("PASS ") || l.starts_with("FAIL "))
+        .map(|l| l.split(' ').nth(1).unwrap())
+        .collect();
+    let n = oxcnotif(&d, &["run", "--list", "--cases", "register-notification-request.scope.*"], None);
+    assert_eq!(ids.len(), String::from_utf8_lossy(&n.stdout).lines().count(), "{out}");
+    assert!(ids.len() > 1 && out.contains("PASS register-notification-request.scope."), "{out}");
+    assert_eq!(oxcnotif(&d, &["run", "-q", "-v"], None).status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn the_harness_regression_cases_are_not_counted_as_the_targets() {
+    let d = scratch("regressions");
+    let suite = d.join("mine");
+    std::fs::create_dir_all(&suite).unwrap();
+    std::fs::copy(root().join("spec-cases/wire/pending-response/pending.yaml"), suite.join("pending.yaml")).unwrap();
+    std::fs::write(
+        suite.join("regression.yaml"),
+        "kind: regression\ncases:\n  - id: regression.notification-data.0001\n    description: a kept input\n    target: notification_data\n    bytes: \"0400 0102030405060708\"\n",
+    )
+    .unwrap();
+    // Against an adapter, the totals are the target's and the harness's
+    // regression case is counted on a line of its own.
+    let o = oxcnotif(&d, &["run", "--suite", "mine", "--target", "sh -c '\"$OXCNOTIF_BIN\" adapter'"], None);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(o.status.code(), Some(0), "{out}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.contains("\n5 cases: 5 PASS\n"), "{out}");
+    assert!(
+        out.contains("and 1 regression case of the harness itself (run in process, not against the target): 1 PASS"),
+        "{out}"
+    );
+    // Built in, the harness is the target: one total.
+    let o = oxcnotif(&d, &["run", "--suite", "mine"], None);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("\n6 cases: 6 PASS\n"));
+    // A target that runs nothing but the harness's own cases ran nothing.
+    let o = oxcnotif(
+        &d,
+        &["run", "--suite", "mine", "--cases", "regression.*", "--target", "sh -c '\"$OXCNOTIF_BIN\" adapter'"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stdout));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no case could run"));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn an_adapter_that_dies_in_hello_shows_its_log_and_logs_do_not_pile_up() {
+    let d = scratch("dies");
+    let tmp = d.join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    std::fs::write(
+        d.join("dies.py"),
+        "import sys\nsys.stderr.write('starting\\n')\nraise RuntimeError('boom in hello')\n",
+    )
+    .unwrap();
+    let with_tmp = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_oxcnotif"))
+            .current_dir(&d)
+            .args(args)
+            .env("TMPDIR", &tmp)
+            .env("OXCNOTIF_BIN", env!("CARGO_BIN_EXE_oxcnotif"))
+            .output()
+            .unwrap()
+    };
+    for cmd in
+        [&["run", "--target", "python3 dies.py"][..], &["fuzz", "--target", "python3 dies.py", "--duration", "1s"]]
+    {
+        let o = with_tmp(cmd);
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert_eq!(o.status.code(), Some(2), "{cmd:?}: {err}");
+        let logs = entries(&tmp);
+        assert_eq!(logs.len(), 1, "{cmd:?}: {logs:?}");
+        let log = tmp.join(&logs[0]);
+        assert!(err.contains(&format!("its standard error is kept in {}", log.display())), "{cmd:?}: {err}");
+        assert!(err.contains("  | RuntimeError: boom in hello"), "{cmd:?}: {err}");
+        std::fs::remove_file(log).unwrap();
+    }
+    // A run that passes leaves no log; one that fails keeps it and says so.
+    let example = "python3 examples/adapters/python/adapter.py";
+    let o = Command::new(env!("CARGO_BIN_EXE_oxcnotif"))
+        .current_dir(root())
+        .args(["run", "--target", example, "--cases", "register-notification-request.scope.*"])
+        .env("TMPDIR", &tmp)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(entries(&tmp), Vec::<String>::new());
+    let o = with_tmp(&[
+        "run",
+        "--target",
+        "sh -c 'echo noise >&2; exec python3 tests/adapters/planted.py'",
+        "--cases",
+        "register-notification-request.scope.*",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let logs = entries(&tmp);
+    assert_eq!(logs.len(), 1, "{logs:?}");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains(&format!("target stderr: {} (kept: the run did not pass)", tmp.join(&logs[0]).display())),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn a_report_written_anywhere_is_the_one_a_checkout_writes() {
+    // An installed binary in an empty directory: the suite and the
+    // requirement tables it was built with give the report a checkout's
+    // files give.
+    let d = std::env::temp_dir().join(format!("oxcnotif-first-hour-report-anywhere-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    let o = oxcnotif(&d, &["run"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
+    let checkout = scratch("report-checkout");
+    let o = oxcnotif(&checkout, &["run"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in ["requirements.md", "summary.md", "results.json", "index.html"] {
+        let here = std::fs::read_to_string(d.join("reports/reference").join(f)).unwrap();
+        let there = std::fs::read_to_string(checkout.join("reports/reference").join(f)).unwrap();
+        assert!(here == there, "reports/reference/{f} written in an empty directory differs from a checkout's");
+    }
+    let _ = std::fs::remove_dir_all(&d);
+    let _ = std::fs::remove_dir_all(&checkout);
 }

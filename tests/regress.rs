@@ -38,7 +38,7 @@ fn regress_writes_a_case_that_loads_and_replays() {
     assert!(r.id.starts_with("regression.notification-data."));
     let out = Command::new(bin).args(["run", "--suite", cases.to_str().unwrap(), "--no-report"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("1 cases: 1 PASS"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 case: 1 PASS"));
     // An unknown target is a usage error.
     let o = Command::new(bin).args(["regress", "nope", artifact.to_str().unwrap()]).output().unwrap();
     assert_eq!(o.status.code(), Some(2));

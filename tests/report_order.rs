@@ -15,7 +15,7 @@ use serde_json::Value;
 fn row(id: &str, verdict: Verdict, note: Option<&str>, problems: &[&str]) -> Row {
     Row {
         id: id.into(),
-        kind: "regression",
+        kind: "trace",
         group: "synthetic".into(),
         description: format!("case {id}"),
         sections: vec!["MS-OXCNOTIF 2.2.1.2".into()],

@@ -33,7 +33,10 @@ fn diff_into(path: &str, expected: &Value, actual: &Value, out: &mut Vec<(String
         }
         (Value::Array(e), Value::Array(a)) => {
             if e.len() != a.len() {
-                out.push((path.to_string(), format!("expected {} entries, got {}", e.len(), a.len())));
+                out.push((
+                    path.to_string(),
+                    format!("expected {}, got {}", crate::plural::plural_of(e.len(), "entry", "entries"), a.len()),
+                ));
             }
             for (i, (ev, av)) in e.iter().zip(a).enumerate() {
                 diff_into(&format!("{path}[{i}]"), ev, av, out);

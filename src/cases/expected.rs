@@ -1,4 +1,4 @@
-//! Expected-failure lists: YAML files `{description?, expected_failures:
+//! Expected-failure lists: YAML (or JSON) files `{description?, expected_failures:
 //! [{id, reason}]}` naming cases that are known to fail for a target, each
 //! with the reason (`--expected-failures FILE`). The files under
 //! `spec/profiles/` have the same form: they record where each product
@@ -28,10 +28,8 @@ struct Entry {
 /// `known`, and every reason non-empty; errors name the file and line.
 pub fn load(path: &Path, known: &BTreeSet<&str>, into: &mut BTreeMap<String, String>) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let f: File = serde_yaml::from_str(&text).map_err(|e| {
-        let at = e.location().map(|l| format!(":{}", l.line())).unwrap_or_default();
-        format!("{}{at}: {e}", path.display())
-    })?;
+    // A .json list is read as JSON (super::doc), anything else as YAML.
+    let f: File = super::doc::parse_named(Some(path), &text).map_err(|e| format!("{}: {e}", path.display()))?;
     for (i, e) in f.expected_failures.into_iter().enumerate() {
         let line = text.lines().position(|l| l.contains(&e.id)).map(|n| format!(":{}", n + 1)).unwrap_or_default();
         if !known.contains(e.id.as_str()) {

@@ -8,6 +8,7 @@
 
 pub mod compare;
 pub mod corpus;
+pub mod doc;
 pub mod expected;
 pub mod glob;
 pub mod levels;

@@ -100,6 +100,15 @@ impl RunOptions {
     fn excluded(&self, id: &str) -> bool {
         self.exclude.iter().any(|p| glob_match(p, id))
     }
+    /// The profile a sequence case runs as, or `None` when it is written
+    /// for another product than the run's.
+    fn profile_of(&self, c: &super::sequence::SequenceCase) -> Option<String> {
+        match &self.profile {
+            None => Some(c.profile.name.clone()),
+            Some(p) if c.profile.name == "spec" || &c.profile.name == p => Some(p.clone()),
+            Some(_) => None,
+        }
+    }
     /// Applies the expected-failures list to an outcome.
     fn expectation(&self, id: &str, mut o: Outcome) -> Outcome {
         if let Some(reason) = self.expected_failures.get(id) {
@@ -159,11 +168,7 @@ pub fn run_suite(suite: &super::Suite, imp: &mut dyn Implementation, opts: &RunO
         if stop(&mut result) {
             break;
         }
-        let profile = match &opts.profile {
-            None => Some(c.profile.name.clone()),
-            Some(p) if c.profile.name == "spec" || &c.profile.name == p => Some(p.clone()),
-            Some(_) => None,
-        };
+        let profile = opts.profile_of(c);
         let outcome = if opts.excluded(&c.id) {
             Outcome::without_checks(Verdict::Excluded, "excluded by --exclude")
         } else {
@@ -223,6 +228,38 @@ pub fn run_suite(suite: &super::Suite, imp: &mut dyn Implementation, opts: &RunO
     stop(&mut result);
     result.restarts = imp.restarts();
     result
+}
+
+/// A case that [`run_suite`] would run with the same options.
+pub struct Planned<'a> {
+    /// `wire`, `sequence`, `trace` or `regression`.
+    pub kind: &'static str,
+    /// The group its row would have (structure, profile, ...).
+    pub group: String,
+    /// The case.
+    pub case: &'a dyn CaseMeta,
+}
+
+/// The cases [`run_suite`] would run (not the excluded ones), in its order,
+/// without running anything: what `oxcnotif run --list` prints.
+pub fn plan<'a>(suite: &'a super::Suite, opts: &RunOptions) -> Vec<Planned<'a>> {
+    let wanted = |id: &str| opts.selected(id) && !opts.excluded(id);
+    let mut out = Vec::new();
+    for c in suite.wire.iter().filter(|c| wanted(&c.id)) {
+        out.push(Planned { kind: "wire", group: c.structure.name().to_string(), case: c });
+    }
+    for c in suite.sequences.iter().filter(|c| wanted(&c.id)) {
+        if let Some(p) = opts.profile_of(c) {
+            out.push(Planned { kind: "sequence", group: format!("sequence ({p})"), case: c });
+        }
+    }
+    for c in suite.regressions.iter().filter(|c| wanted(&c.id)) {
+        out.push(Planned { kind: "regression", group: format!("fuzz target {}", c.target), case: c });
+    }
+    for c in suite.traces.iter().filter(|c| wanted(&c.id)) {
+        out.push(Planned { kind: "trace", group: "client trace".into(), case: c });
+    }
+    out
 }
 
 /// Whether a case was cut short by Ctrl-C.

@@ -35,20 +35,30 @@ pub struct FuzzArgs {
     pub progress: bool,
 }
 
-/// Runs the differential fuzzer and writes the reproducers.
+/// Runs the differential fuzzer and writes the reproducers. The adapter's
+/// standard error goes to a temporary log: copied beside the reproducers
+/// when there are any, kept and named when the adapter could not start,
+/// removed otherwise.
 pub fn fuzz(c: &mut Console, a: &FuzzArgs, interrupted: Arc<AtomicBool>) -> Outcome {
+    let log = std::env::temp_dir().join(format!("oxcnotif-fuzz-{}.log", std::process::id()));
+    let outcome = fuzz_with_log(c, a, interrupted, &log);
+    super::settle_temp_log(c, &log, &outcome);
+    outcome
+}
+
+fn fuzz_with_log(c: &mut Console, a: &FuzzArgs, interrupted: Arc<AtomicBool>, log: &Path) -> Outcome {
     let duration =
         crate::differential::parse_duration(&a.duration).map_err(|e| Failure::Usage(format!("--duration: {e}")))?;
     let timeout = a.common.check()?;
     let suite = crate::cases::load_suite_or_builtin(&a.common.suite).map_err(|e| Failure::config(e.to_string()))?;
-    let log = std::env::temp_dir().join(format!("oxcnotif-fuzz-{}.log", std::process::id()));
+    let _ = std::fs::write(log, b"");
     let opts = process::Options {
         timeout,
-        stderr_log: Some(log.clone()),
+        stderr_log: Some(log.to_path_buf()),
         interrupted: interrupted.clone(),
         ..Default::default()
     };
-    let mut adapter = AdapterProcess::start(&a.target, opts).map_err(|e| Failure::config(format!("--target: {e}")))?;
+    let mut adapter = AdapterProcess::start(&a.target, opts).map_err(|e| super::start_failure(&e, log))?;
     let roles = crate::differential::Roles::of(adapter.hello());
     if roles.is_empty() {
         return Err(Failure::config(format!(
@@ -87,13 +97,13 @@ pub fn fuzz(c: &mut Console, a: &FuzzArgs, interrupted: Arc<AtomicBool>) -> Outc
     let total: u64 = summary.inputs.values().sum();
     let kinds: Vec<String> = summary.inputs.iter().map(|(k, n)| format!("{n} {k}")).collect();
     c.say(format!(
-        "{total} inputs in {:.1} s, {:.0} per second ({}); {} skipped as unimplemented; {} disagreement{} ({} more found again)",
+        "{} in {:.1} s, {:.0} per second ({}); {} skipped as unimplemented; {} ({} more found again)",
+        super::plural(total as usize, "input"),
         summary.elapsed.as_secs_f64(),
         total as f64 / summary.elapsed.as_secs_f64().max(1e-9),
         kinds.join(", "),
         summary.unimplemented,
-        summary.disagreements.len(),
-        if summary.disagreements.len() == 1 { "" } else { "s" },
+        super::plural(summary.disagreements.len(), "disagreement"),
         summary.duplicates
     ));
     for d in &summary.disagreements {
@@ -109,7 +119,7 @@ pub fn fuzz(c: &mut Console, a: &FuzzArgs, interrupted: Arc<AtomicBool>) -> Outc
             a.target.replace('\'', r"'\''")
         ));
     }
-    keep_log(&log, &out, !summary.disagreements.is_empty());
+    keep_log(log, &out, !summary.disagreements.is_empty());
     Ok(if summary.disagreements.is_empty() { 0 } else { 1 })
 }
 

@@ -126,12 +126,67 @@ pub fn dir_name(name: &str) -> String {
     }
 }
 
+pub use crate::plural::{plural, plural_of};
+
 /// A word for a shell command line: quoted when it needs to be.
 pub fn shell_word(w: &str) -> String {
     if !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@".contains(c)) {
         w.to_string()
     } else {
         format!("'{}'", w.replace('\'', r"'\''"))
+    }
+}
+
+/// The last `n` lines of an adapter's standard-error log, each indented
+/// and cut at 300 characters; `None` when it holds nothing.
+pub fn log_tail(path: &std::path::Path, n: usize) -> Option<String> {
+    let text = std::fs::read(path).ok()?;
+    let text = String::from_utf8_lossy(&text);
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    if lines.is_empty() {
+        return None;
+    }
+    let shown: Vec<String> = lines[lines.len().saturating_sub(n)..]
+        .iter()
+        .map(|l| match l.char_indices().nth(300) {
+            Some((i, _)) => format!("  | {}…", &l[..i]),
+            None => format!("  | {l}"),
+        })
+        .collect();
+    Some(shown.join("\n"))
+}
+
+/// The error for an adapter that could not be started or did not answer
+/// hello (a configuration error, 2): what happened, then where its
+/// standard error is and its last lines, which usually say why.
+pub fn start_failure(e: &str, log: &std::path::Path) -> Failure {
+    match log_tail(log, 10) {
+        Some(tail) => Failure::config(format!(
+            "--target: {e}\nits standard error is kept in {}; the last lines:\n{tail}",
+            log.display()
+        )),
+        None => Failure::config(format!("--target: {e} (it wrote nothing on standard error)")),
+    }
+}
+
+/// After `run` or `fuzz`: the temporary log of the adapter's standard
+/// error, if still there (not moved beside a report), is removed when the
+/// command succeeded or the log is empty, and kept and named otherwise.
+pub fn settle_temp_log(c: &mut Console, log: &std::path::Path, outcome: &Outcome) {
+    if !log.exists() {
+        return;
+    }
+    let empty = std::fs::metadata(log).map(|m| m.len() == 0).unwrap_or(true);
+    match outcome {
+        Ok(0) => {
+            let _ = std::fs::remove_file(log);
+        }
+        _ if empty => {
+            let _ = std::fs::remove_file(log);
+        }
+        Ok(_) => c.say(format!("target stderr: {} (kept: the run did not pass)", log.display())),
+        Err(f) if f.message().contains(&log.display().to_string()) => {}
+        Err(_) => c.warn(format!("target stderr: {} (kept)", log.display())),
     }
 }
 

@@ -47,6 +47,15 @@ pub struct RunArgs {
     /// Fail the run unless the target implements these roles: decode, encode, server, monitor (comma-separated)
     #[cfg_attr(feature = "cli", arg(long, value_name = "ROLES", value_delimiter = ','))]
     pub require: Vec<String>,
+    /// Print the cases the run would run (id, kind, requirement IDs), with the same selection options, and stop: nothing runs, no target is started, no report is written
+    #[cfg_attr(feature = "cli", arg(long, conflicts_with_all = ["out", "compare"]))]
+    pub list: bool,
+    /// Print only the cases that fail the run (with their problems and a rerun command) and the totals
+    #[cfg_attr(feature = "cli", arg(long, short = 'q', conflicts_with = "verbose"))]
+    pub quiet: bool,
+    /// Print a line for every case, PASS included, in run order
+    #[cfg_attr(feature = "cli", arg(long, short = 'v'))]
+    pub verbose: bool,
 }
 
 /// The operations each role of `--require` needs.
@@ -68,7 +77,21 @@ fn probe_writable(dir: &std::path::Path) -> std::io::Result<()> {
 /// Runs the suite and writes the report. `interrupted` is set by the
 /// caller's Ctrl-C handler: the current case finishes and the report says
 /// the run is incomplete.
+///
+/// An adapter's standard error goes to `target-stderr.log` in the report
+/// directory, or to a temporary log while there is none: that one is moved
+/// beside the report, removed after a run that passed, and kept (and
+/// named) after one that did not.
 pub fn run(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>) -> Outcome {
+    let temp_log = std::env::temp_dir().join(format!("oxcnotif-target-{}.log", std::process::id()));
+    let outcome = run_with_log(c, a, interrupted, &temp_log);
+    if a.target.is_some() && a.out.is_none() && !a.list {
+        super::settle_temp_log(c, &temp_log, &outcome);
+    }
+    outcome
+}
+
+fn run_with_log(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>, temp_log: &std::path::Path) -> Outcome {
     let suite = crate::cases::load_suite_or_builtin(&a.common.suite).map_err(|e| Failure::config(e.to_string()))?;
     let ids: BTreeSet<&str> = suite
         .wire
@@ -111,6 +134,9 @@ pub fn run(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>) -> Outcom
             return Err(Failure::Usage(format!("--require {r:?} is not one of {}", names.join(", "))));
         }
     }
+    if a.list {
+        return list(c, &suite, a);
+    }
     let mut expected = BTreeMap::new();
     // A product's documented departures are accepted by the run itself
     // (INFO); only the user's own lists make expected failures.
@@ -120,7 +146,7 @@ pub fn run(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>) -> Outcom
     let subset = !a.select.is_empty();
     let stderr_log = match &a.out {
         Some(o) => o.join("target-stderr.log"),
-        None => std::env::temp_dir().join(format!("oxcnotif-target-{}.log", std::process::id())),
+        None => temp_log.to_path_buf(),
     };
     let mut reference = Reference::new();
     let mut adapter;
@@ -139,7 +165,7 @@ pub fn run(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>) -> Outcom
                 let _ = std::fs::create_dir_all(parent);
             }
             let _ = std::fs::write(&stderr_log, b"");
-            adapter = AdapterProcess::start(cmd, opts).map_err(|e| Failure::config(format!("--target: {e}")))?;
+            adapter = AdapterProcess::start(cmd, opts).map_err(|e| super::start_failure(&e, &stderr_log))?;
             &mut adapter
         }
     };
@@ -187,10 +213,13 @@ pub fn run(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>) -> Outcom
         restarts: result.restarts,
         rerun_options,
     };
-    c.say_raw(crate::report::console::summary(&info, &result));
-    if a.target.is_some() && (a.no_report || (a.out.is_none() && (subset || !default_suite))) {
-        c.say(format!("target stderr: {}", stderr_log.display()));
-    }
+    use crate::report::console::{summary_at, Detail};
+    let detail = match (a.quiet, a.verbose) {
+        (true, _) => Detail::Quiet,
+        (_, true) => Detail::Verbose,
+        _ => Detail::Normal,
+    };
+    c.say_raw(summary_at(&info, &result, detail, a.strict));
     // Without --out, only a run of the whole default suite writes the
     // report, to reports/<safe name>/: a subset or another suite would
     // silently replace the full report there.
@@ -202,9 +231,11 @@ pub fn run(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>) -> Outcom
             Some(_) => dir_name(&target_name),
         })),
         (None, false, true) => {
-            c.say(
-                "no report written: the run is of part of the suite or of another suite (give --out DIR to write one)",
-            );
+            if detail != Detail::Quiet {
+                c.say(
+                    "no report written: the run is of part of the suite or of another suite (give --out DIR to write one)",
+                );
+            }
             None
         }
     };
@@ -215,11 +246,9 @@ pub fn run(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>) -> Outcom
         let table = match dir {
             Some(d) => crate::report::requirements::load(&d)
                 .map_err(|e| Failure::config(format!("the requirement tables in {}: {e}", d.display())))?,
+            // An installed binary run anywhere: the tables it was built with.
             None => {
-                c.warn(
-                    "warning: no spec/requirements directory beside the suite or here: requirements.md lists no rows",
-                );
-                Default::default()
+                builtin_requirements().map_err(|e| Failure::config(format!("the built-in requirement tables: {e}")))?
             }
         };
         crate::report::write_all(&out, &info, &result, &table)
@@ -233,7 +262,9 @@ pub fn run(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>) -> Outcom
             let _ = std::fs::copy(&stderr_log, out.join("target-stderr.log"));
             let _ = std::fs::remove_file(&stderr_log);
         }
-        c.say(format!("report: {}", out.display()));
+        if detail != Detail::Quiet {
+            c.say(format!("report: {}", out.display()));
+        }
     }
     let mut regressed = false;
     if let Some(old) = &a.compare {
@@ -252,10 +283,63 @@ pub fn run(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>) -> Outcom
         c.warn(format!("error: --require: {target_name} does not implement {}", missing.join("; ")));
         return Ok(1);
     }
-    let ran = result.rows.iter().any(|r| !matches!(r.outcome.verdict, Verdict::Unimplemented | Verdict::Excluded));
+    // The harness's own regression cases run in process whatever the
+    // target: they do not show that the target ran anything.
+    let ran = result
+        .rows
+        .iter()
+        .filter(|r| a.target.is_none() || !crate::report::console::is_harness_row(r))
+        .any(|r| !matches!(r.outcome.verdict, Verdict::Unimplemented | Verdict::Excluded));
     if !ran && !result.rows.is_empty() && !result.incomplete {
         c.warn("error: no case could run against this target: every case is UNIMPLEMENTED or EXCLUDED");
         return Ok(1);
     }
     Ok(if bad || result.incomplete { 1 } else { 0 })
+}
+
+/// `run --list`: the cases the run would run, one line each (id, kind,
+/// requirement IDs), and their number on standard error. The options were
+/// checked by the caller.
+fn list(c: &mut Console, suite: &crate::cases::Suite, a: &RunArgs) -> Outcome {
+    let opts = RunOptions {
+        profile: a.profile.clone(),
+        select: a.select.clone(),
+        exclude: a.exclude.clone(),
+        ..Default::default()
+    };
+    let planned = crate::cases::run::plan(suite, &opts);
+    let width = planned.iter().map(|p| p.case.id().len()).max().unwrap_or(0);
+    for p in &planned {
+        let reqs = p.case.requirements();
+        let reqs = if reqs.is_empty() { "-".to_string() } else { reqs.join(",") };
+        c.say(format!("{:<width$}  {:<10}  {reqs}", p.case.id(), p.kind));
+    }
+    c.warn(format!("{} would run", super::plural(planned.len(), "case")));
+    Ok(0)
+}
+
+/// The requirement tables compiled into this build (`spec/requirements/`
+/// as it was then: every `*.xml` table and `status.yaml`), for a report
+/// written where there is no `spec/requirements` directory.
+fn builtin_requirements() -> std::io::Result<crate::report::requirements::Table> {
+    use crate::report::requirements::{parse_status, parse_xml, Table, STATUS_FILE};
+    static DIR: include_dir::Dir<'static> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/spec/requirements");
+    let mut xml: Vec<&include_dir::File> =
+        DIR.files().filter(|f| f.path().extension().is_some_and(|x| x == "xml")).collect();
+    xml.sort_by_key(|f| f.path());
+    let mut rows = Vec::new();
+    for f in xml {
+        let name = f.path().file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let text = f.contents_utf8().unwrap_or("");
+        rows.extend(parse_xml(
+            &format!("spec/requirements/{name}"),
+            crate::cases::requirements::table_name(name),
+            text,
+        )?);
+    }
+    let annotations = match DIR.get_file(STATUS_FILE).and_then(|f| f.contents_utf8()) {
+        Some(text) => parse_status(&format!("spec/requirements/{STATUS_FILE}"), text, &rows)?,
+        None => Default::default(),
+    };
+    Ok(Table::new(rows, annotations))
 }

@@ -472,7 +472,10 @@ impl Server {
         if !fits(used, 0, table.len()) {
             return Err(CallError {
                 code: EC_BUFFER_TOO_SMALL,
-                message: format!("{max_output} bytes cannot hold even an empty output buffer"),
+                message: format!(
+                    "{} cannot hold even an empty output buffer",
+                    crate::plural::plural(max_output, "byte")
+                ),
             });
         }
         for (i, rop) in input.rops_list.iter().enumerate() {

@@ -137,13 +137,7 @@ pub fn unimplemented_by_reason(rows: &[Row]) -> Vec<(String, Vec<&Row>)> {
     out
 }
 
-fn plural(n: usize, one: &str) -> String {
-    if n == 1 {
-        format!("{n} {one}")
-    } else {
-        format!("{n} {one}s")
-    }
-}
+use crate::plural::plural;
 
 /// The Markdown summary: the counts, then what did not pass (most urgent
 /// first), then what was not implemented (one line per reason), then the
@@ -164,7 +158,7 @@ pub fn summary_md(info: &RunInfo, result: &RunResult) -> String {
         let _ = writeln!(s, "**INCOMPLETE: the run was interrupted; cases after the last one listed did not run.**\n");
     }
     if info.restarts > 0 {
-        let _ = writeln!(s, "The target was restarted {} times.\n", info.restarts);
+        let _ = writeln!(s, "The target was restarted {}.\n", plural(info.restarts, "time"));
     }
     let _ = writeln!(s, "| verdict | cases |\n|---|---|");
     let mut order = Verdict::ALL;

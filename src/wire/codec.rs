@@ -474,7 +474,7 @@ impl<'a> Reader<'a> {
         self.need(field, n)?;
         let s = &self.buf[self.pos..self.pos + n];
         self.pos += n;
-        self.span(field, self.pos - n, n, || format!("{n} bytes"));
+        self.span(field, self.pos - n, n, || crate::plural::plural(n, "byte"));
         Ok(s)
     }
 
@@ -488,7 +488,7 @@ impl<'a> Reader<'a> {
         let s = &self.buf[self.pos..self.end];
         self.pos = self.end;
         let n = s.len();
-        self.span(field, self.pos - n, n, || format!("{n} bytes"));
+        self.span(field, self.pos - n, n, || crate::plural::plural(n, "byte"));
         s
     }
 

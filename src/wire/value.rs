@@ -82,7 +82,10 @@ impl<'a> Obj<'a> {
     pub fn opt_id8(&self, name: &'static str) -> Result<Option<Id8>, EncodeError> {
         let Some(b) = self.opt_bytes(name)? else { return Ok(None) };
         let arr: [u8; 8] = b.as_slice().try_into().map_err(|_| {
-            EncodeError::new(name, format!("an ID is 8 bytes (16 hex digits), found {} bytes", b.len()))
+            EncodeError::new(
+                name,
+                format!("an ID is 8 bytes (16 hex digits), found {}", crate::plural::plural(b.len(), "byte")),
+            )
         })?;
         Ok(Some(Id8(arr)))
     }

@@ -54,7 +54,10 @@ pub fn match_partial(
         }
         (Value::Array(e), Value::Array(a)) => {
             if e.len() != a.len() {
-                problems.push((path.to_string(), format!("expected {} entries, got {}", e.len(), a.len())));
+                problems.push((
+                    path.to_string(),
+                    format!("expected {}, got {}", crate::plural::plural_of(e.len(), "entry", "entries"), a.len()),
+                ));
             }
             for (i, (ev, av)) in e.iter().zip(a).enumerate() {
                 match_partial(&format!("{path}[{i}]"), ev, av, binds, problems);

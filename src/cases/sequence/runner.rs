@@ -97,7 +97,11 @@ impl Runner<'_> {
         };
         entry["output"] = Value::String(crate::hex::encode(&out));
         if out.len() > max_output {
-            rules.push(Problem::must(format!("the output is {} bytes, over the {} allowed", out.len(), max_output)));
+            rules.push(Problem::must(format!(
+                "the output is {}, over the {} allowed",
+                crate::plural::plural(out.len(), "byte"),
+                max_output
+            )));
         }
         let mut value = None;
         match Structure::RopOutputBuffer.decode(&out, Layout::Spec) {
@@ -194,7 +198,10 @@ impl Runner<'_> {
                 problems.push(Problem::at(
                     grade,
                     "RopsList",
-                    format!("still RopPending after {polls} polls, with {received} RopNotify delivered"),
+                    format!(
+                        "still RopPending after {}, with {received} RopNotify delivered",
+                        crate::plural::plural(polls, "poll")
+                    ),
                 ));
                 break;
             }
@@ -317,8 +324,9 @@ impl Runner<'_> {
                     count_grade,
                     "RopsList",
                     format!(
-                        "{received} of {} notifications arrived in {polls} polls: #{received} and the {} after it never did ({ids})",
-                        all.count,
+                        "{received} of {} arrived in {}: #{received} and the {} after it never did ({ids})",
+                        crate::plural::plural(all.count, "notification"),
+                        crate::plural::plural(polls, "poll"),
                         all.count - received - 1
                     ),
                 )
@@ -329,7 +337,11 @@ impl Runner<'_> {
                 Problem::at(
                     count_grade,
                     "RopsList",
-                    format!("{received} notifications arrived, {} expected ({ids})", all.count),
+                    format!(
+                        "{} arrived, {} expected ({ids})",
+                        crate::plural::plural(received, "notification"),
+                        all.count
+                    ),
                 )
                 .in_step(k),
             );

@@ -42,7 +42,11 @@ pub(super) fn not_passed(h: &mut String, info: &RunInfo, rows: &[Row]) {
     if listed.is_empty() {
         let unimpl = count_of(rows, Verdict::Unimplemented);
         if unimpl == 0 {
-            let _ = writeln!(h, "<p id=\"all-passed\">Nothing: all {} cases run passed.</p>", rows.len());
+            let _ = writeln!(
+                h,
+                "<p id=\"all-passed\">Nothing: all {} run passed.</p>",
+                crate::plural::plural(rows.len(), "case")
+            );
         } else {
             let _ = writeln!(
                 h,
@@ -105,9 +109,9 @@ pub(super) fn the_rest(h: &mut String, info: &RunInfo, rows: &[Row]) {
     let excluded = count_of(rows, Verdict::Excluded);
     let _ = writeln!(
         h,
-        "<section id=\"cases\">\n<h2>Cases that passed</h2>\n<p class=\"muted\">{passed} of {} cases passed. \
+        "<section id=\"cases\">\n<h2>Cases that passed</h2>\n<p class=\"muted\">{passed} of {} passed. \
          Each case shows its evidence: the bytes dissected with their spec field names.</p>",
-        rows.len()
+        crate::plural::plural(rows.len(), "case")
     );
     for v in [Verdict::Pass, Verdict::Excluded] {
         let n = if v == Verdict::Pass { passed } else { excluded };

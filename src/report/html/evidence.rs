@@ -162,7 +162,7 @@ pub(super) fn sequence_evidence(h: &mut String, r: &Row) {
 fn step_io(h: &mut String, entry: &Value, layout: Layout, marks: &[Mark], full: bool) {
     if let Some(b) = entry["input"].as_str().and_then(|x| crate::hex::parse(x).ok()) {
         if full {
-            let _ = writeln!(h, "<div>input, {} bytes:</div>", b.len());
+            let _ = writeln!(h, "<div>input, {}:</div>", crate::plural::plural(b.len(), "byte"));
             dissection(h, &b, Structure::RopInputBuffer, layout, &[], None);
         } else {
             let _ = writeln!(h, "<div>input: <span class=\"hex\">{}</span></div>", hex_cell(&b, 0, None));
@@ -180,8 +180,8 @@ fn step_io(h: &mut String, entry: &Value, layout: Layout, marks: &[Mark], full: 
         if full {
             let _ = writeln!(
                 h,
-                "<div>output, {} bytes (max_output {}):</div>",
-                b.len(),
+                "<div>output, {} (max_output {}):</div>",
+                crate::plural::plural(b.len(), "byte"),
                 entry["max_output"].as_u64().map(|n| n.to_string()).unwrap_or_else(|| "?".into())
             );
             dissection(h, &b, Structure::RopOutputBuffer, Layout::Spec, marks, None);
@@ -227,9 +227,9 @@ pub(super) fn trace_evidence(h: &mut String, r: &Row) {
         let bad = o.problems.iter().any(|p| p.step == Some(k));
         let _ = writeln!(
             h,
-            "<li class=\"step{}\"><div class=\"sh\">step {k}: {dir}, {} bytes</div>",
+            "<li class=\"step{}\"><div class=\"sh\">step {k}: {dir}, {}</div>",
             if bad { " bad" } else { "" },
-            bytes.len()
+            crate::plural::plural(bytes.len(), "byte")
         );
         dissection(h, &bytes, structure, l, &marks, None);
         h.push_str("</li>\n");
@@ -242,8 +242,8 @@ pub(super) fn other_evidence(h: &mut String, r: &Row) {
         let bytes = crate::hex::parse(x).unwrap_or_default();
         let _ = writeln!(
             h,
-            "<h4>The case's bytes ({} bytes)</h4>\n<span class=\"hex\">{}</span>",
-            bytes.len(),
+            "<h4>The case's bytes ({})</h4>\n<span class=\"hex\">{}</span>",
+            crate::plural::plural(bytes.len(), "byte"),
             hex_cell(&bytes, 0, None)
         );
     }

@@ -127,7 +127,7 @@ pub(super) fn dissection(
             if differs {
                 let theirs = ob.get(span.offset.min(ob.len())..(span.offset + span.len).min(ob.len())).unwrap_or(&[]);
                 let text = if theirs.is_empty() {
-                    format!("{label}: no bytes here (its output is {} bytes)", ob.len())
+                    format!("{label}: no bytes here (its output is {})", crate::plural::plural(ob.len(), "byte"))
                 } else {
                     format!("{label}: {}", crate::hex::spaced(theirs))
                 };
@@ -217,16 +217,16 @@ pub(super) fn hex_diff(h: &mut String, a_label: &str, a: &[u8], b_label: &str, b
     h.push_str("<table class=\"hexdiff\">\n");
     let _ = writeln!(
         h,
-        "<tr><th>{} ({} bytes)</th><td><span class=\"hex\">{}</span></td></tr>",
+        "<tr><th>{} ({})</th><td><span class=\"hex\">{}</span></td></tr>",
         escape(a_label),
-        a.len(),
+        crate::plural::plural(a.len(), "byte"),
         hex_cell(a, 0, Some(b))
     );
     let _ = writeln!(
         h,
-        "<tr><th>{} ({} bytes)</th><td><span class=\"hex\">{}</span></td></tr>",
+        "<tr><th>{} ({})</th><td><span class=\"hex\">{}</span></td></tr>",
         escape(b_label),
-        b.len(),
+        crate::plural::plural(b.len(), "byte"),
         hex_cell(b, 0, Some(a))
     );
     if let Some(i) = first {

@@ -66,7 +66,7 @@ impl NotificationData {
             (Some(tags), true) if Some(tags.len()) != self.tag_count.map(usize::from) => {
                 return Err(EncodeError::new(
                     "Tags",
-                    format!("{} tags, but TagCount says {}", tags.len(), self.tag_count.unwrap_or(0)),
+                    format!("{}, but TagCount says {}", crate::plural::plural(tags.len(), "tag"), self.tag_count.unwrap_or(0)),
                 ))
             }
             _ => {}

@@ -204,7 +204,7 @@ impl WireStructure for NotificationData {
                 Some(d) => {
                     return Err(EncodeError::new(
                         "TableRowDataSize",
-                        format!("{size} does not match the {} bytes of TableRowData", d.len()),
+                        format!("{size} does not match the {} of TableRowData", crate::plural::plural(d.len(), "byte")),
                     ))
                 }
                 None => return Err(EncodeError::new("TableRowDataSize", "present without TableRowData")),

@@ -241,7 +241,11 @@ impl NotificationData {
             let mc = MessageClass { bytes: bytes.to_vec(), terminated };
             r.set_value(|| match mc.text(u != 0) {
                 Some(t) => format!("{t:?}"),
-                None => format!("{} bytes{}", mc.bytes.len(), if terminated { "" } else { ", no terminator" }),
+                None => format!(
+                    "{}{}",
+                    crate::plural::plural(mc.bytes.len(), "byte"),
+                    if terminated { "" } else { ", no terminator" }
+                ),
             });
             if !terminated {
                 // MS-OXCNOTIF_R223

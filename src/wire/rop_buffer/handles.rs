@@ -122,8 +122,8 @@ pub(super) fn check_output_order(r: &mut Reader, rops: &[RopResponse], table: &[
                         u.field,
                         offsets[i] + u.offset,
                         format!(
-                            "slot {idx} is beyond the ServerObjectHandleTable ({} entries), which MUST cover every index a response names{}",
-                            table.len(),
+                            "slot {idx} is beyond the ServerObjectHandleTable ({}), which MUST cover every index a response names{}",
+                            crate::plural::plural_of(table.len(), "entry", "entries"),
                             if success && u.output { "; the new handle is lost" } else { "" }
                         ),
                     );
