@@ -177,6 +177,7 @@ fn rop_pending_before_the_last_ropnotify_is_graded_as_r334_is_worded() {
 #[test]
 fn the_reference_passes_the_new_cases_in_process_and_through_the_adapter() {
     let cases = [
+        "sequence.tables.*",
         "sequence.storm.*",
         "sequence.client-mode.*",
         "sequence.register.*",
@@ -196,5 +197,39 @@ fn the_reference_passes_the_new_cases_in_process_and_through_the_adapter() {
         for c in cs {
             assert_eq!(c["verdict"], "PASS", "{}: {}", c["id"], c["problems"]);
         }
+    }
+}
+
+#[test]
+fn tables_a_server_that_never_notifies_attachment_permission_or_rules_tables_is_non_strict() {
+    // MS-OXCNOTIF_R256: the server SHOULD subscribe every table it creates.
+    let r = bug("tables_other_kinds_quiet", &["sequence.tables.*"]);
+    assert_eq!(r.code, Some(0), "a SHOULD:\n{}", r.stdout);
+    for id in ["attachments", "permissions", "rules"] {
+        r.reports(&format!("sequence.tables.{id}.table-changed"), "NON-STRICT", "MS-OXCNOTIF_R256");
+    }
+    assert_eq!(r.verdict("sequence.tables.contents.row-added"), "PASS");
+}
+
+#[test]
+fn tables_a_server_that_ignores_no_notifications_fails() {
+    let r = bug("tables_ignore_no_notifications", &["sequence.tables.*"]);
+    assert_eq!(r.code, Some(1), "{}", r.stdout);
+    r.reports("sequence.tables.contents.no-notifications-flag", "FAIL", "MS-OXCNOTIF_R258");
+}
+
+#[test]
+fn tables_a_server_that_keeps_notifying_after_reset_is_non_strict() {
+    let r = bug("tables_notify_after_reset", &["sequence.tables.*"]);
+    assert_eq!(r.code, Some(0), "R272-R285 are SHOULDs:\n{}", r.stdout);
+    r.reports("sequence.tables.contents.reset-stops-until-a-new-view", "NON-STRICT", "MS-OXCNOTIF_R282");
+}
+
+#[test]
+fn tables_row_data_for_the_wrong_column_set_fails() {
+    let r = bug("tables_wrong_columns", &["sequence.tables.*"]);
+    assert_eq!(r.code, Some(1), "{}", r.stdout);
+    for id in ["contents.row-added", "contents.row-modified", "hierarchy.row-added"] {
+        r.reports(&format!("sequence.tables.{id}"), "FAIL", "MS-OXCNOTIF_R166001");
     }
 }

@@ -221,12 +221,20 @@ fn expected_values_validate() {
     assert!(failures.is_empty(), "expect.value entries that break value.schema.json:\n{}", failures.join("\n"));
 }
 
-/// Replaces every `$name` string with a handle, as a runner binds it.
+/// Replaces every `$name` string with a handle, as a runner binds it; a
+/// `$name` in a byte-blob field (a Bookmark a step got back) with bytes.
 fn bind_all(v: &Value) -> Value {
     match v {
         Value::String(s) if s.starts_with('$') => json!(0x0000_0070u32),
         Value::Array(items) => Value::Array(items.iter().map(bind_all).collect()),
-        Value::Object(m) => Value::Object(m.iter().map(|(k, x)| (k.clone(), bind_all(x))).collect()),
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, x)| match x {
+                    Value::String(s) if s.starts_with('$') && k == "Bookmark" => (k.clone(), json!("00000000")),
+                    _ => (k.clone(), bind_all(x)),
+                })
+                .collect(),
+        ),
         other => other.clone(),
     }
 }

@@ -80,9 +80,38 @@ impl Handles {
                     }
                     table[slot] = h;
                 }
-                // The table ROPs are not modelled yet: their response is passed over.
-                _ => {
-                    responses.next();
+                // Every other ROP has one response; a table-creating ROP that
+                // succeeded makes a Table object, which NotificationHandle
+                // may name (MS-OXCNOTIF_R97).
+                other => {
+                    let Some(x) = responses.next() else { break };
+                    let Some(out) = other.handle_uses().into_iter().flatten().find(|u| u.output) else { continue };
+                    if x.return_value() != Some(0) {
+                        continue;
+                    }
+                    let slot = out.index as usize;
+                    let h = output.server_object_handle_table.get(slot).copied().unwrap_or(UNUSED_HANDLE);
+                    if h == UNUSED_HANDLE {
+                        continue; // reported by the output rules (MS-OXCROPS_R4560)
+                    }
+                    if let Some((l, _)) = self.live.get(&h) {
+                        problems.push(Problem::at(
+                            Grade::Must,
+                            &format!("ServerObjectHandleTable[{slot}]"),
+                            format!(
+                                "the {}'s handle 0x{h:08X} is already live in this session (an object of LogonId {l}); \
+                                 a new object gets an unused handle (MS-OXCROPS_R4556)",
+                                other.rop().name
+                            ),
+                        ));
+                    } else {
+                        self.live.insert(h, (other.logon_id(), false));
+                    }
+                    self.given.insert(h);
+                    if table.len() <= slot {
+                        table.resize(slot + 1, UNUSED_HANDLE);
+                    }
+                    table[slot] = h;
                 }
             }
         }
@@ -93,8 +122,8 @@ impl Handles {
                         Grade::Must,
                         &format!("RopsList[{i}].NotificationHandle"),
                         format!(
-                            "0x{:08X} is no subscription this session created; NotificationHandle names the \
-                             notification's target object (MS-OXCNOTIF_R95, MS-OXCNOTIF_R96)",
+                            "0x{:08X} is no subscription or table this session created; NotificationHandle names the \
+                             notification's target object (MS-OXCNOTIF_R95, MS-OXCNOTIF_R96, MS-OXCNOTIF_R97)",
                             n.notification_handle
                         ),
                     ));
