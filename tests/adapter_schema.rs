@@ -160,6 +160,12 @@ fn value_def(structure: &str) -> &'static str {
         "collapse-row-request" => "RopCollapseRowRequest",
         "collapse-row-response" => "RopCollapseRowResponse",
         "tagged-property-value" => "TaggedPropertyValue",
+        "query-rows-request" => "RopQueryRowsRequest",
+        "query-rows-response" => "RopQueryRowsResponse",
+        "find-row-request" => "RopFindRowRequest",
+        "find-row-response" => "RopFindRowResponse",
+        "expand-row-request" => "RopExpandRowRequest",
+        "expand-row-response" => "RopExpandRowResponse",
         other => panic!("no structure {other:?}"),
     }
 }

@@ -81,6 +81,12 @@ fn def_name(s: Structure) -> &'static str {
         Structure::CollapseRowRequest => "RopCollapseRowRequest",
         Structure::CollapseRowResponse => "RopCollapseRowResponse",
         Structure::TaggedPropertyValue => "TaggedPropertyValue",
+        Structure::QueryRowsRequest => "RopQueryRowsRequest",
+        Structure::QueryRowsResponse => "RopQueryRowsResponse",
+        Structure::FindRowRequest => "RopFindRowRequest",
+        Structure::FindRowResponse => "RopFindRowResponse",
+        Structure::ExpandRowRequest => "RopExpandRowRequest",
+        Structure::ExpandRowResponse => "RopExpandRowResponse",
     }
 }
 

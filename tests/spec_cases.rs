@@ -115,6 +115,12 @@ fn prefix_may_decode(case: &Case, k: usize, findings: &[oxcnotif::wire::Finding]
         Structure::NotificationData | Structure::NotifyResponse => {
             findings.iter().any(|f| f.requirement == "MS-OXCNOTIF_R223")
         }
+        // RowData without the table's column set runs to the end of the
+        // input (src/wire/table/row_data.rs): a success response cut inside
+        // it is the same response with fewer RowData bytes.
+        Structure::QueryRowsResponse => k >= 9 && bytes.get(2..6) == Some(&[0, 0, 0, 0]),
+        Structure::ExpandRowResponse => k >= 12 && bytes.get(2..6) == Some(&[0, 0, 0, 0]),
+        Structure::FindRowResponse => k >= 8 && bytes.get(2..6) == Some(&[0, 0, 0, 0]) && bytes.get(7) != Some(&0),
         // A string value cut short loses its terminator and runs to the end
         // of the data, which the codec keeps as an unterminated string.
         Structure::TaggedPropertyValue => {

@@ -12,6 +12,14 @@
 //! | RopPending response | [`pending`] | MS-OXCROPS 2.2.14.3 |
 //! | RopRelease request | [`release`] | MS-OXCROPS 2.2.15.3 |
 //! | RopBufferTooSmall response | [`buffer_too_small`] | MS-OXCROPS 2.2.15.1 |
+//! | the table ROPs, request and response | [`table`] | MS-OXCROPS 2.2.4.13-14, 2.2.5, 2.2.6.17, 2.2.10.2, 2.2.11.2 |
+//! | PropertyTag | [`property_tag`] | MS-OXCDATA 2.9 |
+//! | PropertyValue, TaggedPropertyValue | [`property_value`] | MS-OXCDATA 2.11 |
+//! | PropertyRow | [`property_row`] | MS-OXCDATA 2.8.1 |
+//!
+//! A ROP's file states its fields once; [`rop_fields`] turns a field list
+//! into the structure, its reading, writing and value form, and
+//! [`rop_buffer`] dispatches on RopId through one list per buffer.
 //!
 //! Two tables name what the structures carry: [`rop`] (RopId, spec name,
 //! section) and [`return_value`] (ReturnValue code, name, sections). The

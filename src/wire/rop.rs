@@ -2,7 +2,7 @@
 //!
 //! Each ROP's own file keeps its `ROP_ID` constant (an alias of the one
 //! here), and everything that prints a ROP's name (dissections, error
-//! messages, [`WireStructure::NAME`](super::WireStructure::NAME)) reads it
+//! messages, [`WireStructure::NAME`]) reads it
 //! from this table.
 //!
 //! ```

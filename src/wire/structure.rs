@@ -16,6 +16,10 @@ use super::table::collapse_row::RopCollapseRowRequest;
 use super::table::collapse_row::RopCollapseRowResponse;
 use super::table::create_bookmark::RopCreateBookmarkRequest;
 use super::table::create_bookmark::RopCreateBookmarkResponse;
+use super::table::expand_row::RopExpandRowRequest;
+use super::table::expand_row::RopExpandRowResponse;
+use super::table::find_row::RopFindRowRequest;
+use super::table::find_row::RopFindRowResponse;
 use super::table::get_attachment_table::RopGetAttachmentTableRequest;
 use super::table::get_attachment_table::RopGetAttachmentTableResponse;
 use super::table::get_contents_table::RopGetContentsTableRequest;
@@ -30,6 +34,8 @@ use super::table::query_columns_all::RopQueryColumnsAllRequest;
 use super::table::query_columns_all::RopQueryColumnsAllResponse;
 use super::table::query_position::RopQueryPositionRequest;
 use super::table::query_position::RopQueryPositionResponse;
+use super::table::query_rows::RopQueryRowsRequest;
+use super::table::query_rows::RopQueryRowsResponse;
 use super::table::reset_table::RopResetTableRequest;
 use super::table::reset_table::RopResetTableResponse;
 use super::table::restrict::RopRestrictRequest;
@@ -128,6 +134,18 @@ pub enum Structure {
     CollapseRowResponse,
     /// `tagged-property-value`: MS-OXCDATA 2.11.4.
     TaggedPropertyValue,
+    /// `query-rows-request`: MS-OXCROPS 2.2.5.4.1.
+    QueryRowsRequest,
+    /// `query-rows-response`: MS-OXCROPS 2.2.5.4.2.
+    QueryRowsResponse,
+    /// `find-row-request`: MS-OXCROPS 2.2.5.13.1.
+    FindRowRequest,
+    /// `find-row-response`: MS-OXCROPS 2.2.5.13.2.
+    FindRowResponse,
+    /// `expand-row-request`: MS-OXCROPS 2.2.5.16.1.
+    ExpandRowRequest,
+    /// `expand-row-response`: MS-OXCROPS 2.2.5.16.2.
+    ExpandRowResponse,
 }
 
 /// What `dissect` gives: the listing as far as decoding got, the findings,
@@ -198,13 +216,19 @@ macro_rules! dispatch {
             Structure::CollapseRowRequest => $f::<RopCollapseRowRequest>($($arg),*),
             Structure::CollapseRowResponse => $f::<RopCollapseRowResponse>($($arg),*),
             Structure::TaggedPropertyValue => $f::<TaggedPropertyValue>($($arg),*),
+            Structure::QueryRowsRequest => $f::<RopQueryRowsRequest>($($arg),*),
+            Structure::QueryRowsResponse => $f::<RopQueryRowsResponse>($($arg),*),
+            Structure::FindRowRequest => $f::<RopFindRowRequest>($($arg),*),
+            Structure::FindRowResponse => $f::<RopFindRowResponse>($($arg),*),
+            Structure::ExpandRowRequest => $f::<RopExpandRowRequest>($($arg),*),
+            Structure::ExpandRowResponse => $f::<RopExpandRowResponse>($($arg),*),
         }
     };
 }
 
 impl Structure {
     /// All structures, in the order the CLI lists them.
-    pub const ALL: [Structure; 40] = [
+    pub const ALL: [Structure; 46] = [
         Structure::RopInputBuffer,
         Structure::RopOutputBuffer,
         Structure::RegisterNotificationRequest,
@@ -245,6 +269,12 @@ impl Structure {
         Structure::CollapseRowRequest,
         Structure::CollapseRowResponse,
         Structure::TaggedPropertyValue,
+        Structure::QueryRowsRequest,
+        Structure::QueryRowsResponse,
+        Structure::FindRowRequest,
+        Structure::FindRowResponse,
+        Structure::ExpandRowRequest,
+        Structure::ExpandRowResponse,
     ];
 
     /// The name used on the command line and in case files.
@@ -290,6 +320,12 @@ impl Structure {
             Structure::CollapseRowRequest => "collapse-row-request",
             Structure::CollapseRowResponse => "collapse-row-response",
             Structure::TaggedPropertyValue => "tagged-property-value",
+            Structure::QueryRowsRequest => "query-rows-request",
+            Structure::QueryRowsResponse => "query-rows-response",
+            Structure::FindRowRequest => "find-row-request",
+            Structure::FindRowResponse => "find-row-response",
+            Structure::ExpandRowRequest => "expand-row-request",
+            Structure::ExpandRowResponse => "expand-row-response",
         }
     }
 
@@ -341,6 +377,12 @@ impl Structure {
             Structure::CollapseRowRequest => "RopCollapseRow request",
             Structure::CollapseRowResponse => "RopCollapseRow response",
             Structure::TaggedPropertyValue => "TaggedPropertyValue",
+            Structure::QueryRowsRequest => "RopQueryRows request",
+            Structure::QueryRowsResponse => "RopQueryRows response",
+            Structure::FindRowRequest => "RopFindRow request",
+            Structure::FindRowResponse => "RopFindRow response",
+            Structure::ExpandRowRequest => "RopExpandRow request",
+            Structure::ExpandRowResponse => "RopExpandRow response",
         }
     }
 
@@ -389,6 +431,12 @@ impl Structure {
             Structure::QueryColumnsAllResponse => &rop::QUERY_COLUMNS_ALL,
             Structure::CollapseRowRequest => &rop::COLLAPSE_ROW,
             Structure::CollapseRowResponse => &rop::COLLAPSE_ROW,
+            Structure::QueryRowsRequest => &rop::QUERY_ROWS,
+            Structure::QueryRowsResponse => &rop::QUERY_ROWS,
+            Structure::FindRowRequest => &rop::FIND_ROW,
+            Structure::FindRowResponse => &rop::FIND_ROW,
+            Structure::ExpandRowRequest => &rop::EXPAND_ROW,
+            Structure::ExpandRowResponse => &rop::EXPAND_ROW,
         })
     }
 
@@ -434,6 +482,12 @@ impl Structure {
             Structure::CollapseRowRequest => "MS-OXCROPS 2.2.5.17.1",
             Structure::CollapseRowResponse => "MS-OXCROPS 2.2.5.17.2",
             Structure::TaggedPropertyValue => "MS-OXCDATA 2.11.4",
+            Structure::QueryRowsRequest => "MS-OXCROPS 2.2.5.4.1",
+            Structure::QueryRowsResponse => "MS-OXCROPS 2.2.5.4.2",
+            Structure::FindRowRequest => "MS-OXCROPS 2.2.5.13.1",
+            Structure::FindRowResponse => "MS-OXCROPS 2.2.5.13.2",
+            Structure::ExpandRowRequest => "MS-OXCROPS 2.2.5.16.1",
+            Structure::ExpandRowResponse => "MS-OXCROPS 2.2.5.16.2",
         }
     }
 
@@ -578,6 +632,12 @@ mod tests {
             (Structure::CollapseRowRequest, "MS-OXCROPS 2.2.5.17.1"),
             (Structure::CollapseRowResponse, "MS-OXCROPS 2.2.5.17.2"),
             (Structure::TaggedPropertyValue, "MS-OXCDATA 2.11.4"),
+            (Structure::QueryRowsRequest, "MS-OXCROPS 2.2.5.4.1"),
+            (Structure::QueryRowsResponse, "MS-OXCROPS 2.2.5.4.2"),
+            (Structure::FindRowRequest, "MS-OXCROPS 2.2.5.13.1"),
+            (Structure::FindRowResponse, "MS-OXCROPS 2.2.5.13.2"),
+            (Structure::ExpandRowRequest, "MS-OXCROPS 2.2.5.16.1"),
+            (Structure::ExpandRowResponse, "MS-OXCROPS 2.2.5.16.2"),
         ];
         assert_eq!(want.len(), Structure::ALL.len());
         for (s, section) in want {

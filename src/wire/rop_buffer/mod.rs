@@ -18,6 +18,10 @@ pub use rops::{RopRequest, RopResponse};
 
 use super::codec::{put_u16, put_u32, EncodeError, Error, ErrorKind, Reader};
 use super::notify::{self, RopNotifyResponse};
+use super::property_tag::PropertyTag;
+use super::table::expand_row::{self, RopExpandRowResponse};
+use super::table::find_row::{self, RopFindRowResponse};
+use super::table::query_rows::{self, RopQueryRowsResponse};
 use super::value::{kind_of, MapBuilder, Obj};
 use super::{rop, Layout, WireStructure};
 use serde_json::Value;
@@ -242,11 +246,53 @@ impl WireStructure for RopInputBuffer {
     }
 }
 
-impl WireStructure for RopOutputBuffer {
-    const NAME: &'static str = "ROP output buffer";
+/// The column set of the table in a handle-table slot, for reading RowData.
+pub type ColumnsOf<'a> = &'a dyn Fn(u8) -> Option<Vec<PropertyTag>>;
 
-    fn read(r: &mut Reader, layout: Layout) -> Result<Self, Error> {
+impl RopOutputBuffer {
+    /// Reads an output buffer whose RopQueryRows, RopFindRow and
+    /// RopExpandRow responses have their RowData split into PropertyRows:
+    /// `columns` gives the column set of the table in a slot (the
+    /// response's InputHandleIndex), from the RopSetColumns the caller saw;
+    /// a slot it has none for keeps RowData as bytes, as
+    /// [`RopOutputBuffer::read`] does.
+    ///
+    /// ```
+    /// use oxcnotif::wire::property_tag::PropertyTag;
+    /// use oxcnotif::wire::rop_buffer::{RopOutputBuffer, RopResponse};
+    /// use oxcnotif::wire::table::row_data::RowData;
+    /// use oxcnotif::wire::Reader;
+    ///
+    /// // RopQueryRows on slot 0: one row of PidTagContentCount, then a RopPending.
+    /// let bytes = oxcnotif::hex::parse("1300 15 00 00000000 02 0100 0005000000 6e 0000 a1000000").unwrap();
+    /// let columns = |slot: u8| (slot == 0).then(|| vec![PropertyTag::from_u32(0x3602_0003)]);
+    /// let buf = RopOutputBuffer::read_with_columns(&mut Reader::new(&bytes), &columns).unwrap();
+    /// let RopResponse::QueryRows(q) = &buf.rops_list[0] else { panic!() };
+    /// assert!(matches!(&q.row_data, Some(RowData::Rows(rows)) if rows.len() == 1));
+    /// assert!(matches!(buf.rops_list[1], RopResponse::Pending(_)));
+    /// ```
+    pub fn read_with_columns(r: &mut Reader, columns: ColumnsOf) -> Result<Self, Error> {
+        Self::read_with(r, Layout::Spec, Some(columns))
+    }
+
+    fn read_with(r: &mut Reader, layout: Layout, columns: Option<ColumnsOf>) -> Result<Self, Error> {
         let (rops_list, table, offsets) = read_frame(r, |r, id, list| {
+            if let Some(cols) = columns.and_then(|f| r.slice(r.pos(), 1).first().and_then(|slot| f(*slot))) {
+                let rop = match id {
+                    query_rows::ROP_ID => {
+                        Some(RopQueryRowsResponse::read_with_columns(r, &cols).map(RopResponse::QueryRows))
+                    }
+                    find_row::ROP_ID => Some(RopFindRowResponse::read_with_columns(r, &cols).map(RopResponse::FindRow)),
+                    expand_row::ROP_ID => {
+                        Some(RopExpandRowResponse::read_with_columns(r, &cols).map(RopResponse::ExpandRow))
+                    }
+                    _ => None,
+                };
+                if let Some(rop) = rop {
+                    list.push(rop?);
+                    return Ok(());
+                }
+            }
             list.push(match id {
                 notify::ROP_ID => {
                     // Built in place: NotificationData is large, and moving it
@@ -271,6 +317,14 @@ impl WireStructure for RopOutputBuffer {
         })?;
         handles::check_output_order(r, &rops_list, &table, &offsets);
         Ok(RopOutputBuffer { rops_list, server_object_handle_table: table })
+    }
+}
+
+impl WireStructure for RopOutputBuffer {
+    const NAME: &'static str = "ROP output buffer";
+
+    fn read(r: &mut Reader, layout: Layout) -> Result<Self, Error> {
+        Self::read_with(r, layout, None)
     }
 
     fn write(&self, out: &mut Vec<u8>, layout: Layout) -> Result<(), EncodeError> {

@@ -13,6 +13,8 @@ use crate::wire::release::RopReleaseRequest;
 use crate::wire::rop::{HandleUse, Rop, RopRequestBody, RopResponseBody};
 use crate::wire::table::collapse_row::{RopCollapseRowRequest, RopCollapseRowResponse};
 use crate::wire::table::create_bookmark::{RopCreateBookmarkRequest, RopCreateBookmarkResponse};
+use crate::wire::table::expand_row::{RopExpandRowRequest, RopExpandRowResponse};
+use crate::wire::table::find_row::{RopFindRowRequest, RopFindRowResponse};
 use crate::wire::table::get_attachment_table::{RopGetAttachmentTableRequest, RopGetAttachmentTableResponse};
 use crate::wire::table::get_contents_table::{RopGetContentsTableRequest, RopGetContentsTableResponse};
 use crate::wire::table::get_hierarchy_table::{RopGetHierarchyTableRequest, RopGetHierarchyTableResponse};
@@ -20,6 +22,7 @@ use crate::wire::table::get_permissions_table::{RopGetPermissionsTableRequest, R
 use crate::wire::table::get_rules_table::{RopGetRulesTableRequest, RopGetRulesTableResponse};
 use crate::wire::table::query_columns_all::{RopQueryColumnsAllRequest, RopQueryColumnsAllResponse};
 use crate::wire::table::query_position::{RopQueryPositionRequest, RopQueryPositionResponse};
+use crate::wire::table::query_rows::{RopQueryRowsRequest, RopQueryRowsResponse};
 use crate::wire::table::reset_table::{RopResetTableRequest, RopResetTableResponse};
 use crate::wire::table::restrict::{RopRestrictRequest, RopRestrictResponse};
 use crate::wire::table::seek_row::{RopSeekRowRequest, RopSeekRowResponse};
@@ -159,6 +162,12 @@ rop_list! {
         GetPermissionsTable(RopGetPermissionsTableRequest),
         /// RopGetRulesTable (0x3F).
         GetRulesTable(RopGetRulesTableRequest),
+        /// RopExpandRow (0x59).
+        ExpandRow(RopExpandRowRequest),
+        /// RopFindRow (0x4F).
+        FindRow(RopFindRowRequest),
+        /// RopQueryRows (0x15).
+        QueryRows(RopQueryRowsRequest),
         /// RopCollapseRow (0x5A).
         CollapseRow(RopCollapseRowRequest),
         /// RopQueryColumnsAll (0x37).
@@ -203,6 +212,12 @@ rop_list! {
         GetPermissionsTable(RopGetPermissionsTableResponse),
         /// RopGetRulesTable (0x3F).
         GetRulesTable(RopGetRulesTableResponse),
+        /// RopExpandRow (0x59).
+        ExpandRow(RopExpandRowResponse),
+        /// RopFindRow (0x4F).
+        FindRow(RopFindRowResponse),
+        /// RopQueryRows (0x15).
+        QueryRows(RopQueryRowsResponse),
         /// RopCollapseRow (0x5A).
         CollapseRow(RopCollapseRowResponse),
         /// RopQueryColumnsAll (0x37).

@@ -15,6 +15,8 @@
 //! NoNotifications was set (MS-OXCNOTIF 3.1.4.3).
 pub mod collapse_row;
 pub mod create_bookmark;
+pub mod expand_row;
+pub mod find_row;
 pub mod get_attachment_table;
 pub mod get_contents_table;
 pub mod get_hierarchy_table;
@@ -23,8 +25,10 @@ pub mod get_rules_table;
 pub mod names;
 pub mod query_columns_all;
 pub mod query_position;
+pub mod query_rows;
 pub mod reset_table;
 pub mod restrict;
+pub mod row_data;
 pub mod seek_row;
 pub mod seek_row_bookmark;
 pub mod seek_row_fractional;
