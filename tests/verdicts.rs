@@ -137,3 +137,34 @@ fn normalizing_booleans_is_info_not_a_failure() {
         assert!(c["problems"].to_string().contains("as TRUE (0x01)"), "{id}: {}", c["problems"]);
     }
 }
+
+#[test]
+fn basic_table_notifications_are_non_strict_never_fail() {
+    // The level of table notifications is the server's choice (R260, R267);
+    // informative SHOULD be sent when feasible (R268, R270).
+    let out = std::env::temp_dir().join(format!("oxcnotif-verdicts-basic-tables-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let o = Command::new(env!("CARGO_BIN_EXE_oxcnotif"))
+        .current_dir(root())
+        .env("OXCNOTIF_BIN", env!("CARGO_BIN_EXE_oxcnotif"))
+        .args([
+            "run",
+            "--cases",
+            "sequence.tables.*",
+            "--target",
+            "python3 tests/adapters/verdict_basic_tables.py",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .expect("oxcnotif run starts");
+    let text = std::fs::read_to_string(out.join("results.json")).expect("results.json");
+    let _ = std::fs::remove_dir_all(&out);
+    let v: Value = serde_json::from_str(&text).unwrap();
+    let cases = v["cases"].as_array().cloned().unwrap_or_default();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+    assert!(cases.iter().all(|c| matches!(c["verdict"].as_str(), Some("PASS" | "NON-STRICT"))));
+    let c = cases.iter().find(|c| c["id"] == "sequence.tables.contents.row-added").unwrap();
+    assert_eq!(c["verdict"], "NON-STRICT");
+    assert!(c["problems"].to_string().contains("MS-OXCNOTIF_R268"), "{}", c["problems"]);
+}

@@ -134,6 +134,44 @@ pub(super) fn graded_diffs(case: &SequenceCase, step: &Step, diffs: Vec<(String,
         .collect()
 }
 
+/// Where the expectation has an informative table notification
+/// (TableRowAdded, Deleted or Modified) and the output the basic
+/// TableChanged in its place: the level of notification is the server's
+/// choice, informative SHOULD be sent when feasible (MS-OXCNOTIF_R260,
+/// R267, R268, R270), so that is one SHOULD problem rather than a
+/// difference per field. Returns the expectation with those
+/// NotificationData taken from the output.
+pub(super) fn basic_table_notifications(
+    case: &SequenceCase,
+    exp: &Value,
+    act: &Value,
+    problems: &mut Vec<Problem>,
+) -> Value {
+    let mut exp = exp.clone();
+    let (Some(el), Some(al)) =
+        (exp.get_mut("RopsList").and_then(Value::as_array_mut), act.get("RopsList").and_then(Value::as_array))
+    else {
+        return exp;
+    };
+    let event = |v: &Value| v.get("TableEventType").and_then(|t| crate::wire::value::int_of(t, 0xFFFF).ok());
+    for (i, (e, a)) in el.iter_mut().zip(al).enumerate() {
+        let (Some(ed), Some(ad)) = (e.get("NotificationData"), a.get("NotificationData")) else { continue };
+        if matches!(event(ed), Some(3..=5)) && event(ad) == Some(1) {
+            problems.push(Problem::at(
+                grade_of(["MS-OXCNOTIF_R268", "MS-OXCNOTIF_R270"]).min(case.grade),
+                &format!("RopsList[{i}].NotificationData.TableEventType"),
+                format!(
+                    "a basic TableChanged where the informative {} was expected: the server SHOULD send \
+                     informative notifications whenever it can (MS-OXCNOTIF_R268, MS-OXCNOTIF_R270)",
+                    show("TableEventType", &ed["TableEventType"])
+                ),
+            ));
+            e["NotificationData"] = ad.clone();
+        }
+    }
+    exp
+}
+
 pub(super) fn rop_is(v: &Value, id: u8) -> bool {
     v.get("RopId").is_some_and(|r| scalar_eq(r, &json!(id)))
 }

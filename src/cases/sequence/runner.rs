@@ -473,6 +473,7 @@ impl Runner<'_> {
             if let Some((v, _)) = ex.value {
                 if let Some(exp) = &step.expect {
                     let (exp, act) = pending_checks(case, exp, &v, &mut step_problems);
+                    let exp = basic_table_notifications(case, &exp, &act, &mut step_problems);
                     let mut diffs = Vec::new();
                     step_problems.extend(self.bind(&exp, &act, &mut diffs));
                     step_problems.extend(graded_diffs(case, step, diffs));

@@ -11,10 +11,13 @@
 //! cursor and the row count, RopSeekRow and RopSeekRowFractional move it,
 //! RopCreateBookmark and RopSeekRowBookmark save and restore it (a bookmark
 //! is the 4-byte row index), RopQueryColumnsAll names the columns the
-//! model has values for, and RopCollapseRow collapses nothing (the model's
-//! tables are not categorized).
+//! model has values for, RopQueryRows reads PropertyRows of the columns
+//! set, RopFindRow finds nothing (the model evaluates no restriction:
+//! ecNotFound), and RopCollapseRow and RopExpandRow change nothing (the
+//! model's tables are not categorized). A view ROP that fails still counts
+//! as received.
 
-use super::super::table::{tags, Table, TableKind};
+use super::super::table::{property_row, tags, Table, TableKind};
 use super::{Object, Server};
 use crate::wire::property_tag::PropertyTag;
 use crate::wire::return_value::{NOT_SUPPORTED, SUCCESS};
@@ -28,6 +31,12 @@ use crate::wire::table::{
     seek_row::RopSeekRowResponse, seek_row_bookmark::RopSeekRowBookmarkResponse,
     seek_row_fractional::RopSeekRowFractionalResponse, set_columns::RopSetColumnsResponse,
 };
+use crate::wire::table::{
+    expand_row::RopExpandRowResponse, find_row::RopFindRowResponse, query_rows::RopQueryRowsResponse, row_data::RowData,
+};
+
+/// ecNotFound (MS-OXCDATA 2.4): RopFindRow found no row.
+const EC_NOT_FOUND: u32 = 0x8004_010F;
 use crate::wire::Id8;
 
 /// What a table-creating request asks for.
@@ -134,6 +143,9 @@ impl Server {
             RopRequest::CreateBookmark(r) => (r.logon_id, r.input_handle_index),
             RopRequest::QueryColumnsAll(r) => (r.logon_id, r.input_handle_index),
             RopRequest::CollapseRow(r) => (r.logon_id, r.input_handle_index),
+            RopRequest::QueryRows(r) => (r.logon_id, r.input_handle_index),
+            RopRequest::FindRow(r) => (r.logon_id, r.input_handle_index),
+            RopRequest::ExpandRow(r) => (r.logon_id, r.input_handle_index),
             _ => return None,
         };
         let found =
@@ -263,6 +275,48 @@ fn view_rop(rop: &RopRequest, t: &mut Table, i: u8) -> RopResponse {
             return_value: SUCCESS,
             collapsed_row_count: Some(0),
         }),
+        RopRequest::QueryRows(r) => {
+            // The rows from the cursor on (or before it, ForwardRead 0), as
+            // PropertyRows of the table's columns (MS-OXCTABL 2.2.2.5).
+            let want = r.row_count as usize;
+            let picked: Vec<usize> = if r.forward_read != 0 {
+                (t.cursor..len).take(want).collect()
+            } else {
+                (t.cursor.saturating_sub(want)..t.cursor).rev().collect()
+            };
+            let columns = t.columns.clone().unwrap_or_default();
+            let mut bytes = Vec::new();
+            for &k in &picked {
+                bytes.extend(property_row(&columns, &t.rows[k]));
+            }
+            if r.query_rows_flags & 0x02 == 0 {
+                // Not NoAdvance: the cursor moves past the rows read.
+                t.cursor = if r.forward_read != 0 { t.cursor + picked.len() } else { t.cursor - picked.len() };
+            }
+            let origin = if t.cursor == 0 {
+                0x00
+            } else if t.cursor == len {
+                0x02
+            } else {
+                0x01
+            };
+            RopResponse::QueryRows(RopQueryRowsResponse {
+                input_handle_index: i,
+                return_value: SUCCESS,
+                origin: Some(origin),
+                row_count: Some(picked.len() as u16),
+                row_data: Some(RowData::Bytes(bytes)),
+            })
+        }
+        // The model does not evaluate restrictions: no row is found.
+        RopRequest::FindRow(_) => failed_view_rop(rop, i, EC_NOT_FOUND),
+        RopRequest::ExpandRow(_) => RopResponse::ExpandRow(RopExpandRowResponse {
+            input_handle_index: i,
+            return_value: SUCCESS,
+            expanded_row_count: Some(0),
+            row_count: Some(0),
+            row_data: Some(RowData::Bytes(Vec::new())),
+        }),
         _ => failed_view_rop(rop, i, NOT_SUPPORTED),
     }
 }
@@ -296,6 +350,27 @@ fn failed_view_rop(rop: &RopRequest, i: u8, code: u32) -> RopResponse {
             input_handle_index: i,
             return_value: code,
             property_tags: None,
+        }),
+        RopRequest::QueryRows(_) => RopResponse::QueryRows(RopQueryRowsResponse {
+            input_handle_index: i,
+            return_value: code,
+            origin: None,
+            row_count: None,
+            row_data: None,
+        }),
+        RopRequest::FindRow(_) => RopResponse::FindRow(RopFindRowResponse {
+            input_handle_index: i,
+            return_value: code,
+            row_no_longer_visible: None,
+            has_row_data: None,
+            row_data: None,
+        }),
+        RopRequest::ExpandRow(_) => RopResponse::ExpandRow(RopExpandRowResponse {
+            input_handle_index: i,
+            return_value: code,
+            expanded_row_count: None,
+            row_count: None,
+            row_data: None,
         }),
         _ => RopResponse::CollapseRow(RopCollapseRowResponse {
             input_handle_index: i,
