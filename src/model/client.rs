@@ -16,6 +16,8 @@
 //!   not declare as held from elsewhere (MS-OXCNOTIF_R408: the client keeps
 //!   the handle it was given);
 //! * a subscription still live at the end of the trace (MS-OXCNOTIF_R409);
+//! * a client that subscribed to TableModified yet sent no view-creating
+//!   ROP on a table it created (MS-OXCNOTIF_R356-R369, SHOULD);
 //! * a RopPending that ends the trace, never followed by a call
 //!   (MS-OXCNOTIF_R441, SHOULD);
 //! * a client acting on a RopNotify it had to ignore (MS-OXCNOTIF_R448,
@@ -133,6 +135,12 @@ pub fn check(trace: &[TraceStep], layout: Layout, preexisting: &[u32]) -> Result
     // Handles named by a RopNotify when the client did not hold them: the
     // step of that RopNotify, and whether the client had released the handle.
     let mut ignored: BTreeMap<u32, (usize, bool)> = BTreeMap::new();
+    // Tables the client created (their handle, from the output) and whether
+    // it sent a view-creating ROP on each; and whether it subscribed to
+    // TableModified at all (MS-OXCNOTIF 3.2.4.2).
+    let mut tables: BTreeMap<u32, Live> = BTreeMap::new();
+    let mut viewed: HashSet<u32> = HashSet::new();
+    let mut wants_table_events = false;
     for (k, step) in trace.iter().enumerate() {
         match step {
             TraceStep::Input(bytes) => {
@@ -167,8 +175,15 @@ pub fn check(trace: &[TraceStep], layout: Layout, preexisting: &[u32]) -> Result
                     let (index, field) = match rop {
                         RopRequest::RegisterNotification(r) => (r.input_handle_index, "InputHandleIndex"),
                         RopRequest::Release(r) => (r.input_handle_index, "InputHandleIndex"),
-                        // The monitor does not follow the table ROPs yet.
-                        _ => {
+                        // The table ROPs: a view ROP on a table the client
+                        // holds counts for R356; the rest are not followed.
+                        other => {
+                            let input = other.handle_uses().into_iter().flatten().find(|u| !u.output);
+                            if let Some(h) = input.and_then(|u| table.get(u.index as usize)) {
+                                if is_view_rop(other) {
+                                    viewed.insert(*h);
+                                }
+                            }
                             offset += rop_len(rop, layout);
                             continue;
                         }
@@ -214,6 +229,7 @@ pub fn check(trace: &[TraceStep], layout: Layout, preexisting: &[u32]) -> Result
                         match rop {
                             RopRequest::RegisterNotification(r) => {
                                 written.insert(r.output_handle_index);
+                                wants_table_events |= r.notification_types & 0x0100 != 0;
                                 if h != UNUSED_HANDLE {
                                     known.insert(h);
                                 }
@@ -229,7 +245,10 @@ pub fn check(trace: &[TraceStep], layout: Layout, preexisting: &[u32]) -> Result
                                 }
                             }
                             RopRequest::Release(_) => {
-                                if live.remove(&h).is_some() {
+                                if tables.contains_key(&h) {
+                                    known.remove(&h);
+                                    released.insert(h);
+                                } else if live.remove(&h).is_some() {
                                     released.insert(h);
                                 } else if h != UNUSED_HANDLE
                                     && !released.contains(&h)
@@ -280,6 +299,28 @@ pub fn check(trace: &[TraceStep], layout: Layout, preexisting: &[u32]) -> Result
                             live.insert(h, Live { step: ik, offset, field: format!("RopsList[{i}].RopId") });
                         }
                     }
+                    // Table-creating ROPs that succeeded: their handle is a
+                    // table the client holds (a RopNotify may name it, R97).
+                    let mut answers = d.value.rops_list.iter().filter(|r| {
+                        !matches!(r, RopResponse::Notify(_) | RopResponse::Pending(_) | RopResponse::BufferTooSmall(_))
+                    });
+                    for (i, req) in input.rops_list.iter().enumerate() {
+                        if matches!(req, RopRequest::Release(_)) {
+                            continue;
+                        }
+                        let Some(resp) = answers.next() else { break };
+                        let Some(out) = req.handle_uses().into_iter().flatten().find(|u| u.output) else { continue };
+                        if matches!(req, RopRequest::RegisterNotification(_)) || resp.return_value() != Some(0) {
+                            continue;
+                        }
+                        if let Some(&h) = d.value.server_object_handle_table.get(out.index as usize) {
+                            known.insert(h);
+                            released.remove(&h);
+                            ignored.remove(&h);
+                            let offset = offsets.get(i).copied().unwrap_or(0);
+                            tables.insert(h, Live { step: ik, offset, field: format!("RopsList[{i}].RopId") });
+                        }
+                    }
                     for slot in deferred.drain(..) {
                         if let Some(&h) = d.value.server_object_handle_table.get(slot as usize) {
                             if live.remove(&h).is_some() {
@@ -315,6 +356,22 @@ pub fn check(trace: &[TraceStep], layout: Layout, preexisting: &[u32]) -> Result
             format!("the subscription 0x{h:08X} registered here is never released with RopRelease"),
         ));
     }
+    if wants_table_events {
+        for (h, t) in tables.iter().filter(|(h, _)| !viewed.contains(h)) {
+            out.push(finding(
+                t.step,
+                "MS-OXCNOTIF_R356",
+                Level::Should,
+                t.field.clone(),
+                t.offset,
+                format!(
+                    "the client subscribed to TableModified but sent no view-creating ROP on the table 0x{h:08X} it \
+                     created here (RopQueryRows, RopQueryPosition, RopSeekRow, ...: MS-OXCNOTIF_R356-R369); a server \
+                     may send its table notifications only once a view exists (R243)"
+                ),
+            ));
+        }
+    }
     if let Some((k, field, at)) = last_output_pending {
         out.push(finding(
             k,
@@ -326,6 +383,22 @@ pub fn check(trace: &[TraceStep], layout: Layout, preexisting: &[u32]) -> Result
         ));
     }
     Ok(out)
+}
+
+/// The view-creating ROPs (MS-OXCNOTIF_R356-R369).
+fn is_view_rop(rop: &RopRequest) -> bool {
+    matches!(
+        rop,
+        RopRequest::CollapseRow(_)
+            | RopRequest::ExpandRow(_)
+            | RopRequest::FindRow(_)
+            | RopRequest::QueryColumnsAll(_)
+            | RopRequest::QueryPosition(_)
+            | RopRequest::QueryRows(_)
+            | RopRequest::SeekRow(_)
+            | RopRequest::SeekRowFractional(_)
+            | RopRequest::SeekRowBookmark(_)
+    )
 }
 
 /// Encoded length of a response, to keep offsets.
