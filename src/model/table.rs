@@ -32,6 +32,9 @@
 use super::event::{Event, EventType};
 use super::store::Store;
 use crate::wire::notification_data::NotificationData;
+use crate::wire::property_row::{ColumnValue, PropertyRow, FLAGGED, STANDARD, VALUE_ERROR, VALUE_PRESENT};
+use crate::wire::property_tag::PropertyTag;
+use crate::wire::property_value::PropertyValue;
 use crate::wire::Id8;
 
 /// The kinds of table, by the ROP that creates them.
@@ -345,7 +348,7 @@ impl Table {
         let before = row.and_then(|r| {
             let i = self.rows.iter().position(|x| x.folder == r.folder && x.message == r.message);
             match change {
-                RowChange::Added(_) => self.rows.last().copied().map(Some).unwrap_or(None),
+                RowChange::Added(_) => self.rows.last().copied(),
                 _ => i.and_then(|i| i.checked_sub(1)).map(|j| self.rows[j]),
             }
         });
@@ -405,41 +408,43 @@ pub mod tags {
 /// ecNotFound, the value of a column the row has no value for (MS-OXCDATA 2.4).
 const EC_NOT_FOUND: u32 = 0x8004_010F;
 
-/// A row's value of property `tag`, as PropertyValue bytes, if the model knows it.
-fn value_of(tag: u32, row: &Row) -> Option<Vec<u8>> {
-    let id8 = |id: Id8| id.0.to_vec();
+/// A row's value of property `tag`, if the model knows it.
+fn value_of(tag: u32, row: &Row) -> Option<PropertyValue> {
+    let id = |id: Id8| PropertyValue::Integer64(u64::from_le_bytes(id.0));
     match tag {
-        tags::FOLDER_ID => Some(id8(row.folder)),
-        tags::MID => row.message.map(id8),
-        tags::INST_ID => Some(id8(row.message.unwrap_or(row.folder))),
-        tags::PARENT_FOLDER_ID => row.parent.map(id8),
-        tags::INSTANCE_NUM => Some(0u32.to_le_bytes().to_vec()),
-        tags::DEPTH => Some(row.depth.to_le_bytes().to_vec()),
-        tags::ROW_TYPE => Some(1u32.to_le_bytes().to_vec()), // TBL_LEAF_ROW
+        tags::FOLDER_ID => Some(id(row.folder)),
+        tags::MID => row.message.map(id),
+        tags::INST_ID => Some(id(row.message.unwrap_or(row.folder))),
+        tags::PARENT_FOLDER_ID => row.parent.map(id),
+        tags::INSTANCE_NUM => Some(PropertyValue::Integer32(0)),
+        tags::DEPTH => Some(PropertyValue::Integer32(row.depth)),
+        tags::ROW_TYPE => Some(PropertyValue::Integer32(1)), // TBL_LEAF_ROW
         _ => None,
     }
 }
 
-/// The PropertyRow ([MS-OXCDATA] 2.8.1) of `row` for `columns`: a
-/// StandardPropertyRow (Flag 0x00) when the model knows every value, else a
-/// FlaggedPropertyRow (Flag 0x01) whose unknown values are ecNotFound
-/// errors (flag 0x0A).
+/// The PropertyRow ([MS-OXCDATA] 2.8.1) of `row` for `columns`, written by
+/// the codec's [`PropertyRow`]: a StandardPropertyRow when the model knows
+/// every value, else a FlaggedPropertyRow whose unknown values are
+/// ecNotFound errors. Empty if the codec refuses the row (a column type it
+/// cannot carry).
 pub fn property_row(columns: &[u32], row: &Row) -> Vec<u8> {
-    let values: Vec<Option<Vec<u8>>> = columns.iter().map(|&t| value_of(t, row)).collect();
+    let values: Vec<Option<PropertyValue>> = columns.iter().map(|&t| value_of(t, row)).collect();
     let flagged = values.iter().any(Option::is_none);
-    let mut out = vec![u8::from(flagged)];
-    for v in values {
-        match (v, flagged) {
-            (Some(b), false) => out.extend(b),
-            (Some(b), true) => {
-                out.push(0x00);
-                out.extend(b);
-            }
-            (None, _) => {
-                out.push(0x0A);
-                out.extend(EC_NOT_FOUND.to_le_bytes());
-            }
-        }
+    let value_array = columns
+        .iter()
+        .zip(values)
+        .map(|(&t, v)| ColumnValue {
+            property_tag: PropertyTag::from_u32(t),
+            property_type: None,
+            flag: flagged.then_some(if v.is_some() { VALUE_PRESENT } else { VALUE_ERROR }),
+            property_value: Some(v.unwrap_or(PropertyValue::ErrorCode(EC_NOT_FOUND))),
+        })
+        .collect();
+    let mut out = Vec::new();
+    let written = PropertyRow { flag: if flagged { FLAGGED } else { STANDARD }, value_array }.write(&mut out);
+    if written.is_err() {
+        out.clear();
     }
     out
 }
