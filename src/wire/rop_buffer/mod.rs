@@ -332,6 +332,8 @@ impl WireStructure for RopOutputBuffer {
         write_frame(out, &self.server_object_handle_table, |out| {
             for (i, rop) in self.rops_list.iter().enumerate() {
                 match rop {
+                    // The common case first, written without the by-ROP dispatch.
+                    RopResponse::Notify(n) => n.write(out, layout),
                     RopResponse::BufferTooSmall(_) if i != last => Err(EncodeError::new(
                         "",
                         format!(

@@ -80,6 +80,7 @@ macro_rules! rop_list {
             }
 
             /// Appends the ROP (RopId included).
+            #[inline]
             pub fn write(&self, out: &mut Vec<u8>, layout: Layout) -> Result<(), EncodeError> {
                 match self {
                     $( $enum::$variant(x) => x.write(out, layout), )*
