@@ -2,9 +2,12 @@
 //! with its offset, bytes, spec field name and value, and each finding
 //! printed under the field it is about.
 
-use super::codec::{Finding, Span};
+use super::codec::{Finding, Reader, Span};
+use super::property_row::PropertyRow;
+use super::property_tag::PropertyTag;
 use super::structure::Dissection;
 use crate::hex;
+use crate::plural::plural;
 use std::fmt::Write;
 
 /// Bytes shown per line; longer fields wrap.
@@ -68,6 +71,81 @@ fn line(out: &mut String, input: &[u8], s: &Span, width: usize) {
 fn finding_line(out: &mut String, f: &Finding) {
     let _ =
         writeln!(out, "        ! {} {} at {:04x} {}: {}", f.level.name(), f.requirement, f.offset, f.field, f.message);
+}
+
+/// Splits the TableRowData of each RopNotify in a dissected ROP output
+/// buffer into the columns of its table, when `columns_of` knows the
+/// column set of the RopNotify's NotificationHandle (the table's last
+/// RopSetColumns, MS-OXCNOTIF_R166001): the one TableRowData span becomes
+/// the PropertyRow's Flag and one span per column value, each named by its
+/// property tag. Row data that does not read against that column set stays
+/// one span of bytes, and its value says why; so does any TableRowData of a
+/// handle with no known column set (nothing changes).
+///
+/// ```
+/// use oxcnotif::wire::dissect::split_table_row_data;
+/// use oxcnotif::wire::property_tag::PropertyTag;
+/// use oxcnotif::wire::{Layout, Structure};
+///
+/// // A RopNotify to table 0x71: TableRowAdded, TableRowData of one
+/// // PtypInteger32 column (PidTagContentCount), value 7.
+/// let bytes = oxcnotif::hex::parse(
+///     "2300 2a 71000000 00 0001 0300 0100000000000a01 0100000000000a00 0500 00 07000000 71000000",
+/// )
+/// .unwrap();
+/// let mut d = Structure::RopOutputBuffer.dissect(&bytes, Layout::Spec);
+/// split_table_row_data(&mut d, &bytes, &|h| (h == 0x71).then(|| vec![PropertyTag::from_u32(0x3602_0003)]));
+/// let fields: Vec<&str> = d.spans.iter().map(|s| s.field.as_str()).collect();
+/// assert!(fields.contains(&"RopsList[0].NotificationData.TableRowData.ValueArray[0].PropertyValue"));
+/// ```
+pub fn split_table_row_data(d: &mut Dissection, bytes: &[u8], columns_of: &dyn Fn(u32) -> Option<Vec<PropertyTag>>) {
+    let Ok(value) = &d.result else { return };
+    let Some(rops) = value["RopsList"].as_array() else { return };
+    for (i, rop) in rops.iter().enumerate() {
+        let Some(handle) = rop["NotificationHandle"].as_u64() else { continue };
+        if rop["NotificationData"].get("TableRowData").is_none() {
+            continue;
+        }
+        let Some(columns) = columns_of(handle as u32) else { continue };
+        let field = format!("RopsList[{i}].NotificationData.TableRowData");
+        let Some(k) = d.spans.iter().position(|s| s.field == field) else { continue };
+        let (offset, len) = (d.spans[k].offset, d.spans[k].len);
+        let Some(upto) = bytes.get(..offset + len) else { continue };
+        // Read from the buffer's start, so spans and errors keep the
+        // buffer's offsets; the first span is the bytes before the row.
+        let mut r = Reader::with_trace(upto);
+        if r.bytes("", offset).is_err() {
+            continue;
+        }
+        let read = PropertyRow::read(&mut r, &columns);
+        let left = r.remaining();
+        let (_, spans) = r.finish();
+        let spans = spans.map(|s| s.into_iter().skip(1).collect::<Vec<_>>());
+        let names = columns.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ");
+        match read {
+            Ok(_) if left == 0 => {
+                let inner = spans.unwrap_or_default().into_iter().map(|s| Span {
+                    offset: s.offset,
+                    len: s.len,
+                    field: format!("{field}.{}", s.field),
+                    value: s.value,
+                });
+                d.spans.splice(k..k + 1, inner);
+            }
+            Ok(_) => {
+                d.spans[k].value = format!(
+                    "PropertyRow, kept as bytes: the columns set on 0x{handle:08X} ({names}) read {} and leave {}",
+                    plural(len - left, "byte"),
+                    plural(left, "byte")
+                );
+            }
+            Err(e) => {
+                d.spans[k].value = format!(
+                    "PropertyRow, kept as bytes: it does not read against the columns set on 0x{handle:08X} ({names}): {e}"
+                );
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@
 //! findings, and otherwise the case's bytes as plain hex.
 
 use super::case_detail::problem_list;
-use super::hexview::{dissection, hex_cell, hex_diff, problem_marks, Mark};
+use super::columns::ColumnSets;
+use super::hexview::{dissection, dissection_with_columns, hex_cell, hex_diff, problem_marks, Mark};
 use super::{compact, escape};
 use crate::cases::run::{Problem, Row, Verdict};
 use crate::target::Request;
@@ -116,6 +117,7 @@ pub(super) fn sequence_evidence(h: &mut String, r: &Row) {
         log.insert(e["step"].as_u64().unwrap_or(k as u64), e);
     }
     h.push_str("<h4>Steps</h4>\n<ol class=\"steps\">\n");
+    let mut columns = ColumnSets::default();
     for (k, exp) in steps.iter().enumerate() {
         let k = exp["step"].as_u64().map(|n| n as usize).unwrap_or(k);
         let step_problems: Vec<Problem> = o.problems.iter().filter(|p| p.step == Some(k)).cloned().collect();
@@ -149,7 +151,14 @@ pub(super) fn sequence_evidence(h: &mut String, r: &Row) {
                     h.push_str("<p class=\"muted\">Not run: the sequence stopped before this step.</p>\n");
                 }
             }
-            Some(entry) => step_io(h, entry, layout, &problem_marks(&o.problems, Some(k)), o.verdict != Verdict::Pass),
+            Some(entry) => step_io(
+                h,
+                entry,
+                layout,
+                &problem_marks(&o.problems, Some(k)),
+                o.verdict != Verdict::Pass,
+                &mut columns,
+            ),
         }
         h.push_str("</li>\n");
     }
@@ -159,8 +168,13 @@ pub(super) fn sequence_evidence(h: &mut String, r: &Row) {
 /// A sequence step's input, output or failure; dissected when `full`
 /// (the case did not pass), as plain hex otherwise (to keep the page small:
 /// `oxcnotif dissect` gives the listing).
-fn step_io(h: &mut String, entry: &Value, layout: Layout, marks: &[Mark], full: bool) {
+/// `columns` follows the tables' column sets through the steps, so an
+/// output's TableRowData is dissected by column.
+fn step_io(h: &mut String, entry: &Value, layout: Layout, marks: &[Mark], full: bool, columns: &mut ColumnSets) {
+    let output = entry["output"].as_str().and_then(|x| crate::hex::parse(x).ok());
     if let Some(b) = entry["input"].as_str().and_then(|x| crate::hex::parse(x).ok()) {
+        columns.input(&b, layout);
+        columns.output(output.as_deref());
         if full {
             let _ = writeln!(h, "<div>input, {}:</div>", crate::plural::plural(b.len(), "byte"));
             dissection(h, &b, Structure::RopInputBuffer, layout, &[], None);
@@ -176,7 +190,7 @@ fn step_io(h: &mut String, entry: &Value, layout: Layout, marks: &[Mark], full: 
             escape(err["message"].as_str().unwrap_or(""))
         );
     }
-    if let Some(b) = entry["output"].as_str().and_then(|x| crate::hex::parse(x).ok()) {
+    if let Some(b) = output {
         if full {
             let _ = writeln!(
                 h,
@@ -184,7 +198,7 @@ fn step_io(h: &mut String, entry: &Value, layout: Layout, marks: &[Mark], full: 
                 crate::plural::plural(b.len(), "byte"),
                 entry["max_output"].as_u64().map(|n| n.to_string()).unwrap_or_else(|| "?".into())
             );
-            dissection(h, &b, Structure::RopOutputBuffer, Layout::Spec, marks, None);
+            dissection_with_columns(h, &b, Structure::RopOutputBuffer, Layout::Spec, marks, None, Some(columns));
         } else {
             let _ = writeln!(h, "<div>output: <span class=\"hex\">{}</span></div>", hex_cell(&b, 0, None));
         }
@@ -302,6 +316,39 @@ mod tests {
         ];
         let labels: Vec<&str> = encodings(&r).into_iter().map(|(l, _)| l).collect();
         assert_eq!(labels, ["encoding the expected value gave", "encoding the decoded value gave"]);
+    }
+
+    #[test]
+    fn table_row_data_is_dissected_by_the_columns_the_steps_set() {
+        let mut r = row("t", Verdict::Fail);
+        r.kind = "sequence";
+        r.structure = None;
+        r.hex = None;
+        r.outcome.expected = json!([
+            {"step": 0, "send": {}},
+            {"step": 1, "poll": {"max_output": 100}},
+            {"step": 2, "send": {}},
+            {"step": 3, "poll": {"max_output": 100}}
+        ]);
+        // RopGetContentsTable into slot 1 and RopSetColumns (PidTagContentCount,
+        // PtypInteger32) on it; then a RopNotify to the table, TableRowAdded
+        // for a folder row with that one column (value 7); then RopResetTable
+        // and the same notification, whose columns are no longer known.
+        let notify = "2300 2a 71000000 00 0001 0300 0100000000000a01 0100000000000a00 0500 00 07000000 71000000";
+        r.outcome.actual = json!([
+            {"step": 0, "input": "1100 05 00 00 01 00 12 00 01 00 0100 03000236 80000000 ffffffff",
+             "output": "1300 05 01 00000000 02000000 12 01 00000000 00 80000000 71000000"},
+            {"step": 1, "input": "0200", "max_output": 100, "output": notify},
+            {"step": 2, "input": "0500 81 00 00 71000000", "output": "0800 81 00 00000000 71000000"},
+            {"step": 3, "input": "0200", "max_output": 100, "output": notify}
+        ]);
+        let html = page(vec![r]);
+        let split = "RopsList[0].NotificationData.TableRowData.ValueArray[0].PropertyValue";
+        assert_eq!(html.matches(split).count(), 1, "split once, at step 1");
+        let at = html.find(&format!("<td>{split}</td>")).unwrap();
+        let rest = &html[at..at + html[at..].find("</tr>").unwrap()];
+        assert!(rest.contains("0x36020003 PidTagContentCount"), "{rest}");
+        assert!(html.contains("PropertyRow, kept as bytes"), "step 3 keeps the bytes");
     }
 
     #[test]

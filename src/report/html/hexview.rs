@@ -3,6 +3,7 @@
 //! the fields a problem or finding is about marked, and two byte strings
 //! compared byte for byte.
 
+use super::columns::ColumnSets;
 use super::{escape, grade_name};
 use crate::cases::run::Problem;
 use crate::wire::{Layout, Structure};
@@ -88,7 +89,24 @@ pub(super) fn dissection(
     marks: &[Mark],
     other: Option<(&str, &[u8])>,
 ) {
-    let d = s.dissect(bytes, layout);
+    dissection_with_columns(h, bytes, s, layout, marks, other, None)
+}
+
+/// [`dissection`], with each RopNotify's TableRowData split by the columns
+/// set on its table, where `columns` knows them.
+pub(super) fn dissection_with_columns(
+    h: &mut String,
+    bytes: &[u8],
+    s: Structure,
+    layout: Layout,
+    marks: &[Mark],
+    other: Option<(&str, &[u8])>,
+    columns: Option<&ColumnSets>,
+) {
+    let mut d = s.dissect(bytes, layout);
+    if let (Structure::RopOutputBuffer, Some(c)) = (s, columns) {
+        crate::wire::dissect::split_table_row_data(&mut d, bytes, &|h| c.of(h));
+    }
     let mut used = vec![false; marks.len()];
     let mut used_findings = vec![false; d.findings.len()];
     let _ = writeln!(

@@ -31,6 +31,7 @@
 //! script.
 
 mod case_detail;
+mod columns;
 mod evidence;
 mod hexview;
 mod matrix;
