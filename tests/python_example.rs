@@ -4,8 +4,11 @@
 //! - every register-notification-request decode case (value, findings or
 //!   framing error) is PASS or NON-STRICT, never FAIL or ERROR: the example
 //!   decodes both readings as the reference does;
-//! - every case that needs something else (encoding, other structures,
-//!   the server or client-monitor role) is UNIMPLEMENTED;
+//! - every get-contents-table-request case (decode, the round trip through
+//!   the example's encoder, the encoder refusal) is PASS: the table round
+//!   trip the example shows;
+//! - every case that needs something else (other encoders, other
+//!   structures, the server or client-monitor role) is UNIMPLEMENTED;
 //! - the exit status is the one the rules give (0: nothing is FAIL, XPASS
 //!   or ERROR), and the adapter's standard error lands beside the report;
 //! - the example's reply lines follow `docs/adapter.schema.json`.
@@ -67,7 +70,16 @@ fn python_example_against_the_suite() {
         .filter(|c| matches!(c.expect, Expect::Decode { .. } | Expect::Error(_)))
         .map(|c| c.id.as_str())
         .collect();
+    // The table round trip: every get-contents-table-request case (decode,
+    // the encode of the decoded value, the encoder refusal) must pass.
+    let table: BTreeSet<&str> = suite
+        .wire
+        .iter()
+        .filter(|c| c.structure == Structure::GetContentsTableRequest)
+        .map(|c| c.id.as_str())
+        .collect();
     let mut problems = Vec::new();
+    let mut table_cases = 0;
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     let mut decode_cases = 0;
     for c in results["cases"].as_array().expect("cases") {
@@ -78,6 +90,11 @@ fn python_example_against_the_suite() {
             if !matches!(verdict, "PASS" | "NON-STRICT") {
                 problems.push(format!("{id}: {verdict}, not PASS or NON-STRICT: {} {}", c["problems"], c["note"]));
             }
+        } else if table.contains(id) {
+            table_cases += 1;
+            if verdict != "PASS" {
+                problems.push(format!("{id}: {verdict}, not PASS: {} {}", c["problems"], c["note"]));
+            }
         } else if c["kind"] == "regression" {
             // Regression cases run in process, whatever the target.
         } else if verdict != "UNIMPLEMENTED" {
@@ -86,6 +103,8 @@ fn python_example_against_the_suite() {
     }
     assert_eq!(decode_cases, decoding.len(), "not every register-notification-request decode case ran");
     assert!(decode_cases > 0, "no register-notification-request decode case ran");
+    assert_eq!(table_cases, table.len(), "not every get-contents-table-request case ran");
+    assert!(table_cases > 0, "no get-contents-table-request case ran");
     assert!(problems.is_empty(), "{}\n\noxcnotif run said:\n{said}", problems.join("\n"));
 
     // The exit status follows the rules: 1 when any case is FAIL, XPASS or

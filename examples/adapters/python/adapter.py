@@ -6,7 +6,10 @@ object per line on standard input, one reply object per line on standard
 output (see docs/adapter.md). This example answers:
 
   hello   names the adapter and lists what it implements;
-  decode  of register-notification-request only, in both readings (layouts);
+  decode  of register-notification-request, in both readings (layouts), and
+          of get-contents-table-request (RopGetContentsTable, which creates a
+          contents table);
+  encode  of get-contents-table-request: with decode, one table round trip;
 
 and replies "unimplemented" to everything else, which the harness reports as
 UNIMPLEMENTED rather than as a failure.
@@ -15,6 +18,8 @@ Run it:
 
   oxcnotif run --target 'python3 examples/adapters/python/adapter.py' \\
       --cases 'register-notification-request.*'
+  oxcnotif run --target 'python3 examples/adapters/python/adapter.py' \\
+      --cases 'get-contents-table-request.*'
 
 Standard library only; Python 3.8 or later.
 """
@@ -23,9 +28,14 @@ import json
 import sys
 
 PROTOCOL = 1
-STRUCTURES = ["register-notification-request"]
+STRUCTURES = ["register-notification-request", "get-contents-table-request"]
 
 ROP_REGISTER_NOTIFICATION = 0x29
+ROP_GET_CONTENTS_TABLE = 0x05
+# TableFlags of RopGetContentsTable (MS-OXCFOLD 2.2.1.14.1); NoNotifications
+# asks the server for no table notifications (MS-OXCNOTIF_R258).
+TABLE_FLAGS = {0x02: "Associated", 0x08: "DeferredErrors", 0x10: "NoNotifications",
+               0x20: "SoftDeletes", 0x40: "UseUnicode", 0x80: "ConversationMembers"}
 EXTENDED = 0x0400  # NotificationTypes bit: a Reserved byte follows (spec reading)
 DEFINED_TYPES = 0x0002 | 0x0004 | 0x0008 | 0x0010 | 0x0020 | 0x0040 | 0x0080 | 0x0100 | EXTENDED
 
@@ -127,7 +137,70 @@ def decode_register_notification_request(data, layout):
     return value, findings
 
 
-DECODERS = {"register-notification-request": decode_register_notification_request}
+GET_CONTENTS_TABLE_FIELDS = ["RopId", "LogonId", "InputHandleIndex", "OutputHandleIndex", "TableFlags"]
+
+
+def decode_get_contents_table_request(data, layout):
+    """RopGetContentsTable request (MS-OXCROPS 2.2.4.14.1): five 1-byte fields.
+
+    The layout does not change this structure.
+    """
+    r = Reader(data)
+    value = {}
+    findings = []
+    value["RopId"] = r.u8("RopId")
+    if value["RopId"] != ROP_GET_CONTENTS_TABLE:
+        raise DecodeError("UnexpectedRopId", "RopId", 0,
+                          f"RopId: 0x{value['RopId']:02X} is not RopGetContentsTable (0x05)")
+    for field in GET_CONTENTS_TABLE_FIELDS[1:]:
+        value[field] = r.u8(field)
+    undefined = value["TableFlags"] & ~sum(TABLE_FLAGS)
+    if undefined:
+        findings.append(finding("MS-OXCFOLD_R329", "TableFlags", 4,
+                                f"bits 0x{undefined:02X} are not defined TableFlags"))
+    if r.pos < len(data):
+        extra = len(data) - r.pos
+        raise DecodeError("TrailingBytes", "RopGetContentsTable", r.pos,
+                          f"RopGetContentsTable: ends at offset {r.pos} but {extra} more bytes follow")
+    return value, findings
+
+
+class Refused(Exception):
+    """The value cannot be encoded: becomes {"refused": {field, message}}."""
+
+    def __init__(self, field, message):
+        super().__init__(message)
+        self.json = {"field": field, "message": message}
+
+
+def integer(value, field, bits):
+    """An integer field of the value form: a JSON number or a "0x..." string."""
+    v = value.get(field)
+    if isinstance(v, str):
+        try:
+            v = int(v, 0)
+        except ValueError:
+            raise Refused(field, f"{v!r} is not an integer")
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise Refused(field, "missing, or not an integer")
+    if not 0 <= v < 1 << bits:
+        raise Refused(field, f"{v} does not fit in {bits // 8} byte(s)")
+    return v
+
+
+def encode_get_contents_table_request(value, layout):
+    """The bytes of a RopGetContentsTable request, refusing what it cannot hold."""
+    for field in value:
+        if field not in GET_CONTENTS_TABLE_FIELDS:
+            raise Refused(field, "RopGetContentsTable's request has no such field")
+    if integer(value, "RopId", 8) != ROP_GET_CONTENTS_TABLE:
+        raise Refused("RopId", "RopGetContentsTable's RopId is 0x05")
+    return bytes(integer(value, f, 8) for f in GET_CONTENTS_TABLE_FIELDS)
+
+
+DECODERS = {"register-notification-request": decode_register_notification_request,
+            "get-contents-table-request": decode_get_contents_table_request}
+ENCODERS = {"get-contents-table-request": encode_get_contents_table_request}
 
 
 def answer(request):
@@ -135,7 +208,7 @@ def answer(request):
     op = request.get("op")
     if op == "hello":
         return {"ok": {"name": "python-example", "version": "0.1", "protocol": PROTOCOL,
-                       "operations": ["hello", "decode"], "structures": STRUCTURES}}
+                       "operations": ["hello", "decode", "encode"], "structures": STRUCTURES}}
     if op == "decode":
         decoder = DECODERS.get(request.get("structure"))
         if decoder is None:
@@ -153,6 +226,17 @@ def answer(request):
             # The bytes do not frame: still an "ok" reply, holding the error.
             return {"ok": {"error": e.json}}
         return {"ok": {"value": value, "findings": findings}}
+    if op == "encode":
+        encoder = ENCODERS.get(request.get("structure"))
+        if encoder is None:
+            return {"unimplemented": f"encode of {request.get('structure')!r} is not implemented"}
+        value = request.get("value")
+        if not isinstance(value, dict):
+            return {"error": "value: not an object"}
+        try:
+            return {"ok": {"hex": encoder(value, request.get("layout", "spec")).hex()}}
+        except Refused as e:
+            return {"ok": {"refused": e.json}}
     return {"unimplemented": f"operation {op!r} is not implemented by this example"}
 
 
