@@ -18,6 +18,9 @@
 //! * a subscription still live at the end of the trace (MS-OXCNOTIF_R409);
 //! * a client that subscribed to TableModified yet sent no view-creating
 //!   ROP on a table it created (MS-OXCNOTIF_R356-R369, SHOULD);
+//! * a client that subscribed to TableModified and reset a table with
+//!   RopResetTable, yet sent no view-creating ROP on it afterwards: the reset
+//!   stops its table notifications until one (MS-OXCNOTIF_R376-R384, SHOULD);
 //! * a RopPending that ends the trace, never followed by a call
 //!   (MS-OXCNOTIF_R441, SHOULD);
 //! * a client acting on a RopNotify it had to ignore (MS-OXCNOTIF_R448,
@@ -140,6 +143,8 @@ pub fn check(trace: &[TraceStep], layout: Layout, preexisting: &[u32]) -> Result
     // TableModified at all (MS-OXCNOTIF 3.2.4.2).
     let mut tables: BTreeMap<u32, Live> = BTreeMap::new();
     let mut viewed: HashSet<u32> = HashSet::new();
+    // Tables reset after a view and not viewed since: where the reset was.
+    let mut reset: BTreeMap<u32, Live> = BTreeMap::new();
     let mut wants_table_events = false;
     for (k, step) in trace.iter().enumerate() {
         match step {
@@ -182,6 +187,10 @@ pub fn check(trace: &[TraceStep], layout: Layout, preexisting: &[u32]) -> Result
                             if let Some(h) = input.and_then(|u| table.get(u.index as usize)) {
                                 if is_view_rop(other) {
                                     viewed.insert(*h);
+                                    reset.remove(h);
+                                } else if matches!(other, RopRequest::ResetTable(_)) && viewed.remove(h) {
+                                    // MS-OXCNOTIF_R376-R384: the view is gone until the next view ROP.
+                                    reset.insert(*h, Live { step: k, offset, field: format!("RopsList[{i}].RopId") });
                                 }
                             }
                             offset += rop_len(rop, layout);
@@ -358,6 +367,21 @@ pub fn check(trace: &[TraceStep], layout: Layout, preexisting: &[u32]) -> Result
     }
     if wants_table_events {
         for (h, t) in tables.iter().filter(|(h, _)| !viewed.contains(h)) {
+            if let Some(at) = reset.get(h) {
+                out.push(finding(
+                    at.step,
+                    "MS-OXCNOTIF_R376",
+                    Level::Should,
+                    at.field.clone(),
+                    at.offset,
+                    format!(
+                        "the client subscribed to TableModified and reset the table 0x{h:08X} here, but sent no \
+                         view-creating ROP on it afterwards: after RopResetTable its table notifications stop until \
+                         one (RopQueryRows, RopQueryPosition, RopSeekRow, ...: MS-OXCNOTIF_R376-R384)"
+                    ),
+                ));
+                continue;
+            }
             out.push(finding(
                 t.step,
                 "MS-OXCNOTIF_R356",

@@ -11,7 +11,8 @@ use std::io;
 /// Our classification of a row no case cites.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Annotation {
-    /// [`Status::OutOfScope`] or [`Status::NotTestable`].
+    /// [`Status::OutOfScope`], [`Status::NotTestable`], or
+    /// [`Status::NotCovered`] with what a case would need.
     pub status: Status,
     /// Why, in a few words.
     pub reason: String,
@@ -112,8 +113,13 @@ pub fn parse_status(file: &str, text: &str, rows: &[Row]) -> io::Result<BTreeMap
         let status = match e.status.trim() {
             "out of scope" => Status::OutOfScope,
             "not testable" => Status::NotTestable,
+            "not covered" => Status::NotCovered,
             other => {
-                return Err(err("status:", "status", format!("{other:?} is not \"out of scope\" or \"not testable\"")))
+                return Err(err(
+                    "status:",
+                    "status",
+                    format!("{other:?} is not \"out of scope\", \"not testable\" or \"not covered\""),
+                ))
             }
         };
         let reason = e.reason.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -145,7 +145,7 @@ pub fn render(info: &RunInfo, result: &RunResult, table: &Table) -> String {
         (Status::Departs, "no citing case failed, but one is NON-STRICT (a SHOULD departed from) or INFO (differs where the spec leaves the behaviour open)"),
         (Status::Failing, "a citing case that ran is FAIL, XFAIL (a known failure is still a failure) or ERROR (the check could not be made)"),
         (Status::NotRun, "cases cite the row, but every one is EXCLUDED or UNIMPLEMENTED"),
-        (Status::NotCovered, "no case cites the row, and a ROP-buffer case could verify it"),
+        (Status::NotCovered, "no case cites the row, and a ROP-buffer case could verify it (status.yaml may say what such a case needs)"),
         (Status::NotTestable, "our classification (spec/requirements/status.yaml): informative text, a cross-reference, or behaviour the spec leaves to the implementation; nothing on the wire could show it"),
         (Status::OutOfScope, "our classification (status.yaml): testable, but not on the ROP buffers this harness sees (RPC, UDP push, MAPI/HTTP, asynchronous waits, timing)"),
     ];
