@@ -87,6 +87,20 @@ fn def_name(s: Structure) -> &'static str {
         Structure::FindRowResponse => "RopFindRowResponse",
         Structure::ExpandRowRequest => "RopExpandRowRequest",
         Structure::ExpandRowResponse => "RopExpandRowResponse",
+        Structure::SaveChangesMessageRequest => "RopSaveChangesMessageRequest",
+        Structure::SaveChangesMessageResponse => "RopSaveChangesMessageResponse",
+        Structure::DeleteFolderRequest => "RopDeleteFolderRequest",
+        Structure::DeleteFolderResponse => "RopDeleteFolderResponse",
+        Structure::DeleteMessagesRequest => "RopDeleteMessagesRequest",
+        Structure::DeleteMessagesResponse => "RopDeleteMessagesResponse",
+        Structure::SetSearchCriteriaRequest => "RopSetSearchCriteriaRequest",
+        Structure::SetSearchCriteriaResponse => "RopSetSearchCriteriaResponse",
+        Structure::TransportNewMailRequest => "RopTransportNewMailRequest",
+        Structure::TransportNewMailResponse => "RopTransportNewMailResponse",
+        Structure::HardDeleteMessagesRequest => "RopHardDeleteMessagesRequest",
+        Structure::HardDeleteMessagesResponse => "RopHardDeleteMessagesResponse",
+        Structure::HardDeleteMessagesAndSubfoldersRequest => "RopHardDeleteMessagesAndSubfoldersRequest",
+        Structure::HardDeleteMessagesAndSubfoldersResponse => "RopHardDeleteMessagesAndSubfoldersResponse",
     }
 }
 

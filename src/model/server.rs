@@ -23,6 +23,7 @@ pub use super::setup::Setup;
 use super::store::Store;
 use super::table::Table;
 
+mod mailbox;
 mod tables;
 use crate::wire::buffer_too_small::RopBufferTooSmallResponse;
 use crate::wire::notification_data::NotificationData;
@@ -517,7 +518,11 @@ impl Server {
                 }
                 other => {
                     let mut after = table.clone();
-                    match self.table_rop(other, &mut after) {
+                    let answer = match self.table_rop(other, &mut after) {
+                        Some(resp) => Some(resp),
+                        None => self.mailbox_rop(other, &after),
+                    };
+                    match answer {
                         Some(resp) => {
                             let mut scratch = Vec::new();
                             let size = resp.write(&mut scratch, Layout::Spec).map(|_| scratch.len()).unwrap_or(0);

@@ -13,6 +13,7 @@
 //! | RopRelease request | [`release`] | MS-OXCROPS 2.2.15.3 |
 //! | RopBufferTooSmall response | [`buffer_too_small`] | MS-OXCROPS 2.2.15.1 |
 //! | the table ROPs, request and response | [`table`] | MS-OXCROPS 2.2.4.13-14, 2.2.5, 2.2.6.17, 2.2.10.2, 2.2.11.2 |
+//! | the ROPs that change a mailbox (delete, save, search, new mail), request and response | [`mailbox`] | MS-OXCROPS 2.2.4.3-4, 2.2.4.10-12, 2.2.6.3, 2.2.7.7 |
 //! | PropertyTag | [`property_tag`] | MS-OXCDATA 2.9 |
 //! | PropertyValue, TaggedPropertyValue | [`property_value`] | MS-OXCDATA 2.11 |
 //! | PropertyRow | [`property_row`] | MS-OXCDATA 2.8.1 |
@@ -50,6 +51,7 @@
 pub mod buffer_too_small;
 pub mod codec;
 pub mod dissect;
+pub mod mailbox;
 pub mod notification_data;
 pub mod notify;
 pub mod pending;

@@ -99,11 +99,34 @@ pub const RESET_TABLE: Rop = Rop { id: 0x81, name: "RopResetTable", section: "MS
 /// buffer that ran out of room.
 pub const BUFFER_TOO_SMALL: Rop = Rop { id: 0xFF, name: "RopBufferTooSmall", section: "MS-OXCROPS 2.2.15.1" };
 
+/// RopSaveChangesMessage: commits a message.
+pub const SAVE_CHANGES_MESSAGE: Rop = Rop { id: 0x0C, name: "RopSaveChangesMessage", section: "MS-OXCROPS 2.2.6.3" };
+
+/// RopDeleteFolder: deletes a subfolder.
+pub const DELETE_FOLDER: Rop = Rop { id: 0x1D, name: "RopDeleteFolder", section: "MS-OXCROPS 2.2.4.3" };
+
+/// RopDeleteMessages: soft-deletes messages of a folder.
+pub const DELETE_MESSAGES: Rop = Rop { id: 0x1E, name: "RopDeleteMessages", section: "MS-OXCROPS 2.2.4.11" };
+
+/// RopSetSearchCriteria: sets a search folder's restriction and scope.
+pub const SET_SEARCH_CRITERIA: Rop = Rop { id: 0x30, name: "RopSetSearchCriteria", section: "MS-OXCROPS 2.2.4.4" };
+
+/// RopTransportNewMail: tells the server a new message arrived.
+pub const TRANSPORT_NEW_MAIL: Rop = Rop { id: 0x51, name: "RopTransportNewMail", section: "MS-OXCROPS 2.2.7.7" };
+
+/// RopHardDeleteMessages: hard-deletes messages of a folder.
+pub const HARD_DELETE_MESSAGES: Rop = Rop { id: 0x91, name: "RopHardDeleteMessages", section: "MS-OXCROPS 2.2.4.12" };
+
+/// RopHardDeleteMessagesAndSubfolders: hard-deletes a folder's contents.
+pub const HARD_DELETE_MESSAGES_AND_SUBFOLDERS: Rop =
+    Rop { id: 0x92, name: "RopHardDeleteMessagesAndSubfolders", section: "MS-OXCROPS 2.2.4.10" };
+
 /// Every ROP the harness frames, in RopId order.
-pub const TABLE: [Rop; 23] = [
+pub const TABLE: [Rop; 30] = [
     RELEASE,
     GET_HIERARCHY_TABLE,
     GET_CONTENTS_TABLE,
+    SAVE_CHANGES_MESSAGE,
     SET_COLUMNS,
     RESTRICT,
     QUERY_ROWS,
@@ -112,17 +135,23 @@ pub const TABLE: [Rop; 23] = [
     SEEK_ROW_BOOKMARK,
     SEEK_ROW_FRACTIONAL,
     CREATE_BOOKMARK,
+    DELETE_FOLDER,
+    DELETE_MESSAGES,
     GET_ATTACHMENT_TABLE,
     REGISTER_NOTIFICATION,
     NOTIFY,
+    SET_SEARCH_CRITERIA,
     QUERY_COLUMNS_ALL,
     GET_PERMISSIONS_TABLE,
     GET_RULES_TABLE,
     FIND_ROW,
+    TRANSPORT_NEW_MAIL,
     EXPAND_ROW,
     COLLAPSE_ROW,
     PENDING,
     RESET_TABLE,
+    HARD_DELETE_MESSAGES,
+    HARD_DELETE_MESSAGES_AND_SUBFOLDERS,
     BUFFER_TOO_SMALL,
 ];
 

@@ -4,6 +4,20 @@
 
 use super::buffer_too_small::RopBufferTooSmallResponse;
 use super::codec::{EncodeError, Error, Finding, Reader, Span};
+use super::mailbox::delete_folder::RopDeleteFolderRequest;
+use super::mailbox::delete_folder::RopDeleteFolderResponse;
+use super::mailbox::delete_messages::RopDeleteMessagesRequest;
+use super::mailbox::delete_messages::RopDeleteMessagesResponse;
+use super::mailbox::hard_delete_messages::RopHardDeleteMessagesRequest;
+use super::mailbox::hard_delete_messages::RopHardDeleteMessagesResponse;
+use super::mailbox::hard_delete_messages_and_subfolders::RopHardDeleteMessagesAndSubfoldersRequest;
+use super::mailbox::hard_delete_messages_and_subfolders::RopHardDeleteMessagesAndSubfoldersResponse;
+use super::mailbox::save_changes_message::RopSaveChangesMessageRequest;
+use super::mailbox::save_changes_message::RopSaveChangesMessageResponse;
+use super::mailbox::set_search_criteria::RopSetSearchCriteriaRequest;
+use super::mailbox::set_search_criteria::RopSetSearchCriteriaResponse;
+use super::mailbox::transport_new_mail::RopTransportNewMailRequest;
+use super::mailbox::transport_new_mail::RopTransportNewMailResponse;
 use super::notification_data::NotificationData;
 use super::notify::RopNotifyResponse;
 use super::pending::RopPendingResponse;
@@ -146,6 +160,34 @@ pub enum Structure {
     ExpandRowRequest,
     /// `expand-row-response`: MS-OXCROPS 2.2.5.16.2.
     ExpandRowResponse,
+    /// `save-changes-message-request`: MS-OXCROPS 2.2.6.3.1.
+    SaveChangesMessageRequest,
+    /// `save-changes-message-response`: MS-OXCROPS 2.2.6.3.2.
+    SaveChangesMessageResponse,
+    /// `delete-folder-request`: MS-OXCROPS 2.2.4.3.1.
+    DeleteFolderRequest,
+    /// `delete-folder-response`: MS-OXCROPS 2.2.4.3.2.
+    DeleteFolderResponse,
+    /// `delete-messages-request`: MS-OXCROPS 2.2.4.11.1.
+    DeleteMessagesRequest,
+    /// `delete-messages-response`: MS-OXCROPS 2.2.4.11.2.
+    DeleteMessagesResponse,
+    /// `set-search-criteria-request`: MS-OXCROPS 2.2.4.4.1.
+    SetSearchCriteriaRequest,
+    /// `set-search-criteria-response`: MS-OXCROPS 2.2.4.4.2.
+    SetSearchCriteriaResponse,
+    /// `transport-new-mail-request`: MS-OXCROPS 2.2.7.7.1.
+    TransportNewMailRequest,
+    /// `transport-new-mail-response`: MS-OXCROPS 2.2.7.7.2.
+    TransportNewMailResponse,
+    /// `hard-delete-messages-request`: MS-OXCROPS 2.2.4.12.1.
+    HardDeleteMessagesRequest,
+    /// `hard-delete-messages-response`: MS-OXCROPS 2.2.4.12.2.
+    HardDeleteMessagesResponse,
+    /// `hard-delete-messages-and-subfolders-request`: MS-OXCROPS 2.2.4.10.1.
+    HardDeleteMessagesAndSubfoldersRequest,
+    /// `hard-delete-messages-and-subfolders-response`: MS-OXCROPS 2.2.4.10.2.
+    HardDeleteMessagesAndSubfoldersResponse,
 }
 
 /// What `dissect` gives: the listing as far as decoding got, the findings,
@@ -222,13 +264,27 @@ macro_rules! dispatch {
             Structure::FindRowResponse => $f::<RopFindRowResponse>($($arg),*),
             Structure::ExpandRowRequest => $f::<RopExpandRowRequest>($($arg),*),
             Structure::ExpandRowResponse => $f::<RopExpandRowResponse>($($arg),*),
+            Structure::SaveChangesMessageRequest => $f::<RopSaveChangesMessageRequest>($($arg),*),
+            Structure::SaveChangesMessageResponse => $f::<RopSaveChangesMessageResponse>($($arg),*),
+            Structure::DeleteFolderRequest => $f::<RopDeleteFolderRequest>($($arg),*),
+            Structure::DeleteFolderResponse => $f::<RopDeleteFolderResponse>($($arg),*),
+            Structure::DeleteMessagesRequest => $f::<RopDeleteMessagesRequest>($($arg),*),
+            Structure::DeleteMessagesResponse => $f::<RopDeleteMessagesResponse>($($arg),*),
+            Structure::SetSearchCriteriaRequest => $f::<RopSetSearchCriteriaRequest>($($arg),*),
+            Structure::SetSearchCriteriaResponse => $f::<RopSetSearchCriteriaResponse>($($arg),*),
+            Structure::TransportNewMailRequest => $f::<RopTransportNewMailRequest>($($arg),*),
+            Structure::TransportNewMailResponse => $f::<RopTransportNewMailResponse>($($arg),*),
+            Structure::HardDeleteMessagesRequest => $f::<RopHardDeleteMessagesRequest>($($arg),*),
+            Structure::HardDeleteMessagesResponse => $f::<RopHardDeleteMessagesResponse>($($arg),*),
+            Structure::HardDeleteMessagesAndSubfoldersRequest => $f::<RopHardDeleteMessagesAndSubfoldersRequest>($($arg),*),
+            Structure::HardDeleteMessagesAndSubfoldersResponse => $f::<RopHardDeleteMessagesAndSubfoldersResponse>($($arg),*),
         }
     };
 }
 
 impl Structure {
     /// All structures, in the order the CLI lists them.
-    pub const ALL: [Structure; 46] = [
+    pub const ALL: [Structure; 60] = [
         Structure::RopInputBuffer,
         Structure::RopOutputBuffer,
         Structure::RegisterNotificationRequest,
@@ -275,6 +331,20 @@ impl Structure {
         Structure::FindRowResponse,
         Structure::ExpandRowRequest,
         Structure::ExpandRowResponse,
+        Structure::SaveChangesMessageRequest,
+        Structure::SaveChangesMessageResponse,
+        Structure::DeleteFolderRequest,
+        Structure::DeleteFolderResponse,
+        Structure::DeleteMessagesRequest,
+        Structure::DeleteMessagesResponse,
+        Structure::SetSearchCriteriaRequest,
+        Structure::SetSearchCriteriaResponse,
+        Structure::TransportNewMailRequest,
+        Structure::TransportNewMailResponse,
+        Structure::HardDeleteMessagesRequest,
+        Structure::HardDeleteMessagesResponse,
+        Structure::HardDeleteMessagesAndSubfoldersRequest,
+        Structure::HardDeleteMessagesAndSubfoldersResponse,
     ];
 
     /// The name used on the command line and in case files.
@@ -326,6 +396,20 @@ impl Structure {
             Structure::FindRowResponse => "find-row-response",
             Structure::ExpandRowRequest => "expand-row-request",
             Structure::ExpandRowResponse => "expand-row-response",
+            Structure::SaveChangesMessageRequest => "save-changes-message-request",
+            Structure::SaveChangesMessageResponse => "save-changes-message-response",
+            Structure::DeleteFolderRequest => "delete-folder-request",
+            Structure::DeleteFolderResponse => "delete-folder-response",
+            Structure::DeleteMessagesRequest => "delete-messages-request",
+            Structure::DeleteMessagesResponse => "delete-messages-response",
+            Structure::SetSearchCriteriaRequest => "set-search-criteria-request",
+            Structure::SetSearchCriteriaResponse => "set-search-criteria-response",
+            Structure::TransportNewMailRequest => "transport-new-mail-request",
+            Structure::TransportNewMailResponse => "transport-new-mail-response",
+            Structure::HardDeleteMessagesRequest => "hard-delete-messages-request",
+            Structure::HardDeleteMessagesResponse => "hard-delete-messages-response",
+            Structure::HardDeleteMessagesAndSubfoldersRequest => "hard-delete-messages-and-subfolders-request",
+            Structure::HardDeleteMessagesAndSubfoldersResponse => "hard-delete-messages-and-subfolders-response",
         }
     }
 
@@ -383,6 +467,20 @@ impl Structure {
             Structure::FindRowResponse => "RopFindRow response",
             Structure::ExpandRowRequest => "RopExpandRow request",
             Structure::ExpandRowResponse => "RopExpandRow response",
+            Structure::SaveChangesMessageRequest => "RopSaveChangesMessage request",
+            Structure::SaveChangesMessageResponse => "RopSaveChangesMessage response",
+            Structure::DeleteFolderRequest => "RopDeleteFolder request",
+            Structure::DeleteFolderResponse => "RopDeleteFolder response",
+            Structure::DeleteMessagesRequest => "RopDeleteMessages request",
+            Structure::DeleteMessagesResponse => "RopDeleteMessages response",
+            Structure::SetSearchCriteriaRequest => "RopSetSearchCriteria request",
+            Structure::SetSearchCriteriaResponse => "RopSetSearchCriteria response",
+            Structure::TransportNewMailRequest => "RopTransportNewMail request",
+            Structure::TransportNewMailResponse => "RopTransportNewMail response",
+            Structure::HardDeleteMessagesRequest => "RopHardDeleteMessages request",
+            Structure::HardDeleteMessagesResponse => "RopHardDeleteMessages response",
+            Structure::HardDeleteMessagesAndSubfoldersRequest => "RopHardDeleteMessagesAndSubfolders request",
+            Structure::HardDeleteMessagesAndSubfoldersResponse => "RopHardDeleteMessagesAndSubfolders response",
         }
     }
 
@@ -437,6 +535,20 @@ impl Structure {
             Structure::FindRowResponse => &rop::FIND_ROW,
             Structure::ExpandRowRequest => &rop::EXPAND_ROW,
             Structure::ExpandRowResponse => &rop::EXPAND_ROW,
+            Structure::SaveChangesMessageRequest => &rop::SAVE_CHANGES_MESSAGE,
+            Structure::SaveChangesMessageResponse => &rop::SAVE_CHANGES_MESSAGE,
+            Structure::DeleteFolderRequest => &rop::DELETE_FOLDER,
+            Structure::DeleteFolderResponse => &rop::DELETE_FOLDER,
+            Structure::DeleteMessagesRequest => &rop::DELETE_MESSAGES,
+            Structure::DeleteMessagesResponse => &rop::DELETE_MESSAGES,
+            Structure::SetSearchCriteriaRequest => &rop::SET_SEARCH_CRITERIA,
+            Structure::SetSearchCriteriaResponse => &rop::SET_SEARCH_CRITERIA,
+            Structure::TransportNewMailRequest => &rop::TRANSPORT_NEW_MAIL,
+            Structure::TransportNewMailResponse => &rop::TRANSPORT_NEW_MAIL,
+            Structure::HardDeleteMessagesRequest => &rop::HARD_DELETE_MESSAGES,
+            Structure::HardDeleteMessagesResponse => &rop::HARD_DELETE_MESSAGES,
+            Structure::HardDeleteMessagesAndSubfoldersRequest => &rop::HARD_DELETE_MESSAGES_AND_SUBFOLDERS,
+            Structure::HardDeleteMessagesAndSubfoldersResponse => &rop::HARD_DELETE_MESSAGES_AND_SUBFOLDERS,
         })
     }
 
@@ -488,6 +600,20 @@ impl Structure {
             Structure::FindRowResponse => "MS-OXCROPS 2.2.5.13.2",
             Structure::ExpandRowRequest => "MS-OXCROPS 2.2.5.16.1",
             Structure::ExpandRowResponse => "MS-OXCROPS 2.2.5.16.2",
+            Structure::SaveChangesMessageRequest => "MS-OXCROPS 2.2.6.3.1",
+            Structure::SaveChangesMessageResponse => "MS-OXCROPS 2.2.6.3.2",
+            Structure::DeleteFolderRequest => "MS-OXCROPS 2.2.4.3.1",
+            Structure::DeleteFolderResponse => "MS-OXCROPS 2.2.4.3.2",
+            Structure::DeleteMessagesRequest => "MS-OXCROPS 2.2.4.11.1",
+            Structure::DeleteMessagesResponse => "MS-OXCROPS 2.2.4.11.2",
+            Structure::SetSearchCriteriaRequest => "MS-OXCROPS 2.2.4.4.1",
+            Structure::SetSearchCriteriaResponse => "MS-OXCROPS 2.2.4.4.2",
+            Structure::TransportNewMailRequest => "MS-OXCROPS 2.2.7.7.1",
+            Structure::TransportNewMailResponse => "MS-OXCROPS 2.2.7.7.2",
+            Structure::HardDeleteMessagesRequest => "MS-OXCROPS 2.2.4.12.1",
+            Structure::HardDeleteMessagesResponse => "MS-OXCROPS 2.2.4.12.2",
+            Structure::HardDeleteMessagesAndSubfoldersRequest => "MS-OXCROPS 2.2.4.10.1",
+            Structure::HardDeleteMessagesAndSubfoldersResponse => "MS-OXCROPS 2.2.4.10.2",
         }
     }
 
@@ -638,6 +764,20 @@ mod tests {
             (Structure::FindRowResponse, "MS-OXCROPS 2.2.5.13.2"),
             (Structure::ExpandRowRequest, "MS-OXCROPS 2.2.5.16.1"),
             (Structure::ExpandRowResponse, "MS-OXCROPS 2.2.5.16.2"),
+            (Structure::SaveChangesMessageRequest, "MS-OXCROPS 2.2.6.3.1"),
+            (Structure::SaveChangesMessageResponse, "MS-OXCROPS 2.2.6.3.2"),
+            (Structure::DeleteFolderRequest, "MS-OXCROPS 2.2.4.3.1"),
+            (Structure::DeleteFolderResponse, "MS-OXCROPS 2.2.4.3.2"),
+            (Structure::DeleteMessagesRequest, "MS-OXCROPS 2.2.4.11.1"),
+            (Structure::DeleteMessagesResponse, "MS-OXCROPS 2.2.4.11.2"),
+            (Structure::SetSearchCriteriaRequest, "MS-OXCROPS 2.2.4.4.1"),
+            (Structure::SetSearchCriteriaResponse, "MS-OXCROPS 2.2.4.4.2"),
+            (Structure::TransportNewMailRequest, "MS-OXCROPS 2.2.7.7.1"),
+            (Structure::TransportNewMailResponse, "MS-OXCROPS 2.2.7.7.2"),
+            (Structure::HardDeleteMessagesRequest, "MS-OXCROPS 2.2.4.12.1"),
+            (Structure::HardDeleteMessagesResponse, "MS-OXCROPS 2.2.4.12.2"),
+            (Structure::HardDeleteMessagesAndSubfoldersRequest, "MS-OXCROPS 2.2.4.10.1"),
+            (Structure::HardDeleteMessagesAndSubfoldersResponse, "MS-OXCROPS 2.2.4.10.2"),
         ];
         assert_eq!(want.len(), Structure::ALL.len());
         for (s, section) in want {

@@ -6,6 +6,15 @@
 
 use crate::wire::buffer_too_small::RopBufferTooSmallResponse;
 use crate::wire::codec::{EncodeError, Error, Reader};
+use crate::wire::mailbox::delete_folder::{RopDeleteFolderRequest, RopDeleteFolderResponse};
+use crate::wire::mailbox::delete_messages::{RopDeleteMessagesRequest, RopDeleteMessagesResponse};
+use crate::wire::mailbox::hard_delete_messages::{RopHardDeleteMessagesRequest, RopHardDeleteMessagesResponse};
+use crate::wire::mailbox::hard_delete_messages_and_subfolders::{
+    RopHardDeleteMessagesAndSubfoldersRequest, RopHardDeleteMessagesAndSubfoldersResponse,
+};
+use crate::wire::mailbox::save_changes_message::{RopSaveChangesMessageRequest, RopSaveChangesMessageResponse};
+use crate::wire::mailbox::set_search_criteria::{RopSetSearchCriteriaRequest, RopSetSearchCriteriaResponse};
+use crate::wire::mailbox::transport_new_mail::{RopTransportNewMailRequest, RopTransportNewMailResponse};
 use crate::wire::notify::RopNotifyResponse;
 use crate::wire::pending::RopPendingResponse;
 use crate::wire::register_notification::{RopRegisterNotificationRequest, RopRegisterNotificationResponse};
@@ -189,6 +198,20 @@ rop_list! {
         ResetTable(RopResetTableRequest),
         /// RopSetColumns (0x12).
         SetColumns(RopSetColumnsRequest),
+        /// RopSaveChangesMessage (0x0C).
+        SaveChangesMessage(RopSaveChangesMessageRequest),
+        /// RopDeleteFolder (0x1D).
+        DeleteFolder(RopDeleteFolderRequest),
+        /// RopDeleteMessages (0x1E).
+        DeleteMessages(RopDeleteMessagesRequest),
+        /// RopSetSearchCriteria (0x30).
+        SetSearchCriteria(RopSetSearchCriteriaRequest),
+        /// RopTransportNewMail (0x51).
+        TransportNewMail(RopTransportNewMailRequest),
+        /// RopHardDeleteMessages (0x91).
+        HardDeleteMessages(RopHardDeleteMessagesRequest),
+        /// RopHardDeleteMessagesAndSubfolders (0x92).
+        HardDeleteMessagesAndSubfolders(RopHardDeleteMessagesAndSubfoldersRequest),
     }
 }
 
@@ -239,6 +262,20 @@ rop_list! {
         ResetTable(RopResetTableResponse),
         /// RopSetColumns (0x12).
         SetColumns(RopSetColumnsResponse),
+        /// RopSaveChangesMessage (0x0C).
+        SaveChangesMessage(RopSaveChangesMessageResponse),
+        /// RopDeleteFolder (0x1D).
+        DeleteFolder(RopDeleteFolderResponse),
+        /// RopDeleteMessages (0x1E).
+        DeleteMessages(RopDeleteMessagesResponse),
+        /// RopSetSearchCriteria (0x30).
+        SetSearchCriteria(RopSetSearchCriteriaResponse),
+        /// RopTransportNewMail (0x51).
+        TransportNewMail(RopTransportNewMailResponse),
+        /// RopHardDeleteMessages (0x91).
+        HardDeleteMessages(RopHardDeleteMessagesResponse),
+        /// RopHardDeleteMessagesAndSubfolders (0x92).
+        HardDeleteMessagesAndSubfolders(RopHardDeleteMessagesAndSubfoldersResponse),
     }
 }
 

@@ -90,15 +90,37 @@ macro_rules! rop_request {
 }
 
 /// Builds a ROP response structure: the fields between RopId and
-/// ReturnValue (`head`), then those only a success response has
-/// (`success`, each an `Option`, present exactly when ReturnValue is
-/// 0x00000000). `failure` names the requirement that defines the failure
-/// response, which ends after ReturnValue.
+/// ReturnValue (`head`), then, when given, those every response has after
+/// ReturnValue (`always`: PartialCompletion of the delete ROPs), then those
+/// only a success response has (`success`, each an `Option`, present
+/// exactly when ReturnValue is 0x00000000). `failure` names the requirement
+/// that defines the failure response, which ends after ReturnValue (and
+/// the `always` fields).
 macro_rules! rop_response {
     (
         $(#[$doc:meta])*
         pub struct $name:ident = $rop:path, failure $failure:literal {
             $( $(#[$hdoc:meta])* $hfield:ident : $hkind:ty = $hname:literal ),* $(,)?
+        } success {
+            $( $(#[$fdoc:meta])* $field:ident : $kind:ty = $([$count:literal])? $fname:literal ),* $(,)?
+        }
+    ) => {
+        $crate::wire::rop_fields::rop_response! {
+            $(#[$doc])*
+            pub struct $name = $rop, failure $failure {
+                $( $(#[$hdoc])* $hfield : $hkind = $hname ),*
+            } always {
+            } success {
+                $( $(#[$fdoc])* $field : $kind = $([$count])? $fname ),*
+            }
+        }
+    };
+    (
+        $(#[$doc:meta])*
+        pub struct $name:ident = $rop:path, failure $failure:literal {
+            $( $(#[$hdoc:meta])* $hfield:ident : $hkind:ty = $hname:literal ),* $(,)?
+        } always {
+            $( $(#[$adoc:meta])* $afield:ident : $akind:ty = $aname:literal ),* $(,)?
         } success {
             $( $(#[$fdoc:meta])* $field:ident : $kind:ty = $([$count:literal])? $fname:literal ),* $(,)?
         }
@@ -109,11 +131,13 @@ macro_rules! rop_response {
             $( $(#[$hdoc])* pub $hfield: <$hkind as $crate::wire::rop_fields::FieldKind>::Value, )*
             /// ReturnValue: 0x00000000 is success.
             pub return_value: u32,
+            $( $(#[$adoc])* pub $afield: <$akind as $crate::wire::rop_fields::FieldKind>::Value, )*
             $( $(#[$fdoc])* pub $field: Option<<$kind as $crate::wire::rop_fields::FieldKind>::Value>, )*
         }
 
         impl $name {
-            const FIELDS: &'static [&'static str] = &["RopId", $( $hname, )* "ReturnValue", $( $($count,)? $fname ),*];
+            const FIELDS: &'static [&'static str] =
+                &["RopId", $( $hname, )* "ReturnValue", $( $aname, )* $( $($count,)? $fname ),*];
 
             /// Refuses success fields that disagree with ReturnValue.
             fn check(&self) -> Result<(), $crate::wire::EncodeError> {
@@ -145,6 +169,7 @@ macro_rules! rop_response {
                 $( let $hfield = <$hkind as $crate::wire::rop_fields::FieldKind>::read(r, None, $hname)?; )*
                 let return_value = r.u32("ReturnValue")?;
                 r.annotate(|| $crate::wire::return_value_name(return_value).to_string());
+                $( let $afield = <$akind as $crate::wire::rop_fields::FieldKind>::read(r, None, $aname)?; )*
                 let success = return_value == 0;
                 let _ = success;
                 $(
@@ -155,7 +180,7 @@ macro_rules! rop_response {
                         None
                     };
                 )*
-                Ok($name { $( $hfield, )* return_value, $( $field, )* })
+                Ok($name { $( $hfield, )* return_value, $( $afield, )* $( $field, )* })
             }
             fn handle_use(&self) -> Option<$crate::wire::rop::HandleUse> {
                 let mut at = 1;
@@ -186,6 +211,7 @@ macro_rules! rop_response {
                 out.push($rop.id);
                 $( <$hkind as $crate::wire::rop_fields::FieldKind>::write(&self.$hfield, out, $hname)?; )*
                 $crate::wire::codec::put_u32(out, self.return_value);
+                $( <$akind as $crate::wire::rop_fields::FieldKind>::write(&self.$afield, out, $aname)?; )*
                 $(
                     if let Some(v) = &self.$field {
                         <$kind as $crate::wire::rop_fields::FieldKind>::write(v, out, $fname)?;
@@ -198,6 +224,7 @@ macro_rules! rop_response {
                 let b = $crate::wire::value::MapBuilder::new().int("RopId", $rop.id);
                 $( let b = <$hkind as $crate::wire::rop_fields::FieldKind>::put(&self.$hfield, b, None, $hname); )*
                 let b = b.int("ReturnValue", self.return_value);
+                $( let b = <$akind as $crate::wire::rop_fields::FieldKind>::put(&self.$afield, b, None, $aname); )*
                 $(
                     let b = match &self.$field {
                         Some(v) => <$kind as $crate::wire::rop_fields::FieldKind>::put(
@@ -214,6 +241,7 @@ macro_rules! rop_response {
                 let x = $name {
                     $( $hfield: <$hkind as $crate::wire::rop_fields::FieldKind>::take(&o, None, $hname)?, )*
                     return_value: o.u32("ReturnValue")?,
+                    $( $afield: <$akind as $crate::wire::rop_fields::FieldKind>::take(&o, None, $aname)?, )*
                     $(
                         $field: match o.get($fname) {
                             None => None,

@@ -13,8 +13,8 @@
 //! annotates the value's meaning, and reports the findings that concern
 //! the field alone (an undefined flag bit, say).
 
-use super::codec::{put_u16, put_u32, EncodeError, Error, Id8, Level, Reader};
-use super::value::{parse_int, MapBuilder, Obj};
+use super::codec::{put_u16, put_u32, EncodeError, Error, ErrorKind, Id8, Level, Reader};
+use super::value::{kind_of, parse_int, MapBuilder, Obj};
 use serde_json::Value;
 use std::marker::PhantomData;
 
@@ -59,6 +59,14 @@ pub struct InputIndex;
 pub struct OutputIndex;
 /// A 2-byte count then that many bytes (Bookmark, RestrictionData).
 pub struct SizedBytes;
+/// A 2-byte count then that many 8-byte IDs (MessageIds, FolderIds).
+pub struct IdList;
+/// A null-terminated ASCII string (MessageClass of RopTransportNewMail).
+/// Kept as its bytes without the terminator; the value form is a string
+/// with one character per byte (bytes 0x80-0xFF as U+0080-U+00FF), so
+/// every byte survives a round trip. A byte that is not ASCII is a finding
+/// only where the ROP's file says so.
+pub struct AsciiZ;
 /// A 4-byte unsigned integer that MUST NOT be zero (Denominator of
 /// RopSeekRowFractional, MS-OXCTABL_R206).
 pub struct NonZeroU32<R>(PhantomData<R>);
@@ -233,6 +241,96 @@ impl FieldKind for SizedBytes {
         let v = o.bytes(name)?;
         check_count(o, count, v.len())?;
         Ok(v)
+    }
+}
+
+impl FieldKind for IdList {
+    type Value = Vec<Id8>;
+    fn read(r: &mut Reader, count: Option<&'static str>, name: &'static str) -> Result<Vec<Id8>, Error> {
+        let n = r.u16(count.unwrap_or("Count"))?;
+        r.annotate(|| crate::plural::plural(n as usize, "ID"));
+        // Bounded by the input: bytes() checks the length before anything
+        // is allocated for the IDs.
+        let raw = r.bytes(name, n as usize * 8)?;
+        Ok(raw.chunks_exact(8).map(|c| Id8(c.try_into().expect("8 bytes"))).collect())
+    }
+    fn write(v: &Vec<Id8>, out: &mut Vec<u8>, name: &'static str) -> Result<(), EncodeError> {
+        let n = u16::try_from(v.len())
+            .map_err(|_| EncodeError::new(name, format!("{} IDs do not fit a 2-byte count", v.len())))?;
+        put_u16(out, n);
+        for id in v {
+            out.extend_from_slice(&id.0);
+        }
+        Ok(())
+    }
+    fn len(v: &Vec<Id8>) -> usize {
+        2 + 8 * v.len()
+    }
+    fn put(v: &Vec<Id8>, b: MapBuilder, count: Option<&'static str>, name: &'static str) -> MapBuilder {
+        b.int(count.unwrap_or("Count"), v.len() as u64)
+            .value(name, Value::Array(v.iter().map(|id| Value::String(id.to_string())).collect()))
+    }
+    fn take(o: &Obj, count: Option<&'static str>, name: &'static str) -> Result<Vec<Id8>, EncodeError> {
+        let list = o.get(name).ok_or_else(|| EncodeError::new(name, "missing"))?;
+        let items = list
+            .as_array()
+            .ok_or_else(|| EncodeError::new(name, format!("expected a list of IDs, found {}", kind_of(list))))?;
+        let mut ids = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let at = format!("{name}[{i}]");
+            let text = item.as_str().ok_or_else(|| EncodeError::new(&at, "expected 16 hex digits"))?;
+            let bytes = crate::hex::parse(text).map_err(|e| EncodeError::new(&at, e.message))?;
+            let id: [u8; 8] = bytes.as_slice().try_into().map_err(|_| {
+                EncodeError::new(
+                    &at,
+                    format!("an ID is 8 bytes (16 hex digits), found {}", crate::plural::plural(bytes.len(), "byte")),
+                )
+            })?;
+            ids.push(Id8(id));
+        }
+        check_count(o, count, ids.len())?;
+        Ok(ids)
+    }
+}
+
+impl FieldKind for AsciiZ {
+    type Value = Vec<u8>;
+    fn read(r: &mut Reader, _: Option<&'static str>, name: &'static str) -> Result<Vec<u8>, Error> {
+        let at = r.pos();
+        let (bytes, terminated) = r.cstring(name, 1);
+        if !terminated {
+            // The terminator is one more byte than the rest of the buffer holds.
+            let available = bytes.len();
+            return Err(r.error_at(name, at, ErrorKind::Truncated { needed: available + 1, available }));
+        }
+        let text: String = bytes.iter().map(|&b| b as char).collect();
+        r.set_value(|| format!("{text:?}"));
+        Ok(bytes.to_vec())
+    }
+    fn write(v: &Vec<u8>, out: &mut Vec<u8>, name: &'static str) -> Result<(), EncodeError> {
+        if v.contains(&0) {
+            return Err(EncodeError::new(name, "holds a 0x00 byte, which would end the string early"));
+        }
+        out.extend_from_slice(v);
+        out.push(0);
+        Ok(())
+    }
+    fn len(v: &Vec<u8>) -> usize {
+        v.len() + 1
+    }
+    fn put(v: &Vec<u8>, b: MapBuilder, _: Option<&'static str>, name: &'static str) -> MapBuilder {
+        b.value(name, Value::String(v.iter().map(|&b| b as char).collect()))
+    }
+    fn take(o: &Obj, _: Option<&'static str>, name: &'static str) -> Result<Vec<u8>, EncodeError> {
+        let v = o.get(name).ok_or_else(|| EncodeError::new(name, "missing"))?;
+        let text =
+            v.as_str().ok_or_else(|| EncodeError::new(name, format!("expected a string, found {}", kind_of(v))))?;
+        text.chars()
+            .map(|c| {
+                u8::try_from(u32::from(c))
+                    .map_err(|_| EncodeError::new(name, format!("{c:?} is not one byte (an ASCII string holds bytes)")))
+            })
+            .collect()
     }
 }
 

@@ -1,0 +1,199 @@
+//! The reference server executes the ROPs that change the mailbox, and
+//! they raise the same events as the adapter protocol's `event` operation
+//! ([`Server::event`]): a store change reaches subscriptions and open
+//! tables whichever way it was made.
+//!
+//! | ROP | input object | what it does | events |
+//! |---|---|---|---|
+//! | RopTransportNewMail | the logon | adds the message to its folder | NewMail |
+//! | RopDeleteMessages, RopHardDeleteMessages | a folder | deletes the listed messages that are in it | ObjectDeleted per message |
+//! | RopHardDeleteMessagesAndSubfolders | a folder | deletes every message and subfolder in it | ObjectDeleted per object |
+//! | RopDeleteFolder | the parent folder | deletes the subfolder | ObjectDeleted per object |
+//! | RopSaveChangesMessage | a message | commits it | ObjectModified |
+//!
+//! Replies follow MS-OXCFOLD 3.2.5: a listed ID that names no message of
+//! the folder is not deleted and sets PartialCompletion (MS-OXCFOLD_R1147,
+//! R115602, R113803); a subfolder that holds messages without DEL_MESSAGES,
+//! or subfolders without DEL_FOLDERS, is left whole with ReturnValue
+//! 0x00000000 and PartialCompletion TRUE (R371, R816, R817, R1079-R1081);
+//! a FolderId that names no subfolder of the input folder is ecNotFound
+//! (R504, R507); an input object of the wrong kind is ecNotSupported
+//! (R509, R630, R638, R645).
+//! RopSetSearchCriteria is framed but not executed.
+
+use super::{Object, Server};
+use crate::model::event::{Event, EventType};
+use crate::wire::mailbox::delete_folder::RopDeleteFolderResponse;
+use crate::wire::mailbox::delete_messages::RopDeleteMessagesResponse;
+use crate::wire::mailbox::hard_delete_messages::RopHardDeleteMessagesResponse;
+use crate::wire::mailbox::hard_delete_messages_and_subfolders::RopHardDeleteMessagesAndSubfoldersResponse;
+use crate::wire::mailbox::save_changes_message::RopSaveChangesMessageResponse;
+use crate::wire::mailbox::transport_new_mail::RopTransportNewMailResponse;
+use crate::wire::return_value::{NOT_SUPPORTED, SUCCESS};
+use crate::wire::rop_buffer::{RopRequest, RopResponse};
+use crate::wire::Id8;
+
+/// ecNotFound: RopDeleteFolder names no subfolder of its input folder
+/// (MS-OXCFOLD_R504, R507).
+const EC_NOT_FOUND: u32 = 0x8004_010F;
+
+/// DEL_MESSAGES and DEL_FOLDERS of DeleteFolderFlags (MS-OXCFOLD 2.2.1.3.1).
+const DEL_MESSAGES: u8 = 0x01;
+const DEL_FOLDERS: u8 = 0x04;
+
+impl Server {
+    /// The object at `index` of `table` for `logon_id`, or the ReturnValue.
+    fn object_at(&self, logon_id: u8, table: &[u32], index: u8) -> Result<Object, u32> {
+        let h = self.resolve(logon_id, table, index)?;
+        self.logons.get(&logon_id).and_then(|(_, m)| m.get(&h)).cloned().ok_or(NOT_SUPPORTED)
+    }
+
+    /// Raises the ObjectDeleted events that remove `folder` and everything
+    /// under it, deepest first.
+    fn delete_subtree(&mut self, logon_id: u8, folder: Id8) {
+        for child in self.store.children_of(&folder) {
+            self.delete_subtree(logon_id, child);
+        }
+        for m in self.store.messages_in(&folder) {
+            self.raise(Event::new(EventType::ObjectDeleted, folder, Some(m)), logon_id);
+        }
+        self.raise(Event::new(EventType::ObjectDeleted, folder, None), logon_id);
+    }
+
+    fn raise(&mut self, mut e: Event, logon_id: u8) {
+        e.logon_id = logon_id;
+        self.event(&e);
+    }
+
+    /// Deletes the listed messages of `folder`; whether any was not there
+    /// (PartialCompletion, MS-OXCFOLD_R1147, R115602).
+    fn delete_messages(&mut self, logon_id: u8, folder: Id8, ids: &[Id8]) -> bool {
+        let mut partial = false;
+        for id in ids {
+            if self.store.folder_of(id) == Some(folder) {
+                self.raise(Event::new(EventType::ObjectDeleted, folder, Some(*id)), logon_id);
+            } else {
+                partial = true;
+            }
+        }
+        partial
+    }
+
+    /// Executes a mailbox ROP; `None` when `rop` is not one the model executes.
+    pub(super) fn mailbox_rop(&mut self, rop: &RopRequest, table: &[u32]) -> Option<RopResponse> {
+        Some(match rop {
+            RopRequest::TransportNewMail(r) => {
+                // The input object is the logon (MS-OXCROPS 2.2.7.7.1).
+                let code = match self.object_at(r.logon_id, table, r.input_handle_index) {
+                    Ok(Object::Logon) => {
+                        let mut e = Event::new(EventType::NewMail, r.folder_id, Some(r.message_id));
+                        e.message_class = r.message_class.iter().map(|&b| b as char).collect();
+                        e.message_flags = r.message_flags;
+                        self.raise(e, r.logon_id);
+                        SUCCESS
+                    }
+                    Ok(_) => NOT_SUPPORTED,
+                    Err(code) => code,
+                };
+                RopResponse::TransportNewMail(RopTransportNewMailResponse {
+                    input_handle_index: r.input_handle_index,
+                    return_value: code,
+                })
+            }
+            RopRequest::DeleteMessages(r) => {
+                let (code, partial) = self.on_folder(r.logon_id, table, r.input_handle_index, |s, f| {
+                    s.delete_messages(r.logon_id, f, &r.message_ids)
+                });
+                RopResponse::DeleteMessages(RopDeleteMessagesResponse {
+                    input_handle_index: r.input_handle_index,
+                    return_value: code,
+                    partial_completion: partial as u8,
+                })
+            }
+            RopRequest::HardDeleteMessages(r) => {
+                let (code, partial) = self.on_folder(r.logon_id, table, r.input_handle_index, |s, f| {
+                    s.delete_messages(r.logon_id, f, &r.message_ids)
+                });
+                RopResponse::HardDeleteMessages(RopHardDeleteMessagesResponse {
+                    input_handle_index: r.input_handle_index,
+                    return_value: code,
+                    partial_completion: partial as u8,
+                })
+            }
+            RopRequest::HardDeleteMessagesAndSubfolders(r) => {
+                let (code, partial) = self.on_folder(r.logon_id, table, r.input_handle_index, |s, f| {
+                    for child in s.store.children_of(&f) {
+                        s.delete_subtree(r.logon_id, child);
+                    }
+                    let messages = s.store.messages_in(&f);
+                    s.delete_messages(r.logon_id, f, &messages)
+                });
+                RopResponse::HardDeleteMessagesAndSubfolders(RopHardDeleteMessagesAndSubfoldersResponse {
+                    input_handle_index: r.input_handle_index,
+                    return_value: code,
+                    partial_completion: partial as u8,
+                })
+            }
+            RopRequest::DeleteFolder(r) => {
+                let mut found = true;
+                let (code, partial) = self.on_folder(r.logon_id, table, r.input_handle_index, |s, parent| {
+                    if s.store.parent_of(&r.folder_id) != Some(parent) {
+                        found = false;
+                        return false;
+                    }
+                    let has_messages = !s.store.messages_in(&r.folder_id).is_empty();
+                    let has_folders = !s.store.children_of(&r.folder_id).is_empty();
+                    let flags = r.delete_folder_flags;
+                    if (has_messages && flags & DEL_MESSAGES == 0) || (has_folders && flags & DEL_FOLDERS == 0) {
+                        // MS-OXCFOLD_R371, R816, R817, R1079-R1081: nothing is
+                        // deleted, success with PartialCompletion TRUE.
+                        return true;
+                    }
+                    s.delete_subtree(r.logon_id, r.folder_id);
+                    false
+                });
+                RopResponse::DeleteFolder(RopDeleteFolderResponse {
+                    input_handle_index: r.input_handle_index,
+                    return_value: if code == SUCCESS && !found { EC_NOT_FOUND } else { code },
+                    partial_completion: partial as u8,
+                })
+            }
+            RopRequest::SaveChangesMessage(r) => {
+                let saved = match self.object_at(r.logon_id, table, r.input_handle_index) {
+                    Ok(Object::Message(m)) => match self.store.folder_of(&m) {
+                        Some(f) => {
+                            self.raise(Event::new(EventType::ObjectModified, f, Some(m)), r.logon_id);
+                            Ok(m)
+                        }
+                        None => Err(EC_NOT_FOUND),
+                    },
+                    Ok(_) => Err(NOT_SUPPORTED),
+                    Err(code) => Err(code),
+                };
+                RopResponse::SaveChangesMessage(RopSaveChangesMessageResponse {
+                    response_handle_index: r.response_handle_index,
+                    return_value: saved.err().unwrap_or(SUCCESS),
+                    input_handle_index: saved.ok().map(|_| r.input_handle_index),
+                    message_id: saved.ok(),
+                })
+            }
+            _ => return None,
+        })
+    }
+
+    /// Runs `f` on the folder at `index`; the ReturnValue, and `f`'s
+    /// PartialCompletion (FALSE when the input is not a folder).
+    fn on_folder(
+        &mut self,
+        logon_id: u8,
+        table: &[u32],
+        index: u8,
+        f: impl FnOnce(&mut Self, Id8) -> bool,
+    ) -> (u32, bool) {
+        match self.object_at(logon_id, table, index) {
+            Ok(Object::Folder(folder)) => (SUCCESS, f(self, folder)),
+            Ok(_) => (NOT_SUPPORTED, false),
+            Err(code) => (code, false),
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! The ROPs that change a mailbox, which a harness uses to cause the
+//! events that notifications report ([MS-OXCROPS] 2.2.4, 2.2.6, 2.2.7).
+//! One file per ROP, each with its request and response.
+//!
+//! | ROP | RopId | file | spec | notification it causes |
+//! |---|---|---|---|---|
+//! | RopSaveChangesMessage | 0x0C | [`save_changes_message`] | MS-OXCROPS 2.2.6.3 | ObjectCreated / ObjectModified |
+//! | RopDeleteFolder | 0x1D | [`delete_folder`] | MS-OXCROPS 2.2.4.3 | ObjectDeleted |
+//! | RopDeleteMessages | 0x1E | [`delete_messages`] | MS-OXCROPS 2.2.4.11 | ObjectDeleted |
+//! | RopSetSearchCriteria | 0x30 | [`set_search_criteria`] | MS-OXCROPS 2.2.4.4 | SearchCompleted |
+//! | RopTransportNewMail | 0x51 | [`transport_new_mail`] | MS-OXCROPS 2.2.7.7 | NewMail |
+//! | RopHardDeleteMessages | 0x91 | [`hard_delete_messages`] | MS-OXCROPS 2.2.4.12 | ObjectDeleted |
+//! | RopHardDeleteMessagesAndSubfolders | 0x92 | [`hard_delete_messages_and_subfolders`] | MS-OXCROPS 2.2.4.10 | ObjectDeleted |
+//!
+//! The codec frames them; the reference server does not execute them yet
+//! (it answers them as a ROP it does not support).
+pub mod delete_folder;
+pub mod delete_messages;
+pub mod hard_delete_messages;
+pub mod hard_delete_messages_and_subfolders;
+pub mod names;
+pub mod save_changes_message;
+pub mod set_search_criteria;
+pub mod transport_new_mail;
