@@ -166,6 +166,8 @@ fn value_def(structure: &str) -> &'static str {
         "find-row-response" => "RopFindRowResponse",
         "expand-row-request" => "RopExpandRowRequest",
         "expand-row-response" => "RopExpandRowResponse",
+        "create-message-request" => "RopCreateMessageRequest",
+        "create-message-response" => "RopCreateMessageResponse",
         "save-changes-message-request" => "RopSaveChangesMessageRequest",
         "save-changes-message-response" => "RopSaveChangesMessageResponse",
         "delete-folder-request" => "RopDeleteFolderRequest",

@@ -87,6 +87,8 @@ fn def_name(s: Structure) -> &'static str {
         Structure::FindRowResponse => "RopFindRowResponse",
         Structure::ExpandRowRequest => "RopExpandRowRequest",
         Structure::ExpandRowResponse => "RopExpandRowResponse",
+        Structure::CreateMessageRequest => "RopCreateMessageRequest",
+        Structure::CreateMessageResponse => "RopCreateMessageResponse",
         Structure::SaveChangesMessageRequest => "RopSaveChangesMessageRequest",
         Structure::SaveChangesMessageResponse => "RopSaveChangesMessageResponse",
         Structure::DeleteFolderRequest => "RopDeleteFolderRequest",

@@ -319,7 +319,9 @@ pub fn check(trace: &[TraceStep], layout: Layout, preexisting: &[u32]) -> Result
                         }
                         let Some(resp) = answers.next() else { break };
                         let Some(out) = req.handle_uses().into_iter().flatten().find(|u| u.output) else { continue };
-                        if matches!(req, RopRequest::RegisterNotification(_)) || resp.return_value() != Some(0) {
+                        if crate::model::table::TableKind::of_rop(req.rop().id).is_none()
+                            || resp.return_value() != Some(0)
+                        {
                             continue;
                         }
                         if let Some(&h) = d.value.server_object_handle_table.get(out.index as usize) {

@@ -76,8 +76,10 @@ enum Object {
     Subscription,
     /// A folder opened at reset ([`Setup::opened`]).
     Folder(Id8),
-    /// A message opened at reset.
+    /// A message opened at reset, or a new one once saved.
     Message(Id8),
+    /// A message RopCreateMessage made in a folder, not saved yet.
+    NewMessage(Id8),
     /// A Table object; its state is in `Server::tables`.
     Table,
 }
@@ -184,6 +186,8 @@ pub struct Server {
     by_message: HashMap<Id8, BTreeSet<u32>>,
     queue: VecDeque<Queued>,
     events: u64,
+    /// MessageIds given to saved new messages so far.
+    new_mids: u64,
     /// The objects opened at reset, by `$name`.
     opened: std::collections::BTreeMap<String, u32>,
     /// Table objects by handle, in creation order of their handles.
@@ -212,6 +216,7 @@ impl Server {
             by_message: HashMap::new(),
             queue: VecDeque::new(),
             events: 0,
+            new_mids: 0,
             opened: Default::default(),
             tables: Default::default(),
         };
@@ -359,7 +364,7 @@ impl Server {
                 }
             }
             Some(Object::Table) => self.drop_table(h),
-            Some(Object::Folder(_) | Object::Message(_)) | None => {}
+            Some(Object::Folder(_) | Object::Message(_) | Object::NewMessage(_)) | None => {}
         }
     }
 
@@ -520,7 +525,7 @@ impl Server {
                     let mut after = table.clone();
                     let answer = match self.table_rop(other, &mut after) {
                         Some(resp) => Some(resp),
-                        None => self.mailbox_rop(other, &after),
+                        None => self.mailbox_rop(other, &mut after),
                     };
                     match answer {
                         Some(resp) => {

@@ -38,6 +38,11 @@ impl Store {
         self.folders.get(folder).and_then(|f| f.parent)
     }
 
+    /// Whether the store has the folder.
+    pub fn folder_exists(&self, folder: &Id8) -> bool {
+        self.folders.contains_key(folder)
+    }
+
     /// Whether `folder` is a search folder.
     pub fn is_search(&self, folder: &Id8) -> bool {
         self.folders.get(folder).is_some_and(|f| f.search)

@@ -99,6 +99,9 @@ pub const RESET_TABLE: Rop = Rop { id: 0x81, name: "RopResetTable", section: "MS
 /// buffer that ran out of room.
 pub const BUFFER_TOO_SMALL: Rop = Rop { id: 0xFF, name: "RopBufferTooSmall", section: "MS-OXCROPS 2.2.15.1" };
 
+/// RopCreateMessage: creates a Message object in a folder.
+pub const CREATE_MESSAGE: Rop = Rop { id: 0x06, name: "RopCreateMessage", section: "MS-OXCROPS 2.2.6.2" };
+
 /// RopSaveChangesMessage: commits a message.
 pub const SAVE_CHANGES_MESSAGE: Rop = Rop { id: 0x0C, name: "RopSaveChangesMessage", section: "MS-OXCROPS 2.2.6.3" };
 
@@ -122,10 +125,11 @@ pub const HARD_DELETE_MESSAGES_AND_SUBFOLDERS: Rop =
     Rop { id: 0x92, name: "RopHardDeleteMessagesAndSubfolders", section: "MS-OXCROPS 2.2.4.10" };
 
 /// Every ROP the harness frames, in RopId order.
-pub const TABLE: [Rop; 30] = [
+pub const TABLE: [Rop; 31] = [
     RELEASE,
     GET_HIERARCHY_TABLE,
     GET_CONTENTS_TABLE,
+    CREATE_MESSAGE,
     SAVE_CHANGES_MESSAGE,
     SET_COLUMNS,
     RESTRICT,

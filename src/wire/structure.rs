@@ -4,6 +4,8 @@
 
 use super::buffer_too_small::RopBufferTooSmallResponse;
 use super::codec::{EncodeError, Error, Finding, Reader, Span};
+use super::mailbox::create_message::RopCreateMessageRequest;
+use super::mailbox::create_message::RopCreateMessageResponse;
 use super::mailbox::delete_folder::RopDeleteFolderRequest;
 use super::mailbox::delete_folder::RopDeleteFolderResponse;
 use super::mailbox::delete_messages::RopDeleteMessagesRequest;
@@ -160,6 +162,10 @@ pub enum Structure {
     ExpandRowRequest,
     /// `expand-row-response`: MS-OXCROPS 2.2.5.16.2.
     ExpandRowResponse,
+    /// `create-message-request`: MS-OXCROPS 2.2.6.2.1.
+    CreateMessageRequest,
+    /// `create-message-response`: MS-OXCROPS 2.2.6.2.2.
+    CreateMessageResponse,
     /// `save-changes-message-request`: MS-OXCROPS 2.2.6.3.1.
     SaveChangesMessageRequest,
     /// `save-changes-message-response`: MS-OXCROPS 2.2.6.3.2.
@@ -264,6 +270,8 @@ macro_rules! dispatch {
             Structure::FindRowResponse => $f::<RopFindRowResponse>($($arg),*),
             Structure::ExpandRowRequest => $f::<RopExpandRowRequest>($($arg),*),
             Structure::ExpandRowResponse => $f::<RopExpandRowResponse>($($arg),*),
+            Structure::CreateMessageRequest => $f::<RopCreateMessageRequest>($($arg),*),
+            Structure::CreateMessageResponse => $f::<RopCreateMessageResponse>($($arg),*),
             Structure::SaveChangesMessageRequest => $f::<RopSaveChangesMessageRequest>($($arg),*),
             Structure::SaveChangesMessageResponse => $f::<RopSaveChangesMessageResponse>($($arg),*),
             Structure::DeleteFolderRequest => $f::<RopDeleteFolderRequest>($($arg),*),
@@ -284,7 +292,7 @@ macro_rules! dispatch {
 
 impl Structure {
     /// All structures, in the order the CLI lists them.
-    pub const ALL: [Structure; 60] = [
+    pub const ALL: [Structure; 62] = [
         Structure::RopInputBuffer,
         Structure::RopOutputBuffer,
         Structure::RegisterNotificationRequest,
@@ -331,6 +339,8 @@ impl Structure {
         Structure::FindRowResponse,
         Structure::ExpandRowRequest,
         Structure::ExpandRowResponse,
+        Structure::CreateMessageRequest,
+        Structure::CreateMessageResponse,
         Structure::SaveChangesMessageRequest,
         Structure::SaveChangesMessageResponse,
         Structure::DeleteFolderRequest,
@@ -396,6 +406,8 @@ impl Structure {
             Structure::FindRowResponse => "find-row-response",
             Structure::ExpandRowRequest => "expand-row-request",
             Structure::ExpandRowResponse => "expand-row-response",
+            Structure::CreateMessageRequest => "create-message-request",
+            Structure::CreateMessageResponse => "create-message-response",
             Structure::SaveChangesMessageRequest => "save-changes-message-request",
             Structure::SaveChangesMessageResponse => "save-changes-message-response",
             Structure::DeleteFolderRequest => "delete-folder-request",
@@ -467,6 +479,8 @@ impl Structure {
             Structure::FindRowResponse => "RopFindRow response",
             Structure::ExpandRowRequest => "RopExpandRow request",
             Structure::ExpandRowResponse => "RopExpandRow response",
+            Structure::CreateMessageRequest => "RopCreateMessage request",
+            Structure::CreateMessageResponse => "RopCreateMessage response",
             Structure::SaveChangesMessageRequest => "RopSaveChangesMessage request",
             Structure::SaveChangesMessageResponse => "RopSaveChangesMessage response",
             Structure::DeleteFolderRequest => "RopDeleteFolder request",
@@ -535,6 +549,8 @@ impl Structure {
             Structure::FindRowResponse => &rop::FIND_ROW,
             Structure::ExpandRowRequest => &rop::EXPAND_ROW,
             Structure::ExpandRowResponse => &rop::EXPAND_ROW,
+            Structure::CreateMessageRequest => &rop::CREATE_MESSAGE,
+            Structure::CreateMessageResponse => &rop::CREATE_MESSAGE,
             Structure::SaveChangesMessageRequest => &rop::SAVE_CHANGES_MESSAGE,
             Structure::SaveChangesMessageResponse => &rop::SAVE_CHANGES_MESSAGE,
             Structure::DeleteFolderRequest => &rop::DELETE_FOLDER,
@@ -600,6 +616,8 @@ impl Structure {
             Structure::FindRowResponse => "MS-OXCROPS 2.2.5.13.2",
             Structure::ExpandRowRequest => "MS-OXCROPS 2.2.5.16.1",
             Structure::ExpandRowResponse => "MS-OXCROPS 2.2.5.16.2",
+            Structure::CreateMessageRequest => "MS-OXCROPS 2.2.6.2.1",
+            Structure::CreateMessageResponse => "MS-OXCROPS 2.2.6.2.2",
             Structure::SaveChangesMessageRequest => "MS-OXCROPS 2.2.6.3.1",
             Structure::SaveChangesMessageResponse => "MS-OXCROPS 2.2.6.3.2",
             Structure::DeleteFolderRequest => "MS-OXCROPS 2.2.4.3.1",
@@ -764,6 +782,8 @@ mod tests {
             (Structure::FindRowResponse, "MS-OXCROPS 2.2.5.13.2"),
             (Structure::ExpandRowRequest, "MS-OXCROPS 2.2.5.16.1"),
             (Structure::ExpandRowResponse, "MS-OXCROPS 2.2.5.16.2"),
+            (Structure::CreateMessageRequest, "MS-OXCROPS 2.2.6.2.1"),
+            (Structure::CreateMessageResponse, "MS-OXCROPS 2.2.6.2.2"),
             (Structure::SaveChangesMessageRequest, "MS-OXCROPS 2.2.6.3.1"),
             (Structure::SaveChangesMessageResponse, "MS-OXCROPS 2.2.6.3.2"),
             (Structure::DeleteFolderRequest, "MS-OXCROPS 2.2.4.3.1"),

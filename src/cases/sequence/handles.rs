@@ -80,9 +80,9 @@ impl Handles {
                     }
                     table[slot] = h;
                 }
-                // Every other ROP has one response; a table-creating ROP that
-                // succeeded makes a Table object, which NotificationHandle
-                // may name (MS-OXCNOTIF_R97).
+                // Every other ROP has one response; one that names an output
+                // slot and succeeded makes an object. A Table object is one
+                // NotificationHandle may name (MS-OXCNOTIF_R97).
                 other => {
                     let Some(x) = responses.next() else { break };
                     let Some(out) = other.handle_uses().into_iter().flatten().find(|u| u.output) else { continue };
@@ -107,7 +107,11 @@ impl Handles {
                     } else {
                         self.live.insert(h, (other.logon_id(), false));
                     }
-                    self.given.insert(h);
+                    if crate::model::table::TableKind::of_rop(other.rop().id).is_some() {
+                        // A table is a notification target (MS-OXCNOTIF_R97);
+                        // a message RopCreateMessage makes is not.
+                        self.given.insert(h);
+                    }
                     if table.len() <= slot {
                         table.resize(slot + 1, UNUSED_HANDLE);
                     }

@@ -9,7 +9,8 @@
 //! | RopDeleteMessages, RopHardDeleteMessages | a folder | deletes the listed messages that are in it | ObjectDeleted per message |
 //! | RopHardDeleteMessagesAndSubfolders | a folder | deletes every message and subfolder in it | ObjectDeleted per object |
 //! | RopDeleteFolder | the parent folder | deletes the subfolder | ObjectDeleted per object |
-//! | RopSaveChangesMessage | a message | commits it | ObjectModified |
+//! | RopCreateMessage | the logon or a folder | a new Message object in the folder FolderId names, not in the store yet | none |
+//! | RopSaveChangesMessage | a message | commits it; a new message gets its MessageId and joins its folder | ObjectCreated (new), ObjectModified |
 //!
 //! Replies follow MS-OXCFOLD 3.2.5: a listed ID that names no message of
 //! the folder is not deleted and sets PartialCompletion (MS-OXCFOLD_R1147,
@@ -23,6 +24,7 @@
 
 use super::{Object, Server};
 use crate::model::event::{Event, EventType};
+use crate::wire::mailbox::create_message::RopCreateMessageResponse;
 use crate::wire::mailbox::delete_folder::RopDeleteFolderResponse;
 use crate::wire::mailbox::delete_messages::RopDeleteMessagesResponse;
 use crate::wire::mailbox::hard_delete_messages::RopHardDeleteMessagesResponse;
@@ -30,7 +32,7 @@ use crate::wire::mailbox::hard_delete_messages_and_subfolders::RopHardDeleteMess
 use crate::wire::mailbox::save_changes_message::RopSaveChangesMessageResponse;
 use crate::wire::mailbox::transport_new_mail::RopTransportNewMailResponse;
 use crate::wire::return_value::{NOT_SUPPORTED, SUCCESS};
-use crate::wire::rop_buffer::{RopRequest, RopResponse};
+use crate::wire::rop_buffer::{RopRequest, RopResponse, UNUSED_HANDLE};
 use crate::wire::Id8;
 
 /// ecNotFound: RopDeleteFolder names no subfolder of its input folder
@@ -80,7 +82,7 @@ impl Server {
     }
 
     /// Executes a mailbox ROP; `None` when `rop` is not one the model executes.
-    pub(super) fn mailbox_rop(&mut self, rop: &RopRequest, table: &[u32]) -> Option<RopResponse> {
+    pub(super) fn mailbox_rop(&mut self, rop: &RopRequest, table: &mut Vec<u32>) -> Option<RopResponse> {
         Some(match rop {
             RopRequest::TransportNewMail(r) => {
                 // The input object is the logon (MS-OXCROPS 2.2.7.7.1).
@@ -158,8 +160,54 @@ impl Server {
                     partial_completion: partial as u8,
                 })
             }
+            RopRequest::CreateMessage(r) => {
+                let code = match self.object_at(r.logon_id, table, r.input_handle_index) {
+                    Ok(Object::Logon | Object::Folder(_)) if self.store.folder_exists(&r.folder_id) => SUCCESS,
+                    Ok(Object::Logon | Object::Folder(_)) => EC_NOT_FOUND,
+                    Ok(_) => NOT_SUPPORTED,
+                    Err(code) => code,
+                };
+                let slot = r.output_handle_index as usize;
+                if code == SUCCESS {
+                    let h = self.assign();
+                    self.owner.insert(h, r.logon_id);
+                    if let Some((_, objects)) = self.logons.get_mut(&r.logon_id) {
+                        objects.insert(h, Object::NewMessage(r.folder_id));
+                    }
+                    if table.len() <= slot {
+                        table.resize(slot + 1, UNUSED_HANDLE);
+                    }
+                    table[slot] = h;
+                }
+                // The MessageId comes with the first save (RopSaveChangesMessage),
+                // so HasMessageId is FALSE here (MS-OXCROPS_R1774, R1778).
+                RopResponse::CreateMessage(RopCreateMessageResponse {
+                    output_handle_index: r.output_handle_index,
+                    return_value: code,
+                    message_id: (code == SUCCESS).then_some((0, None)),
+                })
+            }
             RopRequest::SaveChangesMessage(r) => {
-                let saved = match self.object_at(r.logon_id, table, r.input_handle_index) {
+                let object = self.object_at(r.logon_id, table, r.input_handle_index);
+                if let Ok(Object::NewMessage(folder)) = object {
+                    // The first save: the message joins its folder with a new
+                    // MessageId, and that is ObjectCreated (MS-OXCNOTIF_R13).
+                    self.new_mids += 1;
+                    let n = self.new_mids.to_be_bytes();
+                    let mid = Id8([0x01, 0x00, 0x00, 0x00, 0x00, 0x01, n[6], n[7]]);
+                    let h = table[r.input_handle_index as usize];
+                    if let Some((_, objects)) = self.logons.get_mut(&r.logon_id) {
+                        objects.insert(h, Object::Message(mid));
+                    }
+                    self.raise(Event::new(EventType::ObjectCreated, folder, Some(mid)), r.logon_id);
+                    return Some(RopResponse::SaveChangesMessage(RopSaveChangesMessageResponse {
+                        response_handle_index: r.response_handle_index,
+                        return_value: SUCCESS,
+                        input_handle_index: Some(r.input_handle_index),
+                        message_id: Some(mid),
+                    }));
+                }
+                let saved = match object {
                     Ok(Object::Message(m)) => match self.store.folder_of(&m) {
                         Some(f) => {
                             self.raise(Event::new(EventType::ObjectModified, f, Some(m)), r.logon_id);

@@ -4,6 +4,7 @@
 //!
 //! | ROP | RopId | file | spec | notification it causes |
 //! |---|---|---|---|---|
+//! | RopCreateMessage | 0x06 | [`create_message`] | MS-OXCROPS 2.2.6.2 | none until saved |
 //! | RopSaveChangesMessage | 0x0C | [`save_changes_message`] | MS-OXCROPS 2.2.6.3 | ObjectCreated / ObjectModified |
 //! | RopDeleteFolder | 0x1D | [`delete_folder`] | MS-OXCROPS 2.2.4.3 | ObjectDeleted |
 //! | RopDeleteMessages | 0x1E | [`delete_messages`] | MS-OXCROPS 2.2.4.11 | ObjectDeleted |
@@ -14,6 +15,7 @@
 //!
 //! The codec frames them; the reference server does not execute them yet
 //! (it answers them as a ROP it does not support).
+pub mod create_message;
 pub mod delete_folder;
 pub mod delete_messages;
 pub mod hard_delete_messages;

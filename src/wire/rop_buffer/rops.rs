@@ -6,6 +6,7 @@
 
 use crate::wire::buffer_too_small::RopBufferTooSmallResponse;
 use crate::wire::codec::{EncodeError, Error, Reader};
+use crate::wire::mailbox::create_message::{RopCreateMessageRequest, RopCreateMessageResponse};
 use crate::wire::mailbox::delete_folder::{RopDeleteFolderRequest, RopDeleteFolderResponse};
 use crate::wire::mailbox::delete_messages::{RopDeleteMessagesRequest, RopDeleteMessagesResponse};
 use crate::wire::mailbox::hard_delete_messages::{RopHardDeleteMessagesRequest, RopHardDeleteMessagesResponse};
@@ -198,6 +199,8 @@ rop_list! {
         ResetTable(RopResetTableRequest),
         /// RopSetColumns (0x12).
         SetColumns(RopSetColumnsRequest),
+        /// RopCreateMessage (0x06).
+        CreateMessage(RopCreateMessageRequest),
         /// RopSaveChangesMessage (0x0C).
         SaveChangesMessage(RopSaveChangesMessageRequest),
         /// RopDeleteFolder (0x1D).
@@ -262,6 +265,8 @@ rop_list! {
         ResetTable(RopResetTableResponse),
         /// RopSetColumns (0x12).
         SetColumns(RopSetColumnsResponse),
+        /// RopCreateMessage (0x06).
+        CreateMessage(RopCreateMessageResponse),
         /// RopSaveChangesMessage (0x0C).
         SaveChangesMessage(RopSaveChangesMessageResponse),
         /// RopDeleteFolder (0x1D).

@@ -243,9 +243,13 @@ macro_rules! rop_response {
                     return_value: o.u32("ReturnValue")?,
                     $( $afield: <$akind as $crate::wire::rop_fields::FieldKind>::take(&o, None, $aname)?, )*
                     $(
-                        $field: match o.get($fname) {
-                            None => None,
-                            Some(_) => Some(<$kind as $crate::wire::rop_fields::FieldKind>::take(
+                        // Present when the field or its count is given (a
+                        // count alone is refused by the kind as incomplete).
+                        $field: match o.get($fname).is_some()
+                            || $crate::wire::rop_fields::count_of(&[$($count)?]).is_some_and(|c| o.get(c).is_some())
+                        {
+                            false => None,
+                            true => Some(<$kind as $crate::wire::rop_fields::FieldKind>::take(
                                 &o, $crate::wire::rop_fields::count_of(&[$($count)?]), $fname)?),
                         },
                     )*

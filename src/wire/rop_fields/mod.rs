@@ -61,6 +61,10 @@ pub struct OutputIndex;
 pub struct SizedBytes;
 /// A 2-byte count then that many 8-byte IDs (MessageIds, FolderIds).
 pub struct IdList;
+/// A 1-byte Boolean, then an 8-byte ID present exactly when it is nonzero
+/// (HasMessageId and MessageId of the RopCreateMessage response). The
+/// Boolean's name is the field's count name; its raw byte is kept.
+pub struct FlaggedId;
 /// A null-terminated ASCII string (MessageClass of RopTransportNewMail).
 /// Kept as its bytes without the terminator; the value form is a string
 /// with one character per byte (bytes 0x80-0xFF as U+0080-U+00FF), so
@@ -290,6 +294,48 @@ impl FieldKind for IdList {
         }
         check_count(o, count, ids.len())?;
         Ok(ids)
+    }
+}
+
+impl FieldKind for FlaggedId {
+    type Value = (u8, Option<Id8>);
+    fn read(r: &mut Reader, count: Option<&'static str>, name: &'static str) -> Result<(u8, Option<Id8>), Error> {
+        let flag = r.u8(count.unwrap_or("Has"))?;
+        r.annotate(|| super::register_notification::bool_name(flag));
+        let id = if flag != 0 { Some(r.id8(name)?) } else { None };
+        Ok((flag, id))
+    }
+    fn write(v: &(u8, Option<Id8>), out: &mut Vec<u8>, _: &'static str) -> Result<(), EncodeError> {
+        out.push(v.0);
+        if let Some(id) = v.1 {
+            out.extend_from_slice(&id.0);
+        }
+        Ok(())
+    }
+    fn len(v: &(u8, Option<Id8>)) -> usize {
+        1 + if v.1.is_some() { 8 } else { 0 }
+    }
+    fn put(v: &(u8, Option<Id8>), b: MapBuilder, count: Option<&'static str>, name: &'static str) -> MapBuilder {
+        b.int(count.unwrap_or("Has"), v.0).opt_id8(name, v.1)
+    }
+    fn take(o: &Obj, count: Option<&'static str>, name: &'static str) -> Result<(u8, Option<Id8>), EncodeError> {
+        let flag_name = count.unwrap_or("Has");
+        let id = o.opt_id8(name)?;
+        let flag = match o.opt_u8(flag_name)? {
+            Some(f) => f,
+            None => u8::from(id.is_some()),
+        };
+        if (flag != 0) != id.is_some() {
+            return Err(EncodeError::new(
+                name,
+                if id.is_some() {
+                    format!("present, but {flag_name} is 0x00: the field is there exactly when {flag_name} is nonzero")
+                } else {
+                    format!("missing: {flag_name} is 0x{flag:02X}, so the field follows it")
+                },
+            ));
+        }
+        Ok((flag, id))
     }
 }
 
