@@ -188,6 +188,9 @@ pub struct Server {
     events: u64,
     /// MessageIds given to saved new messages so far.
     new_mids: u64,
+    /// The search scope (FolderIds) of each search folder that has had
+    /// RopSetSearchCriteria (MS-OXCFOLD_R1241).
+    search_scopes: HashMap<Id8, Vec<Id8>>,
     /// The objects opened at reset, by `$name`.
     opened: std::collections::BTreeMap<String, u32>,
     /// Table objects by handle, in creation order of their handles.
@@ -217,6 +220,7 @@ impl Server {
             queue: VecDeque::new(),
             events: 0,
             new_mids: 0,
+            search_scopes: HashMap::new(),
             opened: Default::default(),
             tables: Default::default(),
         };

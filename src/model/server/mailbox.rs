@@ -9,6 +9,7 @@
 //! | RopDeleteMessages, RopHardDeleteMessages | a folder | deletes the listed messages that are in it | ObjectDeleted per message |
 //! | RopHardDeleteMessagesAndSubfolders | a folder | deletes every message and subfolder in it | ObjectDeleted per object |
 //! | RopDeleteFolder | the parent folder | deletes the subfolder | ObjectDeleted per object |
+//! | RopSetSearchCriteria | a search folder | completes the search | SearchCompleted |
 //! | RopCreateMessage | the logon or a folder | a new Message object in the folder FolderId names, not in the store yet | none |
 //! | RopSaveChangesMessage | a message | commits it; a new message gets its MessageId and joins its folder | ObjectCreated (new), ObjectModified |
 //!
@@ -20,7 +21,15 @@
 //! a FolderId that names no subfolder of the input folder is ecNotFound
 //! (R504, R507); an input object of the wrong kind is ecNotSupported
 //! (R509, R630, R638, R645).
-//! RopSetSearchCriteria is framed but not executed.
+//! RopSetSearchCriteria on a search folder completes its search at once and
+//! raises SearchCompleted (the response may come before the folder is
+//! filled, MS-OXCFOLD_R526; the model does not evaluate the restriction, so
+//! the folder stays as it was): ecNotSupported on an object that is not a
+//! folder (R573, R574), ecNotSearchFolder on a folder that is not a search
+//! folder (R569, R570), ecNotInitialized when the first criteria name no
+//! folders (R1240, R565; later ones keep the earlier scope, R1241), and
+//! ecSearchFolderScopeViolation when the scope holds the search folder
+//! itself (R1242 SHOULD, R1243).
 
 use super::{Object, Server};
 use crate::model::event::{Event, EventType};
@@ -30,6 +39,7 @@ use crate::wire::mailbox::delete_messages::RopDeleteMessagesResponse;
 use crate::wire::mailbox::hard_delete_messages::RopHardDeleteMessagesResponse;
 use crate::wire::mailbox::hard_delete_messages_and_subfolders::RopHardDeleteMessagesAndSubfoldersResponse;
 use crate::wire::mailbox::save_changes_message::RopSaveChangesMessageResponse;
+use crate::wire::mailbox::set_search_criteria::RopSetSearchCriteriaResponse;
 use crate::wire::mailbox::transport_new_mail::RopTransportNewMailResponse;
 use crate::wire::return_value::{NOT_SUPPORTED, SUCCESS};
 use crate::wire::rop_buffer::{RopRequest, RopResponse, UNUSED_HANDLE};
@@ -38,6 +48,13 @@ use crate::wire::Id8;
 /// ecNotFound: RopDeleteFolder names no subfolder of its input folder
 /// (MS-OXCFOLD_R504, R507).
 const EC_NOT_FOUND: u32 = 0x8004_010F;
+
+/// ecNotSearchFolder (MS-OXCFOLD_R569).
+const EC_NOT_SEARCH_FOLDER: u32 = 0x0000_0461;
+/// ecNotInitialized: no FolderIds for the search (MS-OXCFOLD_R565).
+const EC_NOT_INITIALIZED: u32 = 0x8004_0605;
+/// ecSearchFolderScopeViolation (MS-OXCFOLD_R1243).
+const EC_SEARCH_FOLDER_SCOPE_VIOLATION: u32 = 0x0000_0490;
 
 /// DEL_MESSAGES and DEL_FOLDERS of DeleteFolderFlags (MS-OXCFOLD 2.2.1.3.1).
 const DEL_MESSAGES: u8 = 0x01;
@@ -158,6 +175,33 @@ impl Server {
                     input_handle_index: r.input_handle_index,
                     return_value: if code == SUCCESS && !found { EC_NOT_FOUND } else { code },
                     partial_completion: partial as u8,
+                })
+            }
+            RopRequest::SetSearchCriteria(r) => {
+                let code = match self.object_at(r.logon_id, table, r.input_handle_index) {
+                    Ok(Object::Folder(f)) if !self.store.is_search(&f) => EC_NOT_SEARCH_FOLDER,
+                    Ok(Object::Folder(f)) => {
+                        let scope = if r.folder_ids.is_empty() {
+                            self.search_scopes.get(&f).cloned() // MS-OXCFOLD_R1241
+                        } else {
+                            Some(r.folder_ids.clone())
+                        };
+                        match scope {
+                            None => EC_NOT_INITIALIZED,                                            // MS-OXCFOLD_R1240
+                            Some(scope) if scope.contains(&f) => EC_SEARCH_FOLDER_SCOPE_VIOLATION, // R1242
+                            Some(scope) => {
+                                self.search_scopes.insert(f, scope);
+                                self.raise(Event::new(EventType::SearchCompleted, f, None), r.logon_id);
+                                SUCCESS
+                            }
+                        }
+                    }
+                    Ok(_) => NOT_SUPPORTED, // MS-OXCFOLD_R573, R574
+                    Err(code) => code,
+                };
+                RopResponse::SetSearchCriteria(RopSetSearchCriteriaResponse {
+                    input_handle_index: r.input_handle_index,
+                    return_value: code,
                 })
             }
             RopRequest::CreateMessage(r) => {

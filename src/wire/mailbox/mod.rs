@@ -13,8 +13,8 @@
 //! | RopHardDeleteMessages | 0x91 | [`hard_delete_messages`] | MS-OXCROPS 2.2.4.12 | ObjectDeleted |
 //! | RopHardDeleteMessagesAndSubfolders | 0x92 | [`hard_delete_messages_and_subfolders`] | MS-OXCROPS 2.2.4.10 | ObjectDeleted |
 //!
-//! The codec frames them; the reference server does not execute them yet
-//! (it answers them as a ROP it does not support).
+//! The reference server executes them (`model::server`'s mailbox ROPs)
+//! and raises the notifications the table lists.
 pub mod create_message;
 pub mod delete_folder;
 pub mod delete_messages;
