@@ -166,6 +166,8 @@ fn value_def(structure: &str) -> &'static str {
         "find-row-response" => "RopFindRowResponse",
         "expand-row-request" => "RopExpandRowRequest",
         "expand-row-response" => "RopExpandRowResponse",
+        "rpc-header-ext" => "RpcHeaderExt",
+        "extended-buffer-in" | "extended-buffer-out" => "ExtendedBuffer",
         other => panic!("no structure {other:?}"),
     }
 }

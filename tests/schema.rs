@@ -87,6 +87,9 @@ fn def_name(s: Structure) -> &'static str {
         Structure::FindRowResponse => "RopFindRowResponse",
         Structure::ExpandRowRequest => "RopExpandRowRequest",
         Structure::ExpandRowResponse => "RopExpandRowResponse",
+        Structure::RpcHeaderExt => "RpcHeaderExt",
+        Structure::ExtendedBufferIn => "ExtendedBuffer",
+        Structure::ExtendedBufferOut => "ExtendedBuffer",
     }
 }
 

@@ -48,6 +48,8 @@ use super::table::seek_row_fractional::RopSeekRowFractionalRequest;
 use super::table::seek_row_fractional::RopSeekRowFractionalResponse;
 use super::table::set_columns::RopSetColumnsRequest;
 use super::table::set_columns::RopSetColumnsResponse;
+use super::transport::extended_buffer::{ExtendedBufferIn, ExtendedBufferOut};
+use super::transport::rpc_header_ext::RpcHeaderExt;
 use super::{read_all, Layout, WireStructure};
 use serde_json::Value;
 
@@ -146,6 +148,12 @@ pub enum Structure {
     ExpandRowRequest,
     /// `expand-row-response`: MS-OXCROPS 2.2.5.16.2.
     ExpandRowResponse,
+    /// `rpc-header-ext`: MS-OXCRPC 2.2.2.1.
+    RpcHeaderExt,
+    /// `extended-buffer-in`: MS-OXCRPC 3.1.4.2.1.1.1, Execute's request RopBuffer (rgbIn).
+    ExtendedBufferIn,
+    /// `extended-buffer-out`: MS-OXCRPC 3.1.4.2.1.1.2, Execute's response RopBuffer (rgbOut).
+    ExtendedBufferOut,
 }
 
 /// What `dissect` gives: the listing as far as decoding got, the findings,
@@ -222,13 +230,16 @@ macro_rules! dispatch {
             Structure::FindRowResponse => $f::<RopFindRowResponse>($($arg),*),
             Structure::ExpandRowRequest => $f::<RopExpandRowRequest>($($arg),*),
             Structure::ExpandRowResponse => $f::<RopExpandRowResponse>($($arg),*),
+            Structure::RpcHeaderExt => $f::<RpcHeaderExt>($($arg),*),
+            Structure::ExtendedBufferIn => $f::<ExtendedBufferIn>($($arg),*),
+            Structure::ExtendedBufferOut => $f::<ExtendedBufferOut>($($arg),*),
         }
     };
 }
 
 impl Structure {
     /// All structures, in the order the CLI lists them.
-    pub const ALL: [Structure; 46] = [
+    pub const ALL: [Structure; 49] = [
         Structure::RopInputBuffer,
         Structure::RopOutputBuffer,
         Structure::RegisterNotificationRequest,
@@ -275,6 +286,9 @@ impl Structure {
         Structure::FindRowResponse,
         Structure::ExpandRowRequest,
         Structure::ExpandRowResponse,
+        Structure::RpcHeaderExt,
+        Structure::ExtendedBufferIn,
+        Structure::ExtendedBufferOut,
     ];
 
     /// The name used on the command line and in case files.
@@ -326,6 +340,9 @@ impl Structure {
             Structure::FindRowResponse => "find-row-response",
             Structure::ExpandRowRequest => "expand-row-request",
             Structure::ExpandRowResponse => "expand-row-response",
+            Structure::RpcHeaderExt => "rpc-header-ext",
+            Structure::ExtendedBufferIn => "extended-buffer-in",
+            Structure::ExtendedBufferOut => "extended-buffer-out",
         }
     }
 
@@ -383,6 +400,9 @@ impl Structure {
             Structure::FindRowResponse => "RopFindRow response",
             Structure::ExpandRowRequest => "RopExpandRow request",
             Structure::ExpandRowResponse => "RopExpandRow response",
+            Structure::RpcHeaderExt => "RPC_HEADER_EXT",
+            Structure::ExtendedBufferIn => "extended buffer of ROP requests (rgbIn), sent by the client",
+            Structure::ExtendedBufferOut => "extended buffer of ROP responses (rgbOut), sent by the server",
         }
     }
 
@@ -393,7 +413,10 @@ impl Structure {
             Structure::RopInputBuffer
             | Structure::RopOutputBuffer
             | Structure::NotificationData
-            | Structure::TaggedPropertyValue => return None,
+            | Structure::TaggedPropertyValue
+            | Structure::RpcHeaderExt
+            | Structure::ExtendedBufferIn
+            | Structure::ExtendedBufferOut => return None,
             Structure::RegisterNotificationRequest | Structure::RegisterNotificationResponse => {
                 &rop::REGISTER_NOTIFICATION
             }
@@ -488,6 +511,9 @@ impl Structure {
             Structure::FindRowResponse => "MS-OXCROPS 2.2.5.13.2",
             Structure::ExpandRowRequest => "MS-OXCROPS 2.2.5.16.1",
             Structure::ExpandRowResponse => "MS-OXCROPS 2.2.5.16.2",
+            Structure::RpcHeaderExt => "MS-OXCRPC 2.2.2.1",
+            Structure::ExtendedBufferIn => "MS-OXCRPC 3.1.4.2.1.1.1",
+            Structure::ExtendedBufferOut => "MS-OXCRPC 3.1.4.2.1.1.2",
         }
     }
 
@@ -638,6 +664,9 @@ mod tests {
             (Structure::FindRowResponse, "MS-OXCROPS 2.2.5.13.2"),
             (Structure::ExpandRowRequest, "MS-OXCROPS 2.2.5.16.1"),
             (Structure::ExpandRowResponse, "MS-OXCROPS 2.2.5.16.2"),
+            (Structure::RpcHeaderExt, "MS-OXCRPC 2.2.2.1"),
+            (Structure::ExtendedBufferIn, "MS-OXCRPC 3.1.4.2.1.1.1"),
+            (Structure::ExtendedBufferOut, "MS-OXCRPC 3.1.4.2.1.1.2"),
         ];
         assert_eq!(want.len(), Structure::ALL.len());
         for (s, section) in want {

@@ -185,15 +185,17 @@ pub fn decompress(input: &[u8], declared: usize) -> Result<Decompressed, Error> 
     }
 }
 
+/// The hash table of the longest inputs has 2^14 heads; shorter inputs get
+/// smaller tables (a 100-byte payload needs no 96 KiB of them).
 const HASH_BITS: u32 = 14;
 const NONE: u32 = u32::MAX;
 /// How many earlier positions with the same 3-byte hash are tried.
 const CHAIN_DEPTH: usize = 24;
 
 #[inline]
-fn hash3(b: &[u8]) -> usize {
+fn hash3(b: &[u8], bits: u32) -> usize {
     let v = u32::from(b[0]) | u32::from(b[1]) << 8 | u32::from(b[2]) << 16;
-    (v.wrapping_mul(0x9E37_79B1) >> (32 - HASH_BITS)) as usize
+    (v.wrapping_mul(0x9E37_79B1) >> (32 - bits)) as usize
 }
 
 /// Writes the bitmasks: each 32 elements get a 4-byte slot before them.
@@ -280,13 +282,16 @@ pub fn compress(input: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(n + n / 32 * 4 + 8);
     let mut masks = Masks::new(&mut out);
     let mut shared = None;
-    let mut head = vec![NONE; 1 << HASH_BITS];
-    let mut prev = vec![NONE; WINDOW];
+    let bits = (usize::BITS - n.max(2).leading_zeros()).clamp(8, HASH_BITS);
+    let mut head = vec![NONE; 1 << bits];
+    // Positions below `n` never share a slot while `n` fits the table.
+    let chain = n.next_power_of_two().clamp(1, WINDOW);
+    let mut prev = vec![NONE; chain];
     let mut pos = 0usize;
     let insert = |head: &mut [u32], prev: &mut [u32], p: usize| {
         if p + MIN_MATCH <= n {
-            let h = hash3(&input[p..]);
-            prev[p & (WINDOW - 1)] = head[h];
+            let h = hash3(&input[p..], bits);
+            prev[p & (chain - 1)] = head[h];
             head[h] = p as u32;
         }
     };
@@ -295,7 +300,7 @@ pub fn compress(input: &[u8]) -> Vec<u8> {
         let mut best_dist = 0;
         if pos + MIN_MATCH <= n {
             let limit = (n - pos).min(MAX_MATCH);
-            let mut cand = head[hash3(&input[pos..])];
+            let mut cand = head[hash3(&input[pos..], bits)];
             let mut depth = 0;
             while cand != NONE && depth < CHAIN_DEPTH {
                 let c = cand as usize;
@@ -313,7 +318,7 @@ pub fn compress(input: &[u8]) -> Vec<u8> {
                         }
                     }
                 }
-                let next = prev[c & (WINDOW - 1)];
+                let next = prev[c & (chain - 1)];
                 if next != NONE && next as usize >= c {
                     break;
                 }
