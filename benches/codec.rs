@@ -82,7 +82,7 @@ const KINDS: [(u16, u16); 16] = [
     (0x0100, 0x0007), // TableRestrictionChanged
 ];
 
-fn buffer() -> (RopOutputBuffer, Vec<u8>) {
+pub fn buffer() -> (RopOutputBuffer, Vec<u8>) {
     let mut b = RopOutputBuffer::default();
     let mut size = 2;
     let mut n = 0u64;

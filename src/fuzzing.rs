@@ -16,9 +16,11 @@ use crate::wire::{decode, encode, Id8, Layout, WireStructure};
 use std::collections::HashSet;
 use std::fmt::Debug;
 
+mod transport;
+
 /// The fuzz targets, by name (`fuzz/fuzz_targets/<name>.rs`).
 /// `structure_aware` needs the `arbitrary` feature.
-pub const TARGETS: [&str; 11] = [
+pub const TARGETS: [&str; 13] = [
     "rop_input_buffer",
     "rop_output_buffer",
     "notification_data",
@@ -30,6 +32,8 @@ pub const TARGETS: [&str; 11] = [
     "structure_aware",
     "external_form",
     "property_row",
+    "lz77_decompress",
+    "extended_buffer",
 ];
 
 /// Runs the entry point of `target` on `data` (the `structure_aware`
@@ -48,6 +52,8 @@ pub fn run_target(target: &str, data: &[u8]) -> Result<(), String> {
         "client_monitor" => client_monitor(data),
         "external_form" => external_form(data),
         "property_row" => property_row(data),
+        "lz77_decompress" => transport::lz77_decompress(data),
+        "extended_buffer" => transport::extended_buffer(data),
         #[cfg(feature = "arbitrary")]
         "structure_aware" => structure_aware(data),
         other => Err(format!("no fuzz target named {other:?}")),

@@ -182,6 +182,8 @@ fn value_def(structure: &str) -> &'static str {
         "hard-delete-messages-response" => "RopHardDeleteMessagesResponse",
         "hard-delete-messages-and-subfolders-request" => "RopHardDeleteMessagesAndSubfoldersRequest",
         "hard-delete-messages-and-subfolders-response" => "RopHardDeleteMessagesAndSubfoldersResponse",
+        "rpc-header-ext" => "RpcHeaderExt",
+        "extended-buffer-in" | "extended-buffer-out" => "ExtendedBuffer",
         other => panic!("no structure {other:?}"),
     }
 }

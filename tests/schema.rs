@@ -103,6 +103,9 @@ fn def_name(s: Structure) -> &'static str {
         Structure::HardDeleteMessagesResponse => "RopHardDeleteMessagesResponse",
         Structure::HardDeleteMessagesAndSubfoldersRequest => "RopHardDeleteMessagesAndSubfoldersRequest",
         Structure::HardDeleteMessagesAndSubfoldersResponse => "RopHardDeleteMessagesAndSubfoldersResponse",
+        Structure::RpcHeaderExt => "RpcHeaderExt",
+        Structure::ExtendedBufferIn => "ExtendedBuffer",
+        Structure::ExtendedBufferOut => "ExtendedBuffer",
     }
 }
 

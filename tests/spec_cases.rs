@@ -126,6 +126,15 @@ fn prefix_may_decode(case: &Case, k: usize, findings: &[oxcnotif::wire::Finding]
         Structure::TaggedPropertyValue => {
             bytes.len() >= 2 && matches!(u16::from_le_bytes([bytes[0], bytes[1]]) & 0x0FFF, 0x001E | 0x001F)
         }
+        // An extended buffer cut where one payload ends is a shorter chain
+        // (its last buffer may then lack Last, a finding).
+        Structure::ExtendedBufferIn | Structure::ExtendedBufferOut => {
+            let mut at = 0;
+            while at + 8 <= bytes.len() && at < k {
+                at += 8 + u16::from_le_bytes([bytes[at + 4], bytes[at + 5]]) as usize;
+            }
+            at == k
+        }
         _ => false,
     }
 }

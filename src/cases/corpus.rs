@@ -54,6 +54,17 @@ pub fn seeds(suite: &Suite) -> Vec<Seed> {
                     out.push(("property_row", name, seed));
                 }
             }
+            // The transport structures: the payload streams go to the LZ77 target
+            // as (SizeActual, stream).
+            Structure::ExtendedBufferIn | Structure::ExtendedBufferOut => {
+                out.push(("extended_buffer", name.clone(), b.clone()));
+                if b.len() >= 8 && b[2] & 0x01 != 0 && b[2] & 0x02 == 0 {
+                    let mut seed = b[6..8].to_vec();
+                    seed.extend_from_slice(&b[8..]);
+                    out.push(("lz77_decompress", name, seed));
+                }
+            }
+            Structure::RpcHeaderExt => {}
             // Any other ROP's buffer, alone in a RopsList.
             s if s.name().ends_with("-request") => out.push(("rop_input_buffer", name, wrap_rops(b))),
             _ => out.push(("rop_output_buffer", name, wrap_rops(b))),

@@ -671,6 +671,8 @@ pub const ERROR_KINDS: &[&str] = &[
     "TrailingBytes",
     "UndefinedValue",
     "UnsupportedPropertyType",
+    "BadMatchOffset",
+    "SizeExceeded",
 ];
 
 fn looks_like_section(s: &str) -> bool {

@@ -80,6 +80,20 @@ pub enum ErrorKind {
         /// The property type.
         property_type: u16,
     },
+    /// An LZ77 match reaches back before the first byte of the output
+    /// ([MS-OXCRPC] 3.1.4.1.1.2.2.3).
+    BadMatchOffset {
+        /// How far back the match starts.
+        distance: usize,
+        /// Bytes written so far.
+        available: usize,
+    },
+    /// A payload expands to more bytes than its header declares
+    /// (SizeActual, MS-OXCRPC_R44), so expanding it stops there.
+    SizeExceeded {
+        /// The declared size.
+        limit: usize,
+    },
 }
 
 impl ErrorKind {
@@ -93,6 +107,8 @@ impl ErrorKind {
             ErrorKind::TrailingBytes { .. } => "TrailingBytes",
             ErrorKind::UndefinedValue { .. } => "UndefinedValue",
             ErrorKind::UnsupportedPropertyType { .. } => "UnsupportedPropertyType",
+            ErrorKind::BadMatchOffset { .. } => "BadMatchOffset",
+            ErrorKind::SizeExceeded { .. } => "SizeExceeded",
         }
     }
 }
@@ -158,6 +174,18 @@ impl fmt::Display for Error {
                 self.field,
                 super::property_tag::type_name_of(*property_type),
                 self.offset
+            ),
+            ErrorKind::BadMatchOffset { distance, available } => write!(
+                f,
+                "{}: the match at offset {} reaches {} bytes back, but only {} have been written",
+                self.field, self.offset, distance, available
+            ),
+            ErrorKind::SizeExceeded { limit } => write!(
+                f,
+                "{}: at offset {} the payload expands past its declared size of {}",
+                self.field,
+                self.offset,
+                crate::plural::plural(*limit, "byte")
             ),
         }
     }

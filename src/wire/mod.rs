@@ -66,6 +66,7 @@ pub mod rop_buffer;
 pub mod rop_fields;
 pub mod structure;
 pub mod table;
+pub mod transport;
 pub mod value;
 
 pub use codec::{Decoded, EncodeError, Error, ErrorKind, Finding, Id8, Level, Reader, Span};

@@ -64,6 +64,8 @@ use super::table::seek_row_fractional::RopSeekRowFractionalRequest;
 use super::table::seek_row_fractional::RopSeekRowFractionalResponse;
 use super::table::set_columns::RopSetColumnsRequest;
 use super::table::set_columns::RopSetColumnsResponse;
+use super::transport::extended_buffer::{ExtendedBufferIn, ExtendedBufferOut};
+use super::transport::rpc_header_ext::RpcHeaderExt;
 use super::{read_all, Layout, WireStructure};
 use serde_json::Value;
 
@@ -194,6 +196,12 @@ pub enum Structure {
     HardDeleteMessagesAndSubfoldersRequest,
     /// `hard-delete-messages-and-subfolders-response`: MS-OXCROPS 2.2.4.10.2.
     HardDeleteMessagesAndSubfoldersResponse,
+    /// `rpc-header-ext`: MS-OXCRPC 2.2.2.1.
+    RpcHeaderExt,
+    /// `extended-buffer-in`: MS-OXCRPC 3.1.4.2.1.1.1, Execute's request RopBuffer (rgbIn).
+    ExtendedBufferIn,
+    /// `extended-buffer-out`: MS-OXCRPC 3.1.4.2.1.1.2, Execute's response RopBuffer (rgbOut).
+    ExtendedBufferOut,
 }
 
 /// What `dissect` gives: the listing as far as decoding got, the findings,
@@ -286,13 +294,16 @@ macro_rules! dispatch {
             Structure::HardDeleteMessagesResponse => $f::<RopHardDeleteMessagesResponse>($($arg),*),
             Structure::HardDeleteMessagesAndSubfoldersRequest => $f::<RopHardDeleteMessagesAndSubfoldersRequest>($($arg),*),
             Structure::HardDeleteMessagesAndSubfoldersResponse => $f::<RopHardDeleteMessagesAndSubfoldersResponse>($($arg),*),
+            Structure::RpcHeaderExt => $f::<RpcHeaderExt>($($arg),*),
+            Structure::ExtendedBufferIn => $f::<ExtendedBufferIn>($($arg),*),
+            Structure::ExtendedBufferOut => $f::<ExtendedBufferOut>($($arg),*),
         }
     };
 }
 
 impl Structure {
     /// All structures, in the order the CLI lists them.
-    pub const ALL: [Structure; 62] = [
+    pub const ALL: [Structure; 65] = [
         Structure::RopInputBuffer,
         Structure::RopOutputBuffer,
         Structure::RegisterNotificationRequest,
@@ -355,6 +366,9 @@ impl Structure {
         Structure::HardDeleteMessagesResponse,
         Structure::HardDeleteMessagesAndSubfoldersRequest,
         Structure::HardDeleteMessagesAndSubfoldersResponse,
+        Structure::RpcHeaderExt,
+        Structure::ExtendedBufferIn,
+        Structure::ExtendedBufferOut,
     ];
 
     /// The name used on the command line and in case files.
@@ -422,6 +436,9 @@ impl Structure {
             Structure::HardDeleteMessagesResponse => "hard-delete-messages-response",
             Structure::HardDeleteMessagesAndSubfoldersRequest => "hard-delete-messages-and-subfolders-request",
             Structure::HardDeleteMessagesAndSubfoldersResponse => "hard-delete-messages-and-subfolders-response",
+            Structure::RpcHeaderExt => "rpc-header-ext",
+            Structure::ExtendedBufferIn => "extended-buffer-in",
+            Structure::ExtendedBufferOut => "extended-buffer-out",
         }
     }
 
@@ -495,6 +512,9 @@ impl Structure {
             Structure::HardDeleteMessagesResponse => "RopHardDeleteMessages response",
             Structure::HardDeleteMessagesAndSubfoldersRequest => "RopHardDeleteMessagesAndSubfolders request",
             Structure::HardDeleteMessagesAndSubfoldersResponse => "RopHardDeleteMessagesAndSubfolders response",
+            Structure::RpcHeaderExt => "RPC_HEADER_EXT",
+            Structure::ExtendedBufferIn => "extended buffer of ROP requests (rgbIn), sent by the client",
+            Structure::ExtendedBufferOut => "extended buffer of ROP responses (rgbOut), sent by the server",
         }
     }
 
@@ -505,7 +525,10 @@ impl Structure {
             Structure::RopInputBuffer
             | Structure::RopOutputBuffer
             | Structure::NotificationData
-            | Structure::TaggedPropertyValue => return None,
+            | Structure::TaggedPropertyValue
+            | Structure::RpcHeaderExt
+            | Structure::ExtendedBufferIn
+            | Structure::ExtendedBufferOut => return None,
             Structure::RegisterNotificationRequest | Structure::RegisterNotificationResponse => {
                 &rop::REGISTER_NOTIFICATION
             }
@@ -632,6 +655,9 @@ impl Structure {
             Structure::HardDeleteMessagesResponse => "MS-OXCROPS 2.2.4.12.2",
             Structure::HardDeleteMessagesAndSubfoldersRequest => "MS-OXCROPS 2.2.4.10.1",
             Structure::HardDeleteMessagesAndSubfoldersResponse => "MS-OXCROPS 2.2.4.10.2",
+            Structure::RpcHeaderExt => "MS-OXCRPC 2.2.2.1",
+            Structure::ExtendedBufferIn => "MS-OXCRPC 3.1.4.2.1.1.1",
+            Structure::ExtendedBufferOut => "MS-OXCRPC 3.1.4.2.1.1.2",
         }
     }
 
@@ -798,6 +824,9 @@ mod tests {
             (Structure::HardDeleteMessagesResponse, "MS-OXCROPS 2.2.4.12.2"),
             (Structure::HardDeleteMessagesAndSubfoldersRequest, "MS-OXCROPS 2.2.4.10.1"),
             (Structure::HardDeleteMessagesAndSubfoldersResponse, "MS-OXCROPS 2.2.4.10.2"),
+            (Structure::RpcHeaderExt, "MS-OXCRPC 2.2.2.1"),
+            (Structure::ExtendedBufferIn, "MS-OXCRPC 3.1.4.2.1.1.1"),
+            (Structure::ExtendedBufferOut, "MS-OXCRPC 3.1.4.2.1.1.2"),
         ];
         assert_eq!(want.len(), Structure::ALL.len());
         for (s, section) in want {

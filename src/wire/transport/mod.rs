@@ -1,0 +1,24 @@
+//! The transport around ROP buffers: MAPI over HTTP ([MS-OXCMAPIHTTP]) and
+//! the extended buffers of [MS-OXCRPC]. Sans-IO: bytes in, values and
+//! findings out, no sockets.
+//!
+//! | structure | file | spec |
+//! |---|---|---|
+//! | LZ77 + DIRECT2 compression | [`lz77`] | MS-OXCRPC 3.1.4.1.1.2 |
+//! | XOR obfuscation | [`xor_magic`] | MS-OXCRPC 3.1.4.1.1.3 |
+//! | RPC_HEADER_EXT | [`rpc_header_ext`] | MS-OXCRPC 2.2.2.1 |
+//! | extended buffer (RPC_HEADER_EXT + payload, one or more) | [`extended_buffer`] | MS-OXCRPC 3.1.4.1.1, 3.1.4.2.1 |
+//!
+//! Not here yet (the rest of the issue "MAPI over HTTP on the wire"): the
+//! AUX_HEADER blocks (MS-OXCRPC 2.2.2.2), the mailbox endpoint's bodies
+//! (MS-OXCMAPIHTTP 2.2.4) and the response inner stream (2.2.7).
+//!
+//! The contract of [`crate::wire`] holds here too: decoding never panics
+//! and never allocates more than the input can hold (a compressed payload
+//! expands to at most its SizeActual, itself at most 65 535), and every
+//! accepted input re-encodes to its bytes.
+
+pub mod extended_buffer;
+pub mod lz77;
+pub mod rpc_header_ext;
+pub mod xor_magic;
