@@ -1,7 +1,7 @@
-//! The requirement tables: Microsoft's MS-OXCNOTIF table and the
-//! notification subset of the MS-OXCROPS table (MIT, from the
-//! Interop-TestSuites), committed under `spec/requirements/`. Cases cite
-//! their rows by `REQ_ID`.
+//! The requirement tables: Microsoft's MS-OXCNOTIF table and the sections
+//! of the MS-OXCROPS, MS-OXCFOLD, MS-OXCTABL, MS-OXCRPC and MS-OXCMAPIHTTP
+//! tables this harness cites (MIT, from the Interop-TestSuites), committed
+//! under `spec/requirements/`. Cases cite their rows by `REQ_ID`.
 
 use std::collections::BTreeMap;
 use std::io;

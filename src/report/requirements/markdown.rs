@@ -196,7 +196,7 @@ pub fn render(info: &RunInfo, result: &RunResult, table: &Table) -> String {
         let _ = writeln!(
             s,
             "The {t} column counts only the rows some case cites: {cited} of the {total} rows of the committed \
-             {t} table (the notification subset). The others are not listed.\n"
+             {t} table (the sections this harness cites, under spec/requirements/). The others are not listed.\n"
         );
     }
 
