@@ -184,6 +184,11 @@ fn value_def(structure: &str) -> &'static str {
         "hard-delete-messages-and-subfolders-response" => "RopHardDeleteMessagesAndSubfoldersResponse",
         "rpc-header-ext" => "RpcHeaderExt",
         "extended-buffer-in" | "extended-buffer-out" => "ExtendedBuffer",
+        "execute-request-body" => "ExecuteRequest",
+        "execute-response-body" => "ExecuteResponse",
+        "failure-response-body" => "FailureResponse",
+        "notification-wait-request-body" => "NotificationWaitRequest",
+        "notification-wait-response-body" => "NotificationWaitResponse",
         other => panic!("no structure {other:?}"),
     }
 }

@@ -106,6 +106,11 @@ fn def_name(s: Structure) -> &'static str {
         Structure::RpcHeaderExt => "RpcHeaderExt",
         Structure::ExtendedBufferIn => "ExtendedBuffer",
         Structure::ExtendedBufferOut => "ExtendedBuffer",
+        Structure::ExecuteRequestBody => "ExecuteRequest",
+        Structure::ExecuteResponseBody => "ExecuteResponse",
+        Structure::FailureResponseBody => "FailureResponse",
+        Structure::NotificationWaitRequestBody => "NotificationWaitRequest",
+        Structure::NotificationWaitResponseBody => "NotificationWaitResponse",
     }
 }
 

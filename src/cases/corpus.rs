@@ -65,6 +65,20 @@ pub fn seeds(suite: &Suite) -> Vec<Seed> {
                 }
             }
             Structure::RpcHeaderExt => {}
+            // The MAPI over HTTP bodies: an Execute body's RopBuffer goes to the
+            // extended buffer target.
+            Structure::ExecuteRequestBody | Structure::ExecuteResponseBody => {
+                let at = if c.structure == Structure::ExecuteRequestBody { 4 } else { 12 };
+                if b.len() >= at + 4 {
+                    let n = u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]) as usize;
+                    if n > 0 && b.len() >= at + 4 + n {
+                        out.push(("extended_buffer", name, b[at + 4..at + 4 + n].to_vec()));
+                    }
+                }
+            }
+            Structure::FailureResponseBody
+            | Structure::NotificationWaitRequestBody
+            | Structure::NotificationWaitResponseBody => {}
             // Any other ROP's buffer, alone in a RopsList.
             s if s.name().ends_with("-request") => out.push(("rop_input_buffer", name, wrap_rops(b))),
             _ => out.push(("rop_output_buffer", name, wrap_rops(b))),

@@ -64,7 +64,12 @@ use super::table::seek_row_fractional::RopSeekRowFractionalRequest;
 use super::table::seek_row_fractional::RopSeekRowFractionalResponse;
 use super::table::set_columns::RopSetColumnsRequest;
 use super::table::set_columns::RopSetColumnsResponse;
+use super::transport::execute_request::ExecuteRequest;
+use super::transport::execute_response::ExecuteResponse;
 use super::transport::extended_buffer::{ExtendedBufferIn, ExtendedBufferOut};
+use super::transport::failure_response::FailureResponse;
+use super::transport::notification_wait::NotificationWaitRequest;
+use super::transport::notification_wait::NotificationWaitResponse;
 use super::transport::rpc_header_ext::RpcHeaderExt;
 use super::{read_all, Layout, WireStructure};
 use serde_json::Value;
@@ -202,6 +207,16 @@ pub enum Structure {
     ExtendedBufferIn,
     /// `extended-buffer-out`: MS-OXCRPC 3.1.4.2.1.1.2, Execute's response RopBuffer (rgbOut).
     ExtendedBufferOut,
+    /// `execute-request-body`: MS-OXCMAPIHTTP 2.2.4.2.1, the Execute request body.
+    ExecuteRequestBody,
+    /// `execute-response-body`: MS-OXCMAPIHTTP 2.2.4.2.2, the Execute success response body.
+    ExecuteResponseBody,
+    /// `failure-response-body`: MS-OXCMAPIHTTP 2.2.4.2.3, the failure response body (Connect, Execute, Disconnect, NotificationWait).
+    FailureResponseBody,
+    /// `notification-wait-request-body`: MS-OXCMAPIHTTP 2.2.4.4.1, the NotificationWait request body.
+    NotificationWaitRequestBody,
+    /// `notification-wait-response-body`: MS-OXCMAPIHTTP 2.2.4.4.2, the NotificationWait success response body.
+    NotificationWaitResponseBody,
 }
 
 /// What `dissect` gives: the listing as far as decoding got, the findings,
@@ -297,13 +312,18 @@ macro_rules! dispatch {
             Structure::RpcHeaderExt => $f::<RpcHeaderExt>($($arg),*),
             Structure::ExtendedBufferIn => $f::<ExtendedBufferIn>($($arg),*),
             Structure::ExtendedBufferOut => $f::<ExtendedBufferOut>($($arg),*),
+            Structure::ExecuteRequestBody => $f::<ExecuteRequest>($($arg),*),
+            Structure::ExecuteResponseBody => $f::<ExecuteResponse>($($arg),*),
+            Structure::FailureResponseBody => $f::<FailureResponse>($($arg),*),
+            Structure::NotificationWaitRequestBody => $f::<NotificationWaitRequest>($($arg),*),
+            Structure::NotificationWaitResponseBody => $f::<NotificationWaitResponse>($($arg),*),
         }
     };
 }
 
 impl Structure {
     /// All structures, in the order the CLI lists them.
-    pub const ALL: [Structure; 65] = [
+    pub const ALL: [Structure; 70] = [
         Structure::RopInputBuffer,
         Structure::RopOutputBuffer,
         Structure::RegisterNotificationRequest,
@@ -369,6 +389,11 @@ impl Structure {
         Structure::RpcHeaderExt,
         Structure::ExtendedBufferIn,
         Structure::ExtendedBufferOut,
+        Structure::ExecuteRequestBody,
+        Structure::ExecuteResponseBody,
+        Structure::FailureResponseBody,
+        Structure::NotificationWaitRequestBody,
+        Structure::NotificationWaitResponseBody,
     ];
 
     /// The name used on the command line and in case files.
@@ -439,6 +464,11 @@ impl Structure {
             Structure::RpcHeaderExt => "rpc-header-ext",
             Structure::ExtendedBufferIn => "extended-buffer-in",
             Structure::ExtendedBufferOut => "extended-buffer-out",
+            Structure::ExecuteRequestBody => "execute-request-body",
+            Structure::ExecuteResponseBody => "execute-response-body",
+            Structure::FailureResponseBody => "failure-response-body",
+            Structure::NotificationWaitRequestBody => "notification-wait-request-body",
+            Structure::NotificationWaitResponseBody => "notification-wait-response-body",
         }
     }
 
@@ -515,6 +545,17 @@ impl Structure {
             Structure::RpcHeaderExt => "RPC_HEADER_EXT",
             Structure::ExtendedBufferIn => "extended buffer of ROP requests (rgbIn), sent by the client",
             Structure::ExtendedBufferOut => "extended buffer of ROP responses (rgbOut), sent by the server",
+            Structure::ExecuteRequestBody => "Execute request body (MAPI over HTTP), sent by the client",
+            Structure::ExecuteResponseBody => "Execute success response body (MAPI over HTTP), sent by the server",
+            Structure::FailureResponseBody => {
+                "failure response body of the mailbox endpoint (MAPI over HTTP), sent by the server"
+            }
+            Structure::NotificationWaitRequestBody => {
+                "NotificationWait request body (MAPI over HTTP), sent by the client"
+            }
+            Structure::NotificationWaitResponseBody => {
+                "NotificationWait success response body (MAPI over HTTP), sent by the server"
+            }
         }
     }
 
@@ -528,7 +569,12 @@ impl Structure {
             | Structure::TaggedPropertyValue
             | Structure::RpcHeaderExt
             | Structure::ExtendedBufferIn
-            | Structure::ExtendedBufferOut => return None,
+            | Structure::ExtendedBufferOut
+            | Structure::ExecuteRequestBody
+            | Structure::ExecuteResponseBody
+            | Structure::FailureResponseBody
+            | Structure::NotificationWaitRequestBody
+            | Structure::NotificationWaitResponseBody => return None,
             Structure::RegisterNotificationRequest | Structure::RegisterNotificationResponse => {
                 &rop::REGISTER_NOTIFICATION
             }
@@ -658,6 +704,11 @@ impl Structure {
             Structure::RpcHeaderExt => "MS-OXCRPC 2.2.2.1",
             Structure::ExtendedBufferIn => "MS-OXCRPC 3.1.4.2.1.1.1",
             Structure::ExtendedBufferOut => "MS-OXCRPC 3.1.4.2.1.1.2",
+            Structure::ExecuteRequestBody => "MS-OXCMAPIHTTP 2.2.4.2.1",
+            Structure::ExecuteResponseBody => "MS-OXCMAPIHTTP 2.2.4.2.2",
+            Structure::FailureResponseBody => "MS-OXCMAPIHTTP 2.2.4.2.3",
+            Structure::NotificationWaitRequestBody => "MS-OXCMAPIHTTP 2.2.4.4.1",
+            Structure::NotificationWaitResponseBody => "MS-OXCMAPIHTTP 2.2.4.4.2",
         }
     }
 
@@ -827,6 +878,11 @@ mod tests {
             (Structure::RpcHeaderExt, "MS-OXCRPC 2.2.2.1"),
             (Structure::ExtendedBufferIn, "MS-OXCRPC 3.1.4.2.1.1.1"),
             (Structure::ExtendedBufferOut, "MS-OXCRPC 3.1.4.2.1.1.2"),
+            (Structure::ExecuteRequestBody, "MS-OXCMAPIHTTP 2.2.4.2.1"),
+            (Structure::ExecuteResponseBody, "MS-OXCMAPIHTTP 2.2.4.2.2"),
+            (Structure::FailureResponseBody, "MS-OXCMAPIHTTP 2.2.4.2.3"),
+            (Structure::NotificationWaitRequestBody, "MS-OXCMAPIHTTP 2.2.4.4.1"),
+            (Structure::NotificationWaitResponseBody, "MS-OXCMAPIHTTP 2.2.4.4.2"),
         ];
         assert_eq!(want.len(), Structure::ALL.len());
         for (s, section) in want {

@@ -377,7 +377,7 @@ fn buffer_from_value(
     Ok(ExtendedPayload { header, payload, data: expanded.unwrap_or_default() })
 }
 
-const BUFFER_FIELDS: &[&str] = &["Version", "Flags", "Size", "SizeActual", "Payload", "Data"];
+pub(crate) const BUFFER_FIELDS: &[&str] = &["Version", "Flags", "Size", "SizeActual", "Payload", "Data"];
 
 macro_rules! role_structure {
     ($(#[$doc:meta])* $name:ident, $role:expr, $title:expr) => {

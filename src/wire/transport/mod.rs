@@ -8,17 +8,26 @@
 //! | XOR obfuscation | [`xor_magic`] | MS-OXCRPC 3.1.4.1.1.3 |
 //! | RPC_HEADER_EXT | [`rpc_header_ext`] | MS-OXCRPC 2.2.2.1 |
 //! | extended buffer (RPC_HEADER_EXT + payload, one or more) | [`extended_buffer`] | MS-OXCRPC 3.1.4.1.1, 3.1.4.2.1 |
+//! | Execute request body | [`execute_request`] | MS-OXCMAPIHTTP 2.2.4.2.1 |
+//! | Execute success response body | [`execute_response`] | MS-OXCMAPIHTTP 2.2.4.2.2 |
+//! | failure response body (all four request types) | [`failure_response`] | MS-OXCMAPIHTTP 2.2.4.1.3, 2.2.4.2.3, 2.2.4.3.3, 2.2.4.4.3 |
+//! | NotificationWait request and success response bodies | [`notification_wait`] | MS-OXCMAPIHTTP 2.2.4.4.1, 2.2.4.4.2 |
 //!
 //! Not here yet (the rest of the issue "MAPI over HTTP on the wire"): the
-//! AUX_HEADER blocks (MS-OXCRPC 2.2.2.2), the mailbox endpoint's bodies
-//! (MS-OXCMAPIHTTP 2.2.4) and the response inner stream (2.2.7).
+//! AUX_HEADER blocks (MS-OXCRPC 2.2.2.2), the Connect and Disconnect bodies
+//! (MS-OXCMAPIHTTP 2.2.4.1, 2.2.4.3) and the response inner stream (2.2.7).
 //!
 //! The contract of [`crate::wire`] holds here too: decoding never panics
 //! and never allocates more than the input can hold (a compressed payload
 //! expands to at most its SizeActual, itself at most 65 535), and every
 //! accepted input re-encodes to its bytes.
 
+pub(crate) mod body;
+pub mod execute_request;
+pub mod execute_response;
 pub mod extended_buffer;
+pub mod failure_response;
 pub mod lz77;
+pub mod notification_wait;
 pub mod rpc_header_ext;
 pub mod xor_magic;
