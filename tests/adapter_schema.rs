@@ -189,6 +189,8 @@ fn value_def(structure: &str) -> &'static str {
         "failure-response-body" => "FailureResponse",
         "notification-wait-request-body" => "NotificationWaitRequest",
         "notification-wait-response-body" => "NotificationWaitResponse",
+        "disconnect-request-body" => "DisconnectRequest",
+        "disconnect-response-body" => "DisconnectResponse",
         other => panic!("no structure {other:?}"),
     }
 }

@@ -111,6 +111,8 @@ fn def_name(s: Structure) -> &'static str {
         Structure::FailureResponseBody => "FailureResponse",
         Structure::NotificationWaitRequestBody => "NotificationWaitRequest",
         Structure::NotificationWaitResponseBody => "NotificationWaitResponse",
+        Structure::DisconnectRequestBody => "DisconnectRequest",
+        Structure::DisconnectResponseBody => "DisconnectResponse",
     }
 }
 

@@ -78,7 +78,9 @@ pub fn seeds(suite: &Suite) -> Vec<Seed> {
             }
             Structure::FailureResponseBody
             | Structure::NotificationWaitRequestBody
-            | Structure::NotificationWaitResponseBody => {}
+            | Structure::NotificationWaitResponseBody
+            | Structure::DisconnectRequestBody
+            | Structure::DisconnectResponseBody => {}
             // Any other ROP's buffer, alone in a RopsList.
             s if s.name().ends_with("-request") => out.push(("rop_input_buffer", name, wrap_rops(b))),
             _ => out.push(("rop_output_buffer", name, wrap_rops(b))),

@@ -64,6 +64,8 @@ use super::table::seek_row_fractional::RopSeekRowFractionalRequest;
 use super::table::seek_row_fractional::RopSeekRowFractionalResponse;
 use super::table::set_columns::RopSetColumnsRequest;
 use super::table::set_columns::RopSetColumnsResponse;
+use super::transport::disconnect::DisconnectRequest;
+use super::transport::disconnect::DisconnectResponse;
 use super::transport::execute_request::ExecuteRequest;
 use super::transport::execute_response::ExecuteResponse;
 use super::transport::extended_buffer::{ExtendedBufferIn, ExtendedBufferOut};
@@ -217,6 +219,10 @@ pub enum Structure {
     NotificationWaitRequestBody,
     /// `notification-wait-response-body`: MS-OXCMAPIHTTP 2.2.4.4.2, the NotificationWait success response body.
     NotificationWaitResponseBody,
+    /// `disconnect-request-body`: MS-OXCMAPIHTTP 2.2.4.3.1, the Disconnect request body.
+    DisconnectRequestBody,
+    /// `disconnect-response-body`: MS-OXCMAPIHTTP 2.2.4.3.2, the Disconnect success response body.
+    DisconnectResponseBody,
 }
 
 /// What `dissect` gives: the listing as far as decoding got, the findings,
@@ -317,13 +323,15 @@ macro_rules! dispatch {
             Structure::FailureResponseBody => $f::<FailureResponse>($($arg),*),
             Structure::NotificationWaitRequestBody => $f::<NotificationWaitRequest>($($arg),*),
             Structure::NotificationWaitResponseBody => $f::<NotificationWaitResponse>($($arg),*),
+            Structure::DisconnectRequestBody => $f::<DisconnectRequest>($($arg),*),
+            Structure::DisconnectResponseBody => $f::<DisconnectResponse>($($arg),*),
         }
     };
 }
 
 impl Structure {
     /// All structures, in the order the CLI lists them.
-    pub const ALL: [Structure; 70] = [
+    pub const ALL: [Structure; 72] = [
         Structure::RopInputBuffer,
         Structure::RopOutputBuffer,
         Structure::RegisterNotificationRequest,
@@ -394,6 +402,8 @@ impl Structure {
         Structure::FailureResponseBody,
         Structure::NotificationWaitRequestBody,
         Structure::NotificationWaitResponseBody,
+        Structure::DisconnectRequestBody,
+        Structure::DisconnectResponseBody,
     ];
 
     /// The name used on the command line and in case files.
@@ -469,6 +479,8 @@ impl Structure {
             Structure::FailureResponseBody => "failure-response-body",
             Structure::NotificationWaitRequestBody => "notification-wait-request-body",
             Structure::NotificationWaitResponseBody => "notification-wait-response-body",
+            Structure::DisconnectRequestBody => "disconnect-request-body",
+            Structure::DisconnectResponseBody => "disconnect-response-body",
         }
     }
 
@@ -556,6 +568,10 @@ impl Structure {
             Structure::NotificationWaitResponseBody => {
                 "NotificationWait success response body (MAPI over HTTP), sent by the server"
             }
+            Structure::DisconnectRequestBody => "Disconnect request body (MAPI over HTTP), sent by the client",
+            Structure::DisconnectResponseBody => {
+                "Disconnect success response body (MAPI over HTTP), sent by the server"
+            }
         }
     }
 
@@ -574,7 +590,9 @@ impl Structure {
             | Structure::ExecuteResponseBody
             | Structure::FailureResponseBody
             | Structure::NotificationWaitRequestBody
-            | Structure::NotificationWaitResponseBody => return None,
+            | Structure::NotificationWaitResponseBody
+            | Structure::DisconnectRequestBody
+            | Structure::DisconnectResponseBody => return None,
             Structure::RegisterNotificationRequest | Structure::RegisterNotificationResponse => {
                 &rop::REGISTER_NOTIFICATION
             }
@@ -709,6 +727,8 @@ impl Structure {
             Structure::FailureResponseBody => "MS-OXCMAPIHTTP 2.2.4.2.3",
             Structure::NotificationWaitRequestBody => "MS-OXCMAPIHTTP 2.2.4.4.1",
             Structure::NotificationWaitResponseBody => "MS-OXCMAPIHTTP 2.2.4.4.2",
+            Structure::DisconnectRequestBody => "MS-OXCMAPIHTTP 2.2.4.3.1",
+            Structure::DisconnectResponseBody => "MS-OXCMAPIHTTP 2.2.4.3.2",
         }
     }
 
@@ -883,6 +903,8 @@ mod tests {
             (Structure::FailureResponseBody, "MS-OXCMAPIHTTP 2.2.4.2.3"),
             (Structure::NotificationWaitRequestBody, "MS-OXCMAPIHTTP 2.2.4.4.1"),
             (Structure::NotificationWaitResponseBody, "MS-OXCMAPIHTTP 2.2.4.4.2"),
+            (Structure::DisconnectRequestBody, "MS-OXCMAPIHTTP 2.2.4.3.1"),
+            (Structure::DisconnectResponseBody, "MS-OXCMAPIHTTP 2.2.4.3.2"),
         ];
         assert_eq!(want.len(), Structure::ALL.len());
         for (s, section) in want {

@@ -12,10 +12,11 @@
 //! | Execute success response body | [`execute_response`] | MS-OXCMAPIHTTP 2.2.4.2.2 |
 //! | failure response body (all four request types) | [`failure_response`] | MS-OXCMAPIHTTP 2.2.4.1.3, 2.2.4.2.3, 2.2.4.3.3, 2.2.4.4.3 |
 //! | NotificationWait request and success response bodies | [`notification_wait`] | MS-OXCMAPIHTTP 2.2.4.4.1, 2.2.4.4.2 |
+//! | Disconnect request and success response bodies | [`disconnect`] | MS-OXCMAPIHTTP 2.2.4.3.1, 2.2.4.3.2 |
 //!
 //! Not here yet (the rest of the issue "MAPI over HTTP on the wire"): the
-//! AUX_HEADER blocks (MS-OXCRPC 2.2.2.2), the Connect and Disconnect bodies
-//! (MS-OXCMAPIHTTP 2.2.4.1, 2.2.4.3) and the response inner stream (2.2.7).
+//! AUX_HEADER blocks (MS-OXCRPC 2.2.2.2), the Connect bodies
+//! (MS-OXCMAPIHTTP 2.2.4.1) and the response inner stream (2.2.7).
 //!
 //! The contract of [`crate::wire`] holds here too: decoding never panics
 //! and never allocates more than the input can hold (a compressed payload
@@ -23,6 +24,7 @@
 //! accepted input re-encodes to its bytes.
 
 pub(crate) mod body;
+pub mod disconnect;
 pub mod execute_request;
 pub mod execute_response;
 pub mod extended_buffer;
