@@ -171,10 +171,13 @@ const NO_NOTIFICATIONS: u8 = 0x10;
 
 /// The folders and messages the target's setup opens (`Setup.opened`):
 /// folders 0-4 and messages 1-4.
-pub fn opened() -> Vec<Opened> {
-    let folders = (0..=4).map(|i| Opened { name: format!("$folder{i}"), object: fid(i), message: false });
-    let messages = (1..=4).map(|i| Opened { name: format!("$message{i}"), object: mid(i), message: true });
-    folders.chain(messages).collect()
+pub fn opened() -> &'static [Opened] {
+    static OPENED: std::sync::OnceLock<Vec<Opened>> = std::sync::OnceLock::new();
+    OPENED.get_or_init(|| {
+        let folders = (0..=4).map(|i| Opened { name: format!("$folder{i}"), object: fid(i), message: false });
+        let messages = (1..=4).map(|i| Opened { name: format!("$message{i}"), object: mid(i), message: true });
+        folders.chain(messages).collect()
+    })
 }
 
 /// One table as the requests and outputs say it is.
@@ -230,24 +233,27 @@ pub(super) struct Tables {
     logon: u32,
     objects: Vec<Object>,
     tables: Vec<Mirror>,
-    /// Every handle given out: the logon, the opened objects, subscriptions, tables.
-    handles: HashSet<u32>,
+    /// Every handle given out: the logon, the opened objects, subscriptions,
+    /// tables (a few dozen at most: a list is faster than hashing them).
+    handles: Vec<u32>,
     new_folders: Vec<Id8>,
     new_messages: Vec<Id8>,
     pub(super) stats: TableStats,
 }
 
 impl Tables {
-    /// The mirror of a fresh server whose setup opened [`opened`].
-    pub(super) fn new(server: &Server, logon: u32) -> Result<Tables, String> {
+    /// The mirror of a fresh server; `open`: its setup opened [`opened`].
+    pub(super) fn new(server: &Server, logon: u32, open: bool) -> Result<Tables, String> {
         let mut objects = Vec::new();
-        for o in opened() {
+        for o in opened().iter().filter(|_| open) {
             let h = *server.opened().get(&o.name).ok_or_else(|| format!("the setup did not open {}", o.name))?;
             let folder = if o.message { fid(o.object.0[7]) } else { o.object };
             objects.push(Object { handle: h, id: o.object, message: o.message, folder });
         }
-        let mut handles: HashSet<u32> = objects.iter().map(|o| o.handle).collect();
-        handles.insert(logon);
+        let mut handles: Vec<u32> = objects.iter().map(|o| o.handle).collect();
+        handles.push(logon);
+        handles.sort_unstable();
+        handles.dedup();
         if handles.len() != objects.len() + 1 || handles.contains(&UNUSED_HANDLE) {
             return Err("the opened objects' handles are not unique or include 0xFFFFFFFF".into());
         }
@@ -270,7 +276,7 @@ impl Tables {
         let i = n as usize % (self.tables.len() + 1);
         match self.tables.get(i) {
             Some(t) => t.handle,
-            None => self.objects[n as usize % self.objects.len()].handle,
+            None => self.objects.get(n as usize % self.objects.len().max(1)).map_or(0x0BAD_0000, |o| o.handle),
         }
     }
 
@@ -410,9 +416,10 @@ impl Tables {
                 if ok {
                     let h = at(r.output_handle_index, &out.server_object_handle_table);
                     // MS-OXCROPS_R4556: a handle no live object has.
-                    if !self.handles.insert(h) && self.table(h).is_some() {
-                        return Err(format!("a subscription got table 0x{h:08X}'s handle"));
+                    if self.handles.contains(&h) {
+                        return Err(format!("a subscription got handle 0x{h:08X}, which an object already has"));
                     }
+                    self.handles.push(h);
                 }
                 continue;
             }
@@ -424,9 +431,10 @@ impl Tables {
                 }
                 let h = at(out_index, &out.server_object_handle_table);
                 // MS-OXCROPS_R4556, R4560.
-                if h == UNUSED_HANDLE || !self.handles.insert(h) {
+                if h == UNUSED_HANDLE || self.handles.contains(&h) {
                     return Err(format!("a new table's handle 0x{h:08X} is 0xFFFFFFFF or not new"));
                 }
+                self.handles.push(h);
                 if let Some(s) = slots.get_mut(out_index as usize) {
                     *s = h;
                 }

@@ -21,12 +21,12 @@ impl World {
                 .map(|i| SetupFolder { id: fid(i), parent: (i > 0).then(|| fid(0)), search: false })
                 .collect(),
             messages: (1..=4).map(|i| SetupMessage { id: mid(i), folder: fid(i) }).collect(),
-            opened: opened(),
+            opened: opened().to_vec(),
             ..Setup::default()
         };
         let server = Server::new(profile::spec(), Layout::Spec, &setup);
         let logon = server.logon_handle(0).unwrap();
-        let tables = Tables::new(&server, logon).unwrap();
+        let tables = Tables::new(&server, logon, true).unwrap();
         World { server, tables, assigned: vec![logon], released: HashSet::new() }
     }
 
