@@ -16,7 +16,9 @@ use crate::wire::{decode, encode, Id8, Layout, WireStructure};
 use std::collections::HashSet;
 use std::fmt::Debug;
 
+mod tables;
 mod transport;
+pub use tables::{column_set, TableOp, TableStats};
 
 /// The fuzz targets, by name (`fuzz/fuzz_targets/<name>.rs`).
 /// `structure_aware` needs the `arbitrary` feature.
@@ -319,6 +321,8 @@ pub enum ModelOp {
     Event(u8, u8, u8),
     /// A poll with this output limit.
     Poll(u16),
+    /// A table ROP or a store change aimed at a table ([`TableOp`]).
+    Table(TableOp),
 }
 
 /// At most this many operations per input: long inputs add little
@@ -338,7 +342,7 @@ pub fn model_ops(mut data: &[u8]) -> Vec<ModelOp> {
             *data = b;
             Some(a.to_vec())
         };
-        let next = match op % 4 {
+        let next = match op % tables::OPCODES.end {
             0 => take(&mut data, 5).map(|p| ModelOp::Register {
                 types: u16::from_le_bytes([p[0], p[1]]),
                 scope: p[2] % 9,
@@ -347,7 +351,8 @@ pub fn model_ops(mut data: &[u8]) -> Vec<ModelOp> {
             }),
             1 => take(&mut data, 1).map(|p| ModelOp::Release(p[0])),
             2 => take(&mut data, 3).map(|p| ModelOp::Event(p[0], p[1], p[2])),
-            _ => take(&mut data, 2).map(|p| ModelOp::Poll(u16::from_le_bytes([p[0], p[1]]))),
+            3 => take(&mut data, 2).map(|p| ModelOp::Poll(u16::from_le_bytes([p[0], p[1]]))),
+            k => TableOp::parse(k, &mut data).map(ModelOp::Table),
         };
         match next {
             Some(o) => ops.push(o),
@@ -368,23 +373,42 @@ fn mid(n: u8) -> Id8 {
 /// Drives the server model with the operations in `data`, checking its
 /// invariants after each: every output within its limit, decodable with no
 /// findings; handles unique and never 0xFFFFFFFF; no RopNotify for a
-/// released subscription; RopPending last, and only with notifications left.
+/// released subscription; RopPending last, and only with notifications
+/// left; and the table invariants of [`TableOp`]'s module.
 pub fn model(data: &[u8]) -> Result<(), String> {
-    let setup = Setup {
-        logons: vec![0],
-        folders: (1..=4)
-            .map(|i| SetupFolder { id: fid(i), parent: Some(fid(0)), search: i == 4 })
-            .chain(std::iter::once(SetupFolder { id: fid(0), parent: None, search: false }))
-            .collect(),
-        messages: (1..=4).map(|i| SetupMessage { id: mid(i), folder: fid(i) }).collect(),
-        session_index: 1,
-        ..Setup::default()
-    };
-    let mut server = Server::new(profile::spec(), Layout::Spec, &setup);
+    model_table_stats(data).map(|_| ())
+}
+
+/// [`model`], saying which table paths the input reached.
+pub fn model_table_stats(data: &[u8]) -> Result<TableStats, String> {
+    // Built once: the target runs it on every input. The folders and
+    // messages are opened only for inputs with table operations, which need
+    // them, so the others cost what they did before there were tables.
+    static SETUPS: std::sync::OnceLock<[Setup; 2]> = std::sync::OnceLock::new();
+    let setups = SETUPS.get_or_init(|| {
+        let plain = Setup {
+            logons: vec![0],
+            folders: (1..=4)
+                .map(|i| SetupFolder { id: fid(i), parent: Some(fid(0)), search: i == 4 })
+                .chain(std::iter::once(SetupFolder { id: fid(0), parent: None, search: false }))
+                .collect(),
+            messages: (1..=4).map(|i| SetupMessage { id: mid(i), folder: fid(i) }).collect(),
+            session_index: 1,
+            ..Setup::default()
+        };
+        let opened = Setup { opened: tables::opened().to_vec(), ..plain.clone() };
+        [plain, opened]
+    });
+    let ops = model_ops(data);
+    let open = ops.iter().any(|o| matches!(o, ModelOp::Table(_)));
+    let setup = &setups[usize::from(open)];
+    let mut server = Server::new(profile::spec(), Layout::Spec, setup);
     let logon = server.logon_handle(0).ok_or("no logon handle")?;
     let mut assigned: Vec<u32> = vec![logon];
     let mut released: HashSet<u32> = HashSet::new();
-    for op in model_ops(data) {
+    let mut tables = tables::Tables::new(&server, logon, open)?;
+    for op in ops {
+        let subs = tables::Subscriptions { assigned: &assigned, released: &released };
         let (input, max_output) = match op {
             ModelOp::Register { types, scope, input_index, output_index } => {
                 let (wws, folder_id, message_id) = match scope {
@@ -442,10 +466,15 @@ pub fn model(data: &[u8]) -> Result<(), String> {
                 if kind == EventType::ObjectCreated && !on_message {
                     e.parent_folder = Some(fid(0));
                 }
-                server.event(&e);
+                let n = server.event(&e);
+                tables.after_event(&server, n, &subs)?;
                 continue;
             }
             ModelOp::Poll(max) => (RopInputBuffer::default(), max as usize),
+            ModelOp::Table(ref t) => match tables.step(t, &mut server, &subs)? {
+                Some(input) => (input, 0x8000),
+                None => continue,
+            },
         };
         let bytes = encode(&input, Layout::Spec).map_err(|e| format!("test input does not encode: {e}"))?;
         let out = match server.execute(&bytes, max_output) {
@@ -498,8 +527,9 @@ pub fn model(data: &[u8]) -> Result<(), String> {
                 released.insert(h);
             }
         }
+        tables.after_call(&input, &d.value, &tables::Subscriptions { assigned: &assigned, released: &released })?;
     }
-    Ok(())
+    Ok(tables.stats)
 }
 
 /// Reads a trace from bytes: records of a kind byte (even: input, odd:

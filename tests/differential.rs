@@ -3,7 +3,7 @@
 //! reports MS-OXCNOTIF_R50, a server that drops ObjectCopied events), in
 //! the `tests/adapters/fuzz_*.py` adapters, which each list one role only
 //! (encode only, check_trace only, server only), and the quickly found
-//! `tests/adapters/bug_*.py` bugs; each reproducer cites the requirement
+//! `tests/adapters/bug_*.py` bugs, the table ones included; each reproducer cites the requirement
 //! of the check that failed, passes against the reference and fails against
 //! the planted target. How long each bug_*.py bug takes to find, the slow
 //! ones included, is measured in reports/fuzzing.md.
@@ -168,6 +168,25 @@ fn fuzz_finds_the_bug_adapters_citing_the_rule_each_breaks() {
         let (code, stdout, out, cases) = fuzz(adapter, 1);
         assert_eq!(code, Some(1), "{adapter}: {stdout}");
         assert!(cites(&cases, prefix, requirement).is_some(), "{adapter} cites {requirement}: {stdout}");
+        std::fs::remove_dir_all(&out).ok();
+    }
+}
+
+#[test]
+fn fuzz_finds_the_table_bug_adapters_citing_the_rule_each_breaks() {
+    // Sequences with table steps (src/differential/tables.rs): each bug is
+    // found in about a second by the release build (reports/fuzzing.md), and
+    // its reproducer passes against the reference and not against the bug.
+    for (adapter, requirement) in [
+        ("bug_tables_other_kinds_quiet.py", "MS-OXCNOTIF_R256"),
+        ("bug_tables_ignore_no_notifications.py", "MS-OXCNOTIF_R258"),
+        ("bug_tables_notify_after_reset.py", "MS-OXCNOTIF_R272"),
+        ("bug_tables_wrong_columns.py", "MS-OXCNOTIF_R166001"),
+    ] {
+        let (code, stdout, out, cases) = fuzz(adapter, 1);
+        assert_eq!(code, Some(1), "{adapter}: {stdout}");
+        assert!(cites(&cases, "fuzz.sequence.", requirement).is_some(), "{adapter} cites {requirement}: {stdout}");
+        rerun(&out, adapter, cases.len());
         std::fs::remove_dir_all(&out).ok();
     }
 }

@@ -110,7 +110,7 @@ pub fn seeds(suite: &Suite) -> Vec<Seed> {
         }
     }
     for (name, ops) in model_seeds() {
-        out.push(("model", name.into(), model_bytes(&ops)));
+        out.push(("model", name, model_bytes(&ops)));
     }
     for r in &suite.regressions {
         let t = crate::fuzzing::TARGETS.iter().copied().find(|t| *t == r.target).unwrap_or("model");
@@ -135,15 +135,18 @@ pub fn model_bytes(ops: &[ModelOp]) -> Vec<u8> {
                 b.push(3);
                 b.extend_from_slice(&m.to_le_bytes());
             }
+            ModelOp::Table(t) => t.write(&mut b),
         }
     }
     b
 }
 
-fn model_seeds() -> Vec<(&'static str, Vec<ModelOp>)> {
+/// The model target's seeds, by name: registrations, events and polls,
+/// then the table paths.
+pub fn model_seeds() -> Vec<(String, Vec<ModelOp>)> {
     use ModelOp::*;
     let whole = Register { types: 0x00FE, scope: 0, input_index: 0, output_index: 1 };
-    vec![
+    let seeds = vec![
         ("model.register-event-poll", vec![whole.clone(), Event(1, 0, 0), Poll(0x8000)]),
         (
             "model.pending",
@@ -161,5 +164,144 @@ fn model_seeds() -> Vec<(&'static str, Vec<ModelOp>)> {
             ],
         ),
         ("model.bad-index", vec![Register { types: 0x0004, scope: 5, input_index: 3, output_index: 1 }, Poll(16)]),
-    ]
+    ];
+    let mut out: Vec<(String, Vec<ModelOp>)> = seeds.into_iter().map(|(n, ops)| (n.to_string(), ops)).collect();
+    out.extend(table_seeds());
+    out
+}
+
+/// Seeds that reach each table path of the model target (MS-OXCNOTIF
+/// 3.1.4.3): every kind of table with and without NoNotifications, with and
+/// without a view, each view ROP, RopResetTable before and after a view,
+/// a released table, refused creations, and store changes of every kind on
+/// the tables' rows. `Create.select` is the ROP (hierarchy 0, contents 1,
+/// attachments 2, permissions 3, rules 4) plus 5 times the input object
+/// (folders 0-4, messages 1-4 as 5-8, the logon 9); `then` 6 is
+/// RopSetColumns and RopQueryPosition in the same buffer, 1 RopSetColumns
+/// alone; column mask 0x03 is PidTagFolderId and PidTagMid.
+fn table_seeds() -> Vec<(String, Vec<ModelOp>)> {
+    use crate::fuzzing::TableOp::*;
+    use ModelOp::{Poll, Table};
+    let create = |kind: u8, object: u8, flags: u8, then: u8| {
+        Table(Create { select: kind + 5 * object, flags, columns: 0x03, then })
+    };
+    let touch = |how: u8, pick: u8| Table(Touch { table: 0, how, pick });
+    let contents = create(1, 1, 0x00, 6);
+    let mut out: Vec<(String, Vec<ModelOp>)> = vec![
+        (
+            "contents.rows".into(),
+            vec![
+                contents.clone(),
+                touch(0, 0),
+                touch(1, 0),
+                touch(2, 0),
+                touch(4, 1),
+                touch(3, 0),
+                touch(5, 2),
+                touch(6, 0),
+                Poll(0x8000),
+            ],
+        ),
+        ("contents.no-notifications".into(), vec![create(1, 1, 0x10, 6), touch(0, 0), touch(2, 0), Poll(0x8000)]),
+        ("contents.no-view".into(), vec![create(1, 1, 0x00, 1), touch(0, 0), Poll(0x8000)]),
+        ("contents.associated-conversation".into(), vec![create(1, 2, 0x82, 6), touch(0, 0), Poll(0x8000)]),
+        (
+            "contents.reset-until-a-new-view".into(),
+            vec![
+                contents.clone(),
+                Table(Reset(0)),
+                touch(0, 0),
+                Poll(0x8000),
+                Table(View { table: 0, rop: 2, arg: 4 }),
+                touch(0, 0),
+                Poll(0x8000),
+                Table(Columns { table: 0, mask: 0x3B, order: 0x81 }),
+                touch(0, 0),
+                Poll(0x8000),
+            ],
+        ),
+        (
+            "contents.released".into(),
+            vec![
+                contents.clone(),
+                touch(0, 0),
+                Table(Release(0)),
+                touch(0, 0),
+                Poll(0x8000),
+                Table(View { table: 0, rop: 1, arg: 0 }),
+            ],
+        ),
+        (
+            "contents.pending".into(),
+            vec![contents.clone(), touch(0, 0), touch(0, 0), touch(0, 0), Poll(60), Poll(60), Poll(0x8000)],
+        ),
+        (
+            "hierarchy.depth".into(),
+            vec![
+                create(0, 0, 0x04, 6),
+                touch(0, 0),
+                touch(1, 1),
+                touch(3, 2),
+                touch(4, 3),
+                touch(5, 4),
+                touch(2, 1),
+                Poll(0x8000),
+            ],
+        ),
+        (
+            "hierarchy.suppresses-notifications".into(),
+            vec![create(0, 0, 0x80, 6), touch(0, 0), touch(2, 3), Poll(0x8000)],
+        ),
+        ("hierarchy.no-notifications".into(), vec![create(0, 0, 0x90, 6), touch(0, 0), Poll(0x8000)]),
+        ("attachments".into(), vec![create(2, 5, 0x40, 6), touch(0, 0), touch(1, 1), touch(2, 0), Poll(0x8000)]),
+        ("permissions".into(), vec![create(3, 2, 0x02, 6), touch(0, 0), touch(1, 0), touch(2, 1), Poll(0x8000)]),
+        ("rules".into(), vec![create(4, 3, 0x40, 6), touch(0, 0), touch(1, 0), touch(2, 1), Poll(0x8000)]),
+        (
+            "refused".into(),
+            vec![
+                create(1, 9, 0, 6),
+                create(2, 1, 0, 6),
+                create(1, 6, 0, 6),
+                Table(View { table: 0, rop: 1, arg: 0 }),
+                Poll(0x8000),
+            ],
+        ),
+        // Found by the model target: a PtypUnspecified column (PidTagDisplayName
+        // 0x30010000) left TableRowData empty (R166001).
+        (
+            "regression.unspecified-column".into(),
+            vec![Table(Create { select: 6, flags: 0, columns: 0x83, then: 6 }), touch(0, 0), touch(2, 0), Poll(0x8000)],
+        ),
+        // Found by the model target: a folder moved under itself, then a
+        // hierarchy table with Depth, walked the cycle until memory ran out.
+        (
+            "regression.folder-cycle".into(),
+            vec![create(0, 0, 0x04, 6), touch(4, 0), create(0, 0, 0x04, 6), Poll(0x8000)],
+        ),
+        (
+            "every-kind".into(),
+            (0..5)
+                .map(|k| create(k, if k == 2 { 6 } else { 1 }, 0, 6))
+                .chain((0..5).map(|t| Table(Touch { table: t, how: 0, pick: 1 })))
+                .chain([Poll(0x8000)])
+                .collect(),
+        ),
+    ];
+    // Each view-creating ROP, on a table with columns and no view yet
+    // (R246, R248-R255), then after a RopResetTable (R272-R285).
+    for rop in 0..9u8 {
+        let mut ops = vec![create(1, 1, 0x00, 1)];
+        if rop == 3 {
+            ops.push(Table(View { table: 0, rop: 9, arg: 0 })); // RopCreateBookmark first
+        }
+        ops.extend([Table(View { table: 0, rop, arg: 0x0A }), touch(0, 0), Poll(0x8000), Table(Reset(0)), touch(0, 0)]);
+        ops.extend([
+            Table(Columns { table: 0, mask: 0x13, order: 1 }),
+            Table(View { table: 0, rop, arg: 0x11 }),
+            touch(0, 0),
+            Poll(0x8000),
+        ]);
+        out.push((format!("view-rop-{rop}"), ops));
+    }
+    out.into_iter().map(|(n, ops)| (format!("model.tables.{n}"), ops)).collect()
 }

@@ -17,6 +17,7 @@ mod codec;
 mod monitor;
 mod rng;
 mod sequence;
+mod tables;
 
 use crate::cases::Suite;
 use crate::target::reference::Reference;
@@ -279,6 +280,9 @@ pub fn run(
     // traces a seed makes.
     let mut seq_rng = Rng(opts.seed ^ 2);
     let mut trace_rng = Rng(opts.seed ^ 3);
+    // Table steps have their own stream too: the sequences without them are
+    // the ones the seed made before there were table steps.
+    let mut table_rng = Rng(opts.seed ^ 4);
     let mut reference = Reference::new();
     let mut summary = Summary::default();
     let mut seen: std::collections::BTreeSet<String> = Default::default();
@@ -367,7 +371,11 @@ pub fn run(
             1 => {
                 n += 1;
                 *summary.inputs.entry("sequence").or_insert(0) += 1;
-                let seq = sequence::gen_sequence(&mut seq_rng, roles.events);
+                let mut seq = sequence::gen_sequence(&mut seq_rng, roles.events);
+                // One sequence in two gets table steps (they need events).
+                if roles.events && table_rng.below(2) == 0 {
+                    tables::mix(&mut table_rng, &mut seq.ops);
+                }
                 sequence::disagreement(target, &mut reference, &seq, suite, opts).into_iter().collect()
             }
             _ => {

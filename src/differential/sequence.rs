@@ -5,6 +5,7 @@
 //! and a disagreement is minimized step by step into a sequence case.
 
 use super::rng::Rng;
+use super::tables::{self, Step};
 use super::{case_id, first_semantic, most_cited, requirement_of_field, strip_indexes, Check, Disagreement, Options};
 use crate::cases::run::diff_paths;
 use crate::cases::Suite;
@@ -16,6 +17,7 @@ use crate::wire::release::RopReleaseRequest;
 use crate::wire::rop_buffer::{RopInputBuffer, RopRequest, UNUSED_HANDLE};
 use crate::wire::{Id8, Layout, Structure, WireStructure};
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 
 /// NotificationTypes' Extended bit (MS-OXCNOTIF_R40002): Reserved follows.
@@ -40,10 +42,17 @@ pub(super) enum Input {
 /// One step of a generated server sequence.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Op {
-    Register { types: u16, scope: u8, output_index: u8, input: Input },
+    Register {
+        types: u16,
+        scope: u8,
+        output_index: u8,
+        input: Input,
+    },
     Release(usize),
     Event(Value),
     Poll(usize),
+    /// A table ROP ([`tables`]).
+    Table(Step),
 }
 
 /// A generated sequence: the product profile and the request layout that
@@ -58,21 +67,31 @@ pub(super) struct Seq {
     pub(super) ops: Vec<Op>,
 }
 
-fn fid(n: u8) -> Id8 {
+pub(super) fn fid(n: u8) -> Id8 {
     Id8([1, 0, 0, 0, 0, 0, 0xF0, n])
 }
 
-fn mid(n: u8) -> Id8 {
+pub(super) fn mid(n: u8) -> Id8 {
     Id8([1, 0, 0, 0, 0, 0, 0xE0, n])
 }
 
-fn setup_value(cached: bool) -> Value {
+/// The setup: folders 0-4 and messages 1-4, each opened (`$folderN`,
+/// `$messageN`) when the sequence has table steps.
+fn setup_value(cached: bool, opened: bool) -> Value {
     let mut folders = vec![json!({"Id": fid(0).to_string()})];
     for i in 1..=4u8 {
         folders.push(json!({"Id": fid(i).to_string(), "Parent": fid(0).to_string(), "Search": i == 4}));
     }
-    let messages: Vec<Value> =
+    let mut messages: Vec<Value> =
         (1..=4u8).map(|i| json!({"Id": mid(i).to_string(), "Folder": fid(i).to_string()})).collect();
+    if opened {
+        for (i, f) in folders.iter_mut().enumerate() {
+            f["Handle"] = json!(tables::handle_name(i as u8, false));
+        }
+        for (i, m) in messages.iter_mut().enumerate() {
+            m["Handle"] = json!(tables::handle_name(i as u8 + 1, true));
+        }
+    }
     let mut v = json!({"logons": [0], "folders": folders, "messages": messages});
     if cached {
         v["client_mode"] = json!("cached");
@@ -166,18 +185,36 @@ pub(super) fn gen_ops(rng: &mut Rng, layout: Layout, events: bool) -> Vec<Op> {
     ops
 }
 
-/// One side's view while running a sequence: its handles in assignment order.
+/// One side's view while running a sequence: its handles in assignment
+/// order, the objects its setup opened, and its tables.
+#[derive(Default)]
 pub(super) struct Side {
     pub(super) logon: u32,
     pub(super) handles: Vec<u32>,
+    /// The opened folders and messages (`$folderN`, `$messageN`).
+    pub(super) opened: Vec<(String, u32)>,
+    pub(super) tables: Vec<tables::Table>,
 }
 
 impl Side {
-    fn name_of(&self, h: u32) -> Option<String> {
+    pub(super) fn name_of(&self, h: u32) -> Option<String> {
         if h == self.logon {
             return Some("$logon0".into());
         }
+        if let Some((name, _)) = self.opened.iter().find(|(_, x)| *x == h) {
+            return Some(name.clone());
+        }
         self.handles.iter().position(|x| *x == h).map(|k| format!("$h{}", k + 1))
+    }
+
+    /// The handle of an opened object.
+    pub(super) fn opened(&self, name: &str) -> Option<u32> {
+        self.opened.iter().find(|(n, _)| n == name).map(|(_, h)| *h)
+    }
+
+    /// The table a step's `id` created.
+    pub(super) fn table(&self, id: usize) -> Option<&tables::Table> {
+        self.tables.iter().find(|t| t.id == id)
     }
 }
 
@@ -245,6 +282,7 @@ pub(super) fn input_of(op: &Op, side: &Side, layout: Layout) -> Option<(RopInput
         }
         Op::Poll(_) => Some((RopInputBuffer::default(), Vec::new())),
         Op::Event(_) => None,
+        Op::Table(s) => tables::input_of(s, side),
     }
 }
 
@@ -289,56 +327,68 @@ fn normalize(v: &mut Value, side: &mut Side) {
 pub(super) struct Played {
     pub(super) outputs: Vec<Value>,
     pub(super) trace: Vec<crate::target::protocol::TraceStep>,
+    /// Per step, the input buffer sent and its handle names (for the reproducer).
+    pub(super) sent: Vec<Option<(RopInputBuffer, Vec<Value>)>>,
+    /// Per step, the side's tables by handle name after it.
+    pub(super) tables: Vec<BTreeMap<String, tables::Table>>,
 }
 
 /// Plays a sequence on one side from a fresh `reset`.
 pub(super) fn play(imp: &mut dyn Implementation, seq: &Seq) -> Result<Played, String> {
-    let reply = imp.call(request::reset(&seq.profile, seq.layout.name(), &setup_value(seq.cached)));
+    let opened = tables::has_tables(&seq.ops);
+    let reply = imp.call(request::reset(&seq.profile, seq.layout.name(), &setup_value(seq.cached, opened)));
     let ok = match reply {
         Reply::Ok(ok) => ok,
         other => return Err(format!("reset: {other:?}")),
     };
     let logon = ok["logons"]["0"].as_u64().ok_or("reset gave no handle for logon 0")? as u32;
-    let mut side = Side { logon, handles: Vec::new() };
-    let mut played = Played { outputs: Vec::new(), trace: Vec::new() };
+    let mut side = Side { logon, ..Side::default() };
+    if let Some(m) = ok.get("handles").and_then(Value::as_object) {
+        side.opened = m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_u64()? as u32))).collect();
+    }
+    let mut played = Played { outputs: Vec::new(), trace: Vec::new(), sent: Vec::new(), tables: Vec::new() };
     for op in &seq.ops {
-        if let Op::Event(e) = op {
-            match imp.call(request::event(e)) {
-                Reply::Ok(_) => played.outputs.push(json!({"event": "ok"})),
+        let sent = if let Op::Event(_) = op { None } else { input_of(op, &side, seq.layout) };
+        let out = match (op, &sent) {
+            (Op::Event(e), _) => match imp.call(request::event(e)) {
+                Reply::Ok(_) => json!({"event": "ok"}),
                 other => return Err(format!("event: {other:?}")),
+            },
+            (_, None) => json!({"skipped": true}),
+            (_, Some((input, _))) => {
+                let max = if let Op::Poll(m) = op { *m } else { 0x8000 };
+                let bytes = crate::wire::encode(input, seq.layout).map_err(|e| e.to_string())?;
+                if let (Op::Release(_), Some(&h)) = (op, input.server_object_handle_table.first()) {
+                    tables::released(&mut side, h);
+                }
+                match imp.call(request::execute(&bytes, max)) {
+                    Reply::Ok(ok) => match ok.get("failed") {
+                        Some(f) => json!({"failed": f["code"]}),
+                        None => {
+                            let text = ok["hex"].as_str().ok_or("execute gave no hex")?;
+                            let hex = crate::hex::parse(text).map_err(|_| "execute gave no hex")?;
+                            let step = |input, output| crate::target::protocol::TraceStep { input, output };
+                            played.trace.push(step(Some(crate::hex::encode(&bytes)), None));
+                            played.trace.push(step(None, Some(crate::hex::encode(&hex))));
+                            match Structure::RopOutputBuffer.decode(&hex, Layout::Spec) {
+                                Ok((mut v, _)) => {
+                                    if let Op::Table(s) = op {
+                                        tables::follow(s, &mut v, &mut side);
+                                    }
+                                    normalize(&mut v, &mut side);
+                                    v
+                                }
+                                Err(e) => json!({"undecodable": e.to_string()}),
+                            }
+                        }
+                    },
+                    other => return Err(format!("execute: {other:?}")),
+                }
             }
-            continue;
-        }
-        let Some((input, _)) = input_of(op, &side, seq.layout) else {
-            played.outputs.push(json!({"skipped": true}));
-            continue;
         };
-        let max = if let Op::Poll(m) = op { *m } else { 0x8000 };
-        let bytes = crate::wire::encode(&input, seq.layout).map_err(|e| e.to_string())?;
-        match imp.call(request::execute(&bytes, max)) {
-            Reply::Ok(ok) => {
-                if let Some(f) = ok.get("failed") {
-                    played.outputs.push(json!({"failed": f["code"]}));
-                    continue;
-                }
-                let text = ok["hex"].as_str().ok_or("execute gave no hex")?;
-                let hex = crate::hex::parse(text).map_err(|_| "execute gave no hex")?;
-                played
-                    .trace
-                    .push(crate::target::protocol::TraceStep { input: Some(crate::hex::encode(&bytes)), output: None });
-                played
-                    .trace
-                    .push(crate::target::protocol::TraceStep { input: None, output: Some(crate::hex::encode(&hex)) });
-                match Structure::RopOutputBuffer.decode(&hex, Layout::Spec) {
-                    Ok((mut v, _)) => {
-                        normalize(&mut v, &mut side);
-                        played.outputs.push(v);
-                    }
-                    Err(e) => played.outputs.push(json!({"undecodable": e.to_string()})),
-                }
-            }
-            other => return Err(format!("execute: {other:?}")),
-        }
+        played.outputs.push(out);
+        played.sent.push(sent);
+        played.tables.push(tables::snapshot(&side));
     }
     Ok(played)
 }
@@ -349,6 +399,7 @@ fn op_name(op: &Op) -> &'static str {
         Op::Release(_) => "release",
         Op::Event(_) => "event",
         Op::Poll(_) => "poll",
+        Op::Table(s) => tables::step_name(s),
     }
 }
 
@@ -375,6 +426,8 @@ fn describe(rop: &Value) -> (String, &'static str) {
                         EventType::SearchCompleted => "MS-OXCNOTIF_R47",
                     },
                 ),
+                // Tables are subscribed to it without asking (MS-OXCNOTIF_R256).
+                None if t == 0x0100 => ("TableModified", "MS-OXCNOTIF_R256"),
                 None => ("other", "MS-OXCNOTIF_R240"),
             };
             (format!("RopNotify({name})"), req)
@@ -387,7 +440,14 @@ fn describe(rop: &Value) -> (String, &'static str) {
 }
 
 /// The first semantic difference of one step's outputs, as a check.
-fn step_check(op: &Op, k: usize, rv: &Value, tv: &Value, fallback: &str, cached: bool) -> Option<Check> {
+fn step_check(
+    op: &Op,
+    k: usize,
+    (rv, tv): (&Value, &Value),
+    fallback: &str,
+    cached: bool,
+    tables: &BTreeMap<String, tables::Table>,
+) -> Option<Check> {
     let name = op_name(op);
     let mk = |tail: String, why: String, requirement: &str| Check {
         kind: "server",
@@ -401,6 +461,10 @@ fn step_check(op: &Op, k: usize, rv: &Value, tv: &Value, fallback: &str, cached:
         let tail = strip_indexes(p);
         if tail == "RopsList.ReturnValue" {
             let code = rop.and_then(|r| num(&r["ReturnValue"])).unwrap_or(0);
+            let table_rop = rop.and_then(|r| num(&r["RopId"])).and_then(tables::return_value_requirement);
+            if let (Op::Table(_), Some(req)) = (op, table_rop) {
+                return mk(format!("{tail}/0x{code:08X}"), why, req);
+            }
             let no_types = code == 0 && matches!(op, Op::Register { types, .. } if types & 0x03FE == 0);
             let (req, grade) = match code {
                 0 if no_types => ("MS-OXCNOTIF_R34", Some("info")),
@@ -417,7 +481,7 @@ fn step_check(op: &Op, k: usize, rv: &Value, tv: &Value, fallback: &str, cached:
             c.grade = grade;
             return c;
         }
-        if tail == "ServerObjectHandleTable" && name == "register" {
+        if tail == "ServerObjectHandleTable" && (name == "register" || name == "create-table") {
             // Handles are named by order of assignment: a target that gives
             // an earlier name hands out a live handle again (MS-OXCROPS_R4556).
             let again = why.contains("target gives \"$h");
@@ -429,6 +493,8 @@ fn step_check(op: &Op, k: usize, rv: &Value, tv: &Value, fallback: &str, cached:
         let req = match tail.rsplit('.').next().unwrap_or("") {
             "TagCount" | "Tags" => "MS-OXCNOTIF_R197",
             "UnicodeFlag" if cached => "MS-OXCNOTIF_R220",
+            // The columns of the table's last RopSetColumns.
+            "TableRowData" => "MS-OXCNOTIF_R166001",
             _ => requirement_of_field("notification-data", p).unwrap_or(fallback),
         };
         let mut c = mk(tail.clone(), why, req);
@@ -438,7 +504,7 @@ fn step_check(op: &Op, k: usize, rv: &Value, tv: &Value, fallback: &str, cached:
         }
         c
     };
-    if matches!(op, Op::Release(_)) && rv.get("undecodable").is_none() {
+    if matches!(op, Op::Release(_) | Op::Table(Step::Release(_))) && rv.get("undecodable").is_none() {
         if let Some(e) = tv.get("undecodable").and_then(Value::as_str) {
             // The output carries a ROP where RopRelease's response would be,
             // and RopRelease has none (MS-OXCROPS_R4571, R4572).
@@ -466,9 +532,16 @@ fn step_check(op: &Op, k: usize, rv: &Value, tv: &Value, fallback: &str, cached:
         let extra = |i: usize, b: &Value| {
             let (what, _) = describe(b);
             let why = format!("RopsList[{i}]: the target sends a {what} the reference does not");
-            let req = if what == "RopPending" { "MS-OXCROPS_R452202" } else { "MS-OXCNOTIF_R289" };
-            let mut c = mk(format!("RopsList/extra/{what}"), why, req);
-            c.signature = format!("server/output/RopsList/extra/{what}");
+            let mut req = if what == "RopPending" { "MS-OXCROPS_R452202" } else { "MS-OXCNOTIF_R289" };
+            let mut tail = what.clone();
+            if what == "RopNotify(TableModified)" {
+                // What the reference knows of the table says which rule it breaks.
+                let table = b["NotificationHandle"].as_str().and_then(|n| tables.get(n));
+                req = tables::extra_requirement(table);
+                tail = format!("{what}/{req}");
+            }
+            let mut c = mk(format!("RopsList/extra/{tail}"), why, req);
+            c.signature = format!("server/output/RopsList/extra/{tail}");
             c
         };
         // RopPending's place and what it stands for (MS-OXCNOTIF 3.1.5.7):
@@ -533,13 +606,13 @@ fn step_check(op: &Op, k: usize, rv: &Value, tv: &Value, fallback: &str, cached:
 }
 
 /// The first step where the sides differ, and how.
-fn sequence_differs(
+pub(super) fn sequence_differs(
     target: &mut dyn Implementation,
     reference: &mut Reference,
     seq: &Seq,
     fallback: &str,
 ) -> Option<(usize, Check)> {
-    let r = play(reference, seq).ok()?.outputs;
+    let r = play(reference, seq).ok()?;
     let t = match play(target, seq) {
         Ok(t) => t.outputs,
         Err(e) if e.contains("Unimplemented") => return None,
@@ -549,8 +622,8 @@ fn sequence_differs(
             return Some((0, Check { kind: "error", why, signature: sig, requirement: fallback.into(), grade: None }));
         }
     };
-    for (k, (rv, tv)) in r.iter().zip(&t).enumerate() {
-        if let Some(c) = step_check(&seq.ops[k], k, rv, tv, fallback, seq.cached) {
+    for (k, (rv, tv)) in r.outputs.iter().zip(&t).enumerate() {
+        if let Some(c) = step_check(&seq.ops[k], k, (rv, tv), fallback, seq.cached, &r.tables[k]) {
             return Some((k, c));
         }
     }
@@ -582,41 +655,22 @@ pub(super) fn disagreement(
         }
     }
     let (_, c) = sequence_differs(target, reference, &best, &fallback)?;
-    // The reproducer: the reference's outputs as expectations, handles by name.
-    let expected = play(reference, &best).ok()?.outputs;
-    let mut side = Side { logon: 0, handles: Vec::new() };
+    // The reproducer: what the reference was sent, with its handles by name,
+    // and its outputs as expectations.
+    let played = play(reference, &best).ok()?;
     let mut steps = Vec::new();
-    for (op, exp) in best.ops.iter().zip(&expected) {
-        match op {
-            Op::Event(e) => steps.push(json!({"event": e})),
-            Op::Poll(m) => steps.push(json!({"poll": {"max_output": m}, "expect": exp})),
-            _ => {
-                let Some((input, names)) = input_of(op, &side, best.layout) else { continue };
+    for ((op, exp), sent) in best.ops.iter().zip(&played.outputs).zip(&played.sent) {
+        match (op, sent) {
+            (Op::Event(e), _) => steps.push(json!({"event": e})),
+            (Op::Poll(m), _) => steps.push(json!({"poll": {"max_output": m}, "expect": exp})),
+            (_, None) => {}
+            (_, Some((input, names))) => {
                 let mut v = input.to_value(best.layout);
-                v["ServerObjectHandleTable"] = Value::Array(names);
+                v["ServerObjectHandleTable"] = Value::Array(names.clone());
                 if let Some(o) = v.as_object_mut() {
                     o.remove("RopSize");
                 }
                 steps.push(json!({"send": v, "expect": exp}));
-            }
-        }
-        // Track the handle names the reference's output assigns (already named in exp).
-        if let Some(rops) = exp["RopsList"].as_array() {
-            for r in rops {
-                if r["RopId"].as_u64() == Some(0x29) && r["ReturnValue"].as_u64() == Some(0) {
-                    if let Some(name) = r["OutputHandleIndex"]
-                        .as_u64()
-                        .and_then(|i| exp["ServerObjectHandleTable"].get(i as usize))
-                        .and_then(Value::as_str)
-                    {
-                        if let Some(n) = name.strip_prefix("$h").and_then(|n| n.parse::<usize>().ok()) {
-                            while side.handles.len() < n {
-                                // Placeholder values: names, not values, go into the case.
-                                side.handles.push(0x7000_0000 + side.handles.len() as u32);
-                            }
-                        }
-                    }
-                }
             }
         }
     }
@@ -638,7 +692,7 @@ pub(super) fn disagreement(
     if best.layout == Layout::Legacy {
         case["layout"] = json!("legacy");
     }
-    case["setup"] = setup_value(best.cached);
+    case["setup"] = setup_value(best.cached, tables::has_tables(&best.ops));
     case["steps"] = Value::Array(steps);
     let doc = json!({"kind": "sequence", "cases": [case]});
     let note = if c.grade == Some("info") {
@@ -677,7 +731,7 @@ mod tests {
 
     #[test]
     fn handles_are_named_by_order_of_assignment() {
-        let mut side = Side { logon: 7, handles: vec![100, 50] };
+        let mut side = Side { logon: 7, handles: vec![100, 50], ..Side::default() };
         assert_eq!(side.name_of(7).as_deref(), Some("$logon0"));
         assert_eq!(side.name_of(50).as_deref(), Some("$h2"));
         assert_eq!(side.name_of(1), None);

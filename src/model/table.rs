@@ -201,10 +201,15 @@ impl Table {
                 .map(|m| Row { folder: self.object, message: Some(m), depth: 0, parent: None })
                 .collect(),
             TableKind::Hierarchy => {
-                let mut out = Vec::new();
+                let mut out: Vec<Row> = Vec::new();
                 let mut stack = vec![(self.object, 0u32)];
                 while let Some((f, d)) = stack.pop() {
                     for c in store.children_of(&f) {
+                        // A folder moved under its own subtree (events may say
+                        // so; a store would refuse) is listed once, not forever.
+                        if c == self.object || out.iter().any(|r| r.folder == c) {
+                            continue;
+                        }
                         out.push(Row { folder: c, message: None, depth: d, parent: Some(f) });
                         if self.depth_flag() {
                             stack.push((c, d + 1));
@@ -426,9 +431,11 @@ fn value_of(tag: u32, row: &Row) -> Option<PropertyValue> {
 /// The PropertyRow ([MS-OXCDATA] 2.8.1) of `row` for `columns`, written by
 /// the codec's [`PropertyRow`]: a StandardPropertyRow when the model knows
 /// every value, else a FlaggedPropertyRow whose unknown values are
-/// ecNotFound errors. Empty if the codec refuses the row (a column type it
-/// cannot carry).
+/// ecNotFound errors. A PtypUnspecified column's value carries its type
+/// (MS-OXCDATA 2.11.3, 2.11.6): PtypErrorCode for an error. Empty if the
+/// codec refuses the row (a column type it cannot carry).
 pub fn property_row(columns: &[u32], row: &Row) -> Vec<u8> {
+    use crate::wire::property_tag::{MULTIVALUE_INSTANCE, PTYP_ERROR_CODE, PTYP_UNSPECIFIED};
     let values: Vec<Option<PropertyValue>> = columns.iter().map(|&t| value_of(t, row)).collect();
     let flagged = values.iter().any(Option::is_none);
     let value_array = columns
@@ -436,7 +443,8 @@ pub fn property_row(columns: &[u32], row: &Row) -> Vec<u8> {
         .zip(values)
         .map(|(&t, v)| ColumnValue {
             property_tag: PropertyTag::from_u32(t),
-            property_type: None,
+            property_type: (t as u16 & !MULTIVALUE_INSTANCE == PTYP_UNSPECIFIED)
+                .then(|| v.as_ref().map_or(PTYP_ERROR_CODE, PropertyValue::property_type)),
             flag: flagged.then_some(if v.is_some() { VALUE_PRESENT } else { VALUE_ERROR }),
             property_value: Some(v.unwrap_or(PropertyValue::ErrorCode(EC_NOT_FOUND))),
         })
@@ -522,6 +530,26 @@ mod tests {
         assert!(t.notifies(&TableBehaviour { reset_stops: false, ..SPEC }));
         let quiet = Table { view: true, ..Table::new(TableKind::Contents, 0, id(1), flags::NO_NOTIFICATIONS, &s) };
         assert!(!quiet.notifies(&TableBehaviour { view_required: false, reset_stops: false, informative: true }));
+    }
+
+    #[test]
+    fn a_cycle_of_parents_lists_each_folder_once() {
+        let mut s = store();
+        s.reparent(&id(0), id(2)); // 0 under 2, which is under 1, which is under 0
+        let t = Table::new(TableKind::Hierarchy, 0, id(0), flags::DEPTH, &s);
+        let folders: Vec<Id8> = t.rows.iter().map(|r| r.folder).collect();
+        assert_eq!(folders, [id(1), id(2)]);
+    }
+
+    #[test]
+    fn a_ptyp_unspecified_column_carries_its_type() {
+        let s = store();
+        let t = Table::new(TableKind::Contents, 0, id(1), 0, &s);
+        let columns = [tags::FOLDER_ID, 0x3001_0000];
+        let bytes = property_row(&columns, &t.rows[0]);
+        let cols: Vec<PropertyTag> = columns.iter().map(|&c| PropertyTag::from_u32(c)).collect();
+        let row = crate::wire::property_row::decode_row(&bytes, &cols).expect("a row of the two columns").value;
+        assert_eq!(row.value_array[1].property_type, Some(0x000A), "PtypErrorCode, then the error");
     }
 
     #[test]
