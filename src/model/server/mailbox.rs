@@ -68,15 +68,32 @@ impl Server {
     }
 
     /// Raises the ObjectDeleted events that remove `folder` and everything
-    /// under it, deepest first.
+    /// under it, deepest first. Each folder is visited once, so a cycle of
+    /// parents (events can move a folder under its own subtree) ends.
     fn delete_subtree(&mut self, logon_id: u8, folder: Id8) {
-        for child in self.store.children_of(&folder) {
-            self.delete_subtree(logon_id, child);
+        let mut order = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut stack = vec![(folder, false)];
+        while let Some((f, expanded)) = stack.pop() {
+            if expanded {
+                order.push(f);
+                continue;
+            }
+            if !seen.insert(f) {
+                continue;
+            }
+            stack.push((f, true));
+            for child in self.store.children_of(&f) {
+                stack.push((child, false));
+            }
         }
-        for m in self.store.messages_in(&folder) {
-            self.raise(Event::new(EventType::ObjectDeleted, folder, Some(m)), logon_id);
+        // `order` lists children before their parents.
+        for f in order {
+            for m in self.store.messages_in(&f) {
+                self.raise(Event::new(EventType::ObjectDeleted, f, Some(m)), logon_id);
+            }
+            self.raise(Event::new(EventType::ObjectDeleted, f, None), logon_id);
         }
-        self.raise(Event::new(EventType::ObjectDeleted, folder, None), logon_id);
     }
 
     fn raise(&mut self, mut e: Event, logon_id: u8) {
@@ -287,5 +304,52 @@ impl Server {
             Ok(_) => (NOT_SUPPORTED, false),
             Err(code) => (code, false),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::event::{Event, EventType};
+    use crate::model::profile;
+    use crate::model::setup::{Opened, Setup, SetupFolder};
+    use crate::model::Server;
+    use crate::wire::mailbox::delete_folder::RopDeleteFolderRequest;
+    use crate::wire::rop_buffer::{RopInputBuffer, RopRequest};
+    use crate::wire::{Id8, Layout};
+
+    fn fid(n: u8) -> Id8 {
+        Id8([1, 0, 0, 0, 0, 0, 0x0A, n])
+    }
+
+    #[test]
+    fn deleting_a_folder_whose_parents_form_a_cycle_ends() {
+        // Root 01 holds A (02); A holds B (03); then an event moves A under
+        // B, so A and B are each other's parent.
+        let setup = Setup {
+            logons: vec![0],
+            folders: vec![
+                SetupFolder { id: fid(1), parent: None, search: false },
+                SetupFolder { id: fid(2), parent: Some(fid(1)), search: false },
+                SetupFolder { id: fid(3), parent: Some(fid(2)), search: false },
+            ],
+            opened: vec![Opened { name: "$b".into(), object: fid(3), message: false }],
+            ..Setup::default()
+        };
+        let mut server = Server::new(profile::spec(), Layout::Spec, &setup);
+        let mut moved = Event::new(EventType::ObjectMoved, fid(2), None);
+        moved.to_folder = Some(fid(3));
+        server.event(&moved);
+        let b = server.opened()["$b"];
+        let input = RopInputBuffer {
+            rops_list: vec![RopRequest::DeleteFolder(RopDeleteFolderRequest {
+                logon_id: 0,
+                input_handle_index: 0,
+                delete_folder_flags: 0x15,
+                folder_id: fid(2),
+            })],
+            server_object_handle_table: vec![b],
+        };
+        let out = server.execute_value(&input, 0x8000).expect("the call completes");
+        assert_eq!(out.rops_list.len(), 1);
     }
 }
