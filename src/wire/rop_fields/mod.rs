@@ -256,7 +256,14 @@ impl FieldKind for IdList {
         // Bounded by the input: bytes() checks the length before anything
         // is allocated for the IDs.
         let raw = r.bytes(name, n as usize * 8)?;
-        Ok(raw.chunks_exact(8).map(|c| Id8(c.try_into().expect("8 bytes"))).collect())
+        Ok(raw
+            .chunks_exact(8)
+            .map(|c| {
+                let mut id = [0u8; 8];
+                id.copy_from_slice(c);
+                Id8(id)
+            })
+            .collect())
     }
     fn write(v: &Vec<Id8>, out: &mut Vec<u8>, name: &'static str) -> Result<(), EncodeError> {
         let n = u16::try_from(v.len())
