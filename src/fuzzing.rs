@@ -22,7 +22,7 @@ pub use tables::{column_set, TableOp, TableStats};
 
 /// The fuzz targets, by name (`fuzz/fuzz_targets/<name>.rs`).
 /// `structure_aware` needs the `arbitrary` feature.
-pub const TARGETS: [&str; 13] = [
+pub const TARGETS: [&str; 16] = [
     "rop_input_buffer",
     "rop_output_buffer",
     "notification_data",
@@ -36,6 +36,9 @@ pub const TARGETS: [&str; 13] = [
     "property_row",
     "lz77_decompress",
     "extended_buffer",
+    "connect_body",
+    "aux_buffer",
+    "inner_stream",
 ];
 
 /// Runs the entry point of `target` on `data` (the `structure_aware`
@@ -56,6 +59,9 @@ pub fn run_target(target: &str, data: &[u8]) -> Result<(), String> {
         "property_row" => property_row(data),
         "lz77_decompress" => transport::lz77_decompress(data),
         "extended_buffer" => transport::extended_buffer(data),
+        "connect_body" => transport::connect_body(data),
+        "aux_buffer" => transport::aux_buffer(data),
+        "inner_stream" => transport::inner_stream(data),
         #[cfg(feature = "arbitrary")]
         "structure_aware" => structure_aware(data),
         other => Err(format!("no fuzz target named {other:?}")),

@@ -191,6 +191,10 @@ fn value_def(structure: &str) -> &'static str {
         "notification-wait-response-body" => "NotificationWaitResponse",
         "disconnect-request-body" => "DisconnectRequest",
         "disconnect-response-body" => "DisconnectResponse",
+        "connect-request-body" => "ConnectRequest",
+        "connect-response-body" => "ConnectResponse",
+        "aux-buffer" => "AuxBuffer",
+        "inner-stream" => "InnerStream",
         other => panic!("no structure {other:?}"),
     }
 }

@@ -113,6 +113,10 @@ fn def_name(s: Structure) -> &'static str {
         Structure::NotificationWaitResponseBody => "NotificationWaitResponse",
         Structure::DisconnectRequestBody => "DisconnectRequest",
         Structure::DisconnectResponseBody => "DisconnectResponse",
+        Structure::ConnectRequestBody => "ConnectRequest",
+        Structure::ConnectResponseBody => "ConnectResponse",
+        Structure::AuxBuffer => "AuxBuffer",
+        Structure::InnerStream => "InnerStream",
     }
 }
 

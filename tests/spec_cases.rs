@@ -126,6 +126,23 @@ fn prefix_may_decode(case: &Case, k: usize, findings: &[oxcnotif::wire::Finding]
         Structure::TaggedPropertyValue => {
             bytes.len() >= 2 && matches!(u16::from_le_bytes([bytes[0], bytes[1]]) & 0x0FFF, 0x001E | 0x001F)
         }
+        // The auxiliary blocks run to the end of the payload: cut where a
+        // block ends, the list is a shorter one (MS-OXCRPC 2.2.2.2).
+        Structure::AuxBuffer => {
+            let mut at = 0;
+            while at + 2 <= bytes.len() && at < k {
+                at += (u16::from_le_bytes([bytes[at], bytes[at + 1]]) as usize).max(4);
+            }
+            at == k
+        }
+        // The response body runs to the end of the inner stream
+        // (MS-OXCMAPIHTTP_R2231): cut inside it, the body is shorter.
+        Structure::InnerStream => {
+            // In an accepted stream the first empty line ends the headers
+            // (an empty line before DONE is no meta-tag).
+            let end = bytes.windows(4).position(|w| w == b"\r\n\r\n").map(|i| i + 4);
+            end.is_some_and(|e| k >= e)
+        }
         // An extended buffer cut where one payload ends is a shorter chain
         // (its last buffer may then lack Last, a finding).
         Structure::ExtendedBufferIn | Structure::ExtendedBufferOut => {

@@ -81,6 +81,11 @@ pub fn seeds(suite: &Suite) -> Vec<Seed> {
             | Structure::NotificationWaitResponseBody
             | Structure::DisconnectRequestBody
             | Structure::DisconnectResponseBody => {}
+            Structure::ConnectRequestBody | Structure::ConnectResponseBody => {
+                out.push(("connect_body", name, b.clone()))
+            }
+            Structure::AuxBuffer => out.push(("aux_buffer", name, b.clone())),
+            Structure::InnerStream => out.push(("inner_stream", name, b.clone())),
             // Any other ROP's buffer, alone in a RopsList.
             s if s.name().ends_with("-request") => out.push(("rop_input_buffer", name, wrap_rops(b))),
             _ => out.push(("rop_output_buffer", name, wrap_rops(b))),

@@ -673,6 +673,13 @@ pub const ERROR_KINDS: &[&str] = &[
     "UnsupportedPropertyType",
     "BadMatchOffset",
     "SizeExceeded",
+    "AuxSizeTooSmall",
+    "MissingCrlf",
+    "UnknownMetaTag",
+    "HeaderBeforeDone",
+    "MissingDone",
+    "MalformedHeader",
+    "LineTooLong",
 ];
 
 fn looks_like_section(s: &str) -> bool {

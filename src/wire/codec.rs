@@ -94,6 +94,31 @@ pub enum ErrorKind {
         /// The declared size.
         limit: usize,
     },
+    /// An AUX_HEADER's Size counts the header itself, so it is at least 4
+    /// ([MS-OXCRPC] 2.2.2.2, MS-OXCRPC_R47).
+    AuxSizeTooSmall {
+        /// The Size read.
+        size: u16,
+    },
+    /// A line of a response inner stream does not end with CRLF (a bare
+    /// LF, or the stream ends inside the line) ([MS-OXCMAPIHTTP] 2.2.7, 3.2.5.2).
+    MissingCrlf,
+    /// A line before DONE is none of the meta-tags PROCESSING, PENDING,
+    /// DONE (MS-OXCMAPIHTTP_R1133).
+    UnknownMetaTag,
+    /// A `Name: value` line before the DONE meta-tag: the additional headers
+    /// follow DONE (MS-OXCMAPIHTTP_R1136, R1244).
+    HeaderBeforeDone,
+    /// The inner stream ends before its DONE meta-tag (MS-OXCMAPIHTTP_R1136).
+    MissingDone,
+    /// An additional header line after DONE is not `Name: value`
+    /// (MS-OXCMAPIHTTP_R1244).
+    MalformedHeader,
+    /// A meta-tag or header line is longer than the reader accepts.
+    LineTooLong {
+        /// The longest line accepted, CRLF included.
+        limit: usize,
+    },
 }
 
 impl ErrorKind {
@@ -109,6 +134,13 @@ impl ErrorKind {
             ErrorKind::UnsupportedPropertyType { .. } => "UnsupportedPropertyType",
             ErrorKind::BadMatchOffset { .. } => "BadMatchOffset",
             ErrorKind::SizeExceeded { .. } => "SizeExceeded",
+            ErrorKind::AuxSizeTooSmall { .. } => "AuxSizeTooSmall",
+            ErrorKind::MissingCrlf => "MissingCrlf",
+            ErrorKind::UnknownMetaTag => "UnknownMetaTag",
+            ErrorKind::HeaderBeforeDone => "HeaderBeforeDone",
+            ErrorKind::MissingDone => "MissingDone",
+            ErrorKind::MalformedHeader => "MalformedHeader",
+            ErrorKind::LineTooLong { .. } => "LineTooLong",
         }
     }
 }
@@ -183,6 +215,37 @@ impl fmt::Display for Error {
             ErrorKind::SizeExceeded { limit } => write!(
                 f,
                 "{}: at offset {} the payload expands past its declared size of {}",
+                self.field,
+                self.offset,
+                crate::plural::plural(*limit, "byte")
+            ),
+            ErrorKind::AuxSizeTooSmall { size } => write!(
+                f,
+                "{}: {} at offset {} is less than 4, the size of the AUX_HEADER itself",
+                self.field, size, self.offset
+            ),
+            ErrorKind::MissingCrlf => {
+                write!(f, "{}: the line at offset {} does not end with CRLF", self.field, self.offset)
+            }
+            ErrorKind::UnknownMetaTag => write!(
+                f,
+                "{}: the line at offset {} is not a meta-tag (PROCESSING, PENDING or DONE)",
+                self.field, self.offset
+            ),
+            ErrorKind::HeaderBeforeDone => write!(
+                f,
+                "{}: the line at offset {} is a header, but headers come only after the DONE meta-tag",
+                self.field, self.offset
+            ),
+            ErrorKind::MissingDone => {
+                write!(f, "{}: the stream ends at offset {} without the DONE meta-tag", self.field, self.offset)
+            }
+            ErrorKind::MalformedHeader => {
+                write!(f, "{}: the line at offset {} is not a `Name: value` header", self.field, self.offset)
+            }
+            ErrorKind::LineTooLong { limit } => write!(
+                f,
+                "{}: the line at offset {} is longer than {}",
                 self.field,
                 self.offset,
                 crate::plural::plural(*limit, "byte")

@@ -17,6 +17,7 @@
 //! | PropertyTag | [`property_tag`] | MS-OXCDATA 2.9 |
 //! | PropertyValue, TaggedPropertyValue | [`property_value`] | MS-OXCDATA 2.11 |
 //! | PropertyRow | [`property_row`] | MS-OXCDATA 2.8.1 |
+//! | the MAPI over HTTP transport: request bodies, the response inner stream, extended buffers, auxiliary blocks | [`transport`] | MS-OXCMAPIHTTP 2.2.4, 2.2.7; MS-OXCRPC 2.2.2 |
 //!
 //! A ROP's file states its fields once; [`rop_fields`] turns a field list
 //! into the structure, its reading, writing and value form, and

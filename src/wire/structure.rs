@@ -64,12 +64,15 @@ use super::table::seek_row_fractional::RopSeekRowFractionalRequest;
 use super::table::seek_row_fractional::RopSeekRowFractionalResponse;
 use super::table::set_columns::RopSetColumnsRequest;
 use super::table::set_columns::RopSetColumnsResponse;
+use super::transport::aux_buffer::AuxBuffer;
+use super::transport::connect::{ConnectRequest, ConnectResponse};
 use super::transport::disconnect::DisconnectRequest;
 use super::transport::disconnect::DisconnectResponse;
 use super::transport::execute_request::ExecuteRequest;
 use super::transport::execute_response::ExecuteResponse;
 use super::transport::extended_buffer::{ExtendedBufferIn, ExtendedBufferOut};
 use super::transport::failure_response::FailureResponse;
+use super::transport::inner_stream::InnerStream;
 use super::transport::notification_wait::NotificationWaitRequest;
 use super::transport::notification_wait::NotificationWaitResponse;
 use super::transport::rpc_header_ext::RpcHeaderExt;
@@ -223,6 +226,14 @@ pub enum Structure {
     DisconnectRequestBody,
     /// `disconnect-response-body`: MS-OXCMAPIHTTP 2.2.4.3.2, the Disconnect success response body.
     DisconnectResponseBody,
+    /// `connect-request-body`: MS-OXCMAPIHTTP 2.2.4.1.1, the Connect request body.
+    ConnectRequestBody,
+    /// `connect-response-body`: MS-OXCMAPIHTTP 2.2.4.1.2, the Connect success response body.
+    ConnectResponseBody,
+    /// `aux-buffer`: MS-OXCRPC 2.2.2.2, the auxiliary blocks of an AuxiliaryBuffer's plain payload.
+    AuxBuffer,
+    /// `inner-stream`: MS-OXCMAPIHTTP 2.2.7, the response inner stream (meta-tags, headers, body).
+    InnerStream,
 }
 
 /// What `dissect` gives: the listing as far as decoding got, the findings,
@@ -325,13 +336,17 @@ macro_rules! dispatch {
             Structure::NotificationWaitResponseBody => $f::<NotificationWaitResponse>($($arg),*),
             Structure::DisconnectRequestBody => $f::<DisconnectRequest>($($arg),*),
             Structure::DisconnectResponseBody => $f::<DisconnectResponse>($($arg),*),
+            Structure::ConnectRequestBody => $f::<ConnectRequest>($($arg),*),
+            Structure::ConnectResponseBody => $f::<ConnectResponse>($($arg),*),
+            Structure::AuxBuffer => $f::<AuxBuffer>($($arg),*),
+            Structure::InnerStream => $f::<InnerStream>($($arg),*),
         }
     };
 }
 
 impl Structure {
     /// All structures, in the order the CLI lists them.
-    pub const ALL: [Structure; 72] = [
+    pub const ALL: [Structure; 76] = [
         Structure::RopInputBuffer,
         Structure::RopOutputBuffer,
         Structure::RegisterNotificationRequest,
@@ -404,6 +419,10 @@ impl Structure {
         Structure::NotificationWaitResponseBody,
         Structure::DisconnectRequestBody,
         Structure::DisconnectResponseBody,
+        Structure::ConnectRequestBody,
+        Structure::ConnectResponseBody,
+        Structure::AuxBuffer,
+        Structure::InnerStream,
     ];
 
     /// The name used on the command line and in case files.
@@ -481,6 +500,10 @@ impl Structure {
             Structure::NotificationWaitResponseBody => "notification-wait-response-body",
             Structure::DisconnectRequestBody => "disconnect-request-body",
             Structure::DisconnectResponseBody => "disconnect-response-body",
+            Structure::ConnectRequestBody => "connect-request-body",
+            Structure::ConnectResponseBody => "connect-response-body",
+            Structure::AuxBuffer => "aux-buffer",
+            Structure::InnerStream => "inner-stream",
         }
     }
 
@@ -572,6 +595,10 @@ impl Structure {
             Structure::DisconnectResponseBody => {
                 "Disconnect success response body (MAPI over HTTP), sent by the server"
             }
+            Structure::ConnectRequestBody => "Connect request body (MAPI over HTTP), sent by the client",
+            Structure::ConnectResponseBody => "Connect success response body (MAPI over HTTP), sent by the server",
+            Structure::AuxBuffer => "auxiliary blocks (AUX_HEADER and its data) of an AuxiliaryBuffer's payload",
+            Structure::InnerStream => "response inner stream (meta-tags, additional headers, body), sent by the server",
         }
     }
 
@@ -592,7 +619,11 @@ impl Structure {
             | Structure::NotificationWaitRequestBody
             | Structure::NotificationWaitResponseBody
             | Structure::DisconnectRequestBody
-            | Structure::DisconnectResponseBody => return None,
+            | Structure::DisconnectResponseBody
+            | Structure::ConnectRequestBody
+            | Structure::ConnectResponseBody
+            | Structure::AuxBuffer
+            | Structure::InnerStream => return None,
             Structure::RegisterNotificationRequest | Structure::RegisterNotificationResponse => {
                 &rop::REGISTER_NOTIFICATION
             }
@@ -729,6 +760,10 @@ impl Structure {
             Structure::NotificationWaitResponseBody => "MS-OXCMAPIHTTP 2.2.4.4.2",
             Structure::DisconnectRequestBody => "MS-OXCMAPIHTTP 2.2.4.3.1",
             Structure::DisconnectResponseBody => "MS-OXCMAPIHTTP 2.2.4.3.2",
+            Structure::ConnectRequestBody => "MS-OXCMAPIHTTP 2.2.4.1.1",
+            Structure::ConnectResponseBody => "MS-OXCMAPIHTTP 2.2.4.1.2",
+            Structure::AuxBuffer => "MS-OXCRPC 2.2.2.2",
+            Structure::InnerStream => "MS-OXCMAPIHTTP 2.2.7",
         }
     }
 
@@ -905,6 +940,10 @@ mod tests {
             (Structure::NotificationWaitResponseBody, "MS-OXCMAPIHTTP 2.2.4.4.2"),
             (Structure::DisconnectRequestBody, "MS-OXCMAPIHTTP 2.2.4.3.1"),
             (Structure::DisconnectResponseBody, "MS-OXCMAPIHTTP 2.2.4.3.2"),
+            (Structure::ConnectRequestBody, "MS-OXCMAPIHTTP 2.2.4.1.1"),
+            (Structure::ConnectResponseBody, "MS-OXCMAPIHTTP 2.2.4.1.2"),
+            (Structure::AuxBuffer, "MS-OXCRPC 2.2.2.2"),
+            (Structure::InnerStream, "MS-OXCMAPIHTTP 2.2.7"),
         ];
         assert_eq!(want.len(), Structure::ALL.len());
         for (s, section) in want {
