@@ -26,6 +26,8 @@
 //!   summary, `summary.md`, `results.json`, `junit.xml`, `index.html`,
 //!   `requirements.md`.
 //! * `differential` (`harness`): fuzzing a target against the reference.
+//! * `serve` (`harness`): the reference server over MAPI
+//!   over HTTP, for clients to be pointed at, and its client report.
 //! * `commands` (`harness`): what each command of the `oxcnotif` binary
 //!   does; `src/main.rs` (feature `cli`) only parses arguments.
 //!
@@ -60,6 +62,8 @@ pub mod model;
 pub mod plural;
 #[cfg(feature = "harness")]
 pub mod report;
+#[cfg(feature = "harness")]
+pub mod serve;
 #[cfg(feature = "harness")]
 pub mod target;
 pub mod wire;

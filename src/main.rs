@@ -30,6 +30,13 @@ cannot be read or is not a trace file.";
 const COMPARE_HELP: &str = "Exit status: 0 when no case fails now that did not; 1 when one does; 2 when a file cannot
 be read or is not a results.json.";
 
+const SERVE_HELP: &str =
+    "Prints `listening on URL` on standard output once it accepts connections; client findings go to
+standard error as they happen. Stop with Ctrl-C (or --duration): the client report is then written.
+
+Exit status: 0 when no client broke a MUST (nor a SHOULD, with --strict); 1 when one did; 2 for a
+wrong option, an address that cannot be bound, or unreadable TLS or --events files.";
+
 const FUZZ_HELP: &str = "Exit status: 0 when no disagreement is found; 1 when one is (each written as a case); 2 for a
 wrong option, a target that does not start or answer hello or offers nothing to fuzz, or a
 reproducer that cannot be written.";
@@ -183,6 +190,9 @@ enum Command {
     },
     /// Serve the built-in reference over the adapter protocol on standard input and output (docs/adapter.md)
     Adapter,
+    /// Serve the reference server over MAPI over HTTP for a client to connect to; on exit, write the client report (docs/serve.md)
+    #[command(after_help = SERVE_HELP)]
+    Serve(commands::serve::ServeArgs),
     /// Differential fuzzing: run generated inputs through a target and the reference in lockstep; write each disagreement as a minimized YAML case
     #[command(after_help = FUZZ_HELP)]
     Fuzz(FuzzArgs),
@@ -256,6 +266,11 @@ fn dispatch(c: &mut Console, command: Command) -> commands::Outcome {
             use std::io::IsTerminal;
             args.progress = std::io::stderr().is_terminal();
             commands::fuzz::fuzz(c, &args, on_ctrl_c("\ninterrupted: stopping (Ctrl-C again to quit now)"))
+        }
+        Command::Serve(args) => {
+            let interrupted =
+                on_ctrl_c("\ninterrupted: stopping and writing the client report (Ctrl-C again to quit now)");
+            commands::serve::serve(c, &args, interrupted)
         }
         Command::Adapter => {
             let mut r = oxcnotif::target::reference::Reference::new();

@@ -36,6 +36,10 @@ const SKIPPED: &[(&str, &str)] = &[
         "docs/adapter.md: a synopsis; CMD ARGS and the bracketed options are placeholders",
     ),
     (
+        "oxcnotif serve --listen 127.0.0.1:0 --user tester --password pw-1",
+        "docs/serve.md: serves until Ctrl-C; tests/serve.rs starts this very command, reads its URL line and stops it with SIGINT",
+    ),
+    (
         "cargo run -- regress <target> fuzz/artifacts/<target>/crash-<sha1>",
         "needs a crash artifact that still fails, from cargo-fuzz (nightly); tests/regress.rs runs regress on a made-up artifact",
     ),

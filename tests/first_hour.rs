@@ -288,7 +288,7 @@ fn the_installed_binary_runs_anywhere_with_its_built_in_suite() {
     let out = String::from_utf8_lossy(&o.stdout).into_owned();
     assert_eq!(o.status.code(), Some(0), "{out}{}", String::from_utf8_lossy(&o.stderr));
     let suite = oxcnotif::cases::load_suite(&root().join("spec-cases")).unwrap();
-    let n = suite.wire.len() + suite.sequences.len() + suite.traces.len() + suite.regressions.len();
+    let n = suite.len();
     assert!(out.contains(&format!("{n} cases: {n} PASS")), "{out}");
     assert_eq!(entries(&d), Vec::<String>::new(), "the run wrote into the empty directory");
     let v = Command::new(env!("CARGO_BIN_EXE_oxcnotif")).arg("--version").output().unwrap();

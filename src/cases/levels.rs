@@ -128,7 +128,8 @@ mod tests {
             .iter()
             .flat_map(|c| &c.requirements)
             .chain(suite.sequences.iter().flat_map(|c| &c.requirements))
-            .chain(suite.traces.iter().flat_map(|c| &c.requirements));
+            .chain(suite.traces.iter().flat_map(|c| &c.requirements))
+            .chain(suite.mapi_http.iter().flat_map(|c| &c.requirements));
         let missing: std::collections::BTreeSet<&String> = cited.filter(|id| level(id).is_none()).collect();
         assert!(missing.is_empty(), "cited without a level in levels.yaml: {missing:?}");
     }

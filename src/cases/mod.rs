@@ -12,6 +12,7 @@ pub mod doc;
 pub mod expected;
 pub mod glob;
 pub mod levels;
+pub mod mapi_http;
 pub mod regression;
 pub mod requirements;
 pub mod run;
@@ -230,6 +231,7 @@ case_meta!(Case, sections, requirements);
 case_meta!(sequence::SequenceCase, sections, requirements);
 case_meta!(trace::TraceCase, sections, requirements);
 case_meta!(regression::RegressionCase, none, none);
+case_meta!(mapi_http::MapiHttpCase, sections, requirements);
 
 /// One loaded case.
 #[derive(Debug, Clone)]
@@ -341,7 +343,7 @@ pub(crate) fn parse_yaml<T: serde::de::DeserializeOwned>(path: &Path, text: &str
     })
 }
 
-/// The kind of a case file: `wire` (no `kind` key), `sequence`, `trace` or `regression`.
+/// The kind of a case file: `wire` (no `kind` key), `sequence`, `trace`, `regression` or `mapi-http`.
 pub fn file_kind(path: &Path, text: &str) -> Result<String, LoadError> {
     #[derive(Deserialize)]
     struct Kind {
@@ -350,12 +352,12 @@ pub fn file_kind(path: &Path, text: &str) -> Result<String, LoadError> {
     }
     let k: Kind = parse_yaml(path, text)?;
     let kind = k.kind.unwrap_or_else(|| "wire".into());
-    if !["wire", "sequence", "trace", "regression"].contains(&kind.as_str()) {
+    if !["wire", "sequence", "trace", "regression", "mapi-http"].contains(&kind.as_str()) {
         return Err(LoadError {
             file: path.into(),
             line: None,
             field: "kind".into(),
-            message: format!("{kind:?} is not wire, sequence, trace or regression"),
+            message: format!("{kind:?} is not wire, sequence, trace, regression or mapi-http"),
         });
     }
     Ok(kind)
@@ -372,12 +374,14 @@ pub struct Suite {
     pub traces: Vec<trace::TraceCase>,
     /// Fuzz regression inputs.
     pub regressions: Vec<regression::RegressionCase>,
+    /// MAPI over HTTP cases against a mailbox endpoint.
+    pub mapi_http: Vec<mapi_http::MapiHttpCase>,
 }
 
 impl Suite {
     /// Number of cases of every kind.
     pub fn len(&self) -> usize {
-        self.wire.len() + self.sequences.len() + self.traces.len() + self.regressions.len()
+        self.wire.len() + self.sequences.len() + self.traces.len() + self.regressions.len() + self.mapi_http.len()
     }
 
     /// Whether there is no case at all.
@@ -488,6 +492,12 @@ pub fn load_texts(files: &[(PathBuf, String)]) -> Result<Suite, LoadError> {
                 for c in regression::parse_file(f, text)? {
                     check(&c.id, &c.file, c.line, text)?;
                     suite.regressions.push(c);
+                }
+            }
+            "mapi-http" => {
+                for c in mapi_http::parse_file(f, text)? {
+                    check(&c.id, &c.file, c.line, text)?;
+                    suite.mapi_http.push(c);
                 }
             }
             _ => {

@@ -20,7 +20,7 @@ use std::sync::Arc;
 pub struct Row {
     /// Case id.
     pub id: String,
-    /// `wire`, `sequence`, `trace` or `regression`.
+    /// `wire`, `sequence`, `trace`, `regression` or `mapi-http`.
     pub kind: &'static str,
     /// The structure name (wire), the profile (sequence) or `client` (trace).
     pub group: String,
@@ -75,6 +75,26 @@ pub struct RunOptions {
     pub expected_failures: BTreeMap<String, String>,
     /// Set from outside (Ctrl-C): stop after the current case.
     pub interrupted: Arc<AtomicBool>,
+    /// Where the MAPI over HTTP cases run.
+    pub mapi_http: MapiHttpMode,
+}
+
+/// Where the `mapi-http` cases run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MapiHttpMode {
+    /// Against `oxcnotif serve` started in process for each case (the
+    /// target is the built-in reference).
+    Builtin,
+    /// Nowhere: UNIMPLEMENTED, for this reason.
+    Unavailable(String),
+}
+
+impl Default for MapiHttpMode {
+    fn default() -> Self {
+        MapiHttpMode::Unavailable(
+            "a MAPI over HTTP case needs a mailbox endpoint; an adapter speaks the adapter protocol only".into(),
+        )
+    }
 }
 
 /// The rows of a run, and whether it was cut short.
@@ -225,6 +245,20 @@ pub fn run_suite(suite: &super::Suite, imp: &mut dyn Implementation, opts: &RunO
         };
         result.rows.push(Row::new(c, "trace", "client trace".into(), outcome));
     }
+    for c in suite.mapi_http.iter().filter(|c| opts.selected(&c.id)) {
+        if stop(&mut result) {
+            break;
+        }
+        let outcome = if opts.excluded(&c.id) {
+            Outcome::without_checks(Verdict::Excluded, "excluded by --exclude")
+        } else {
+            match &opts.mapi_http {
+                MapiHttpMode::Builtin => opts.expectation(&c.id, super::mapi_http::run_builtin(c)),
+                MapiHttpMode::Unavailable(why) => Outcome::without_checks(Verdict::Unimplemented, why.clone()),
+            }
+        };
+        result.rows.push(Row::new(c, "mapi-http", "MAPI over HTTP".into(), outcome));
+    }
     stop(&mut result);
     result.restarts = imp.restarts();
     result
@@ -232,7 +266,7 @@ pub fn run_suite(suite: &super::Suite, imp: &mut dyn Implementation, opts: &RunO
 
 /// A case that [`run_suite`] would run with the same options.
 pub struct Planned<'a> {
-    /// `wire`, `sequence`, `trace` or `regression`.
+    /// `wire`, `sequence`, `trace`, `regression` or `mapi-http`.
     pub kind: &'static str,
     /// The group its row would have (structure, profile, ...).
     pub group: String,
@@ -258,6 +292,9 @@ pub fn plan<'a>(suite: &'a super::Suite, opts: &RunOptions) -> Vec<Planned<'a>> 
     }
     for c in suite.traces.iter().filter(|c| wanted(&c.id)) {
         out.push(Planned { kind: "trace", group: "client trace".into(), case: c });
+    }
+    for c in suite.mapi_http.iter().filter(|c| wanted(&c.id)) {
+        out.push(Planned { kind: "mapi-http", group: "MAPI over HTTP".into(), case: c });
     }
     out
 }

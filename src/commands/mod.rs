@@ -11,6 +11,8 @@ pub mod compare;
 pub mod corpus;
 pub mod fuzz;
 pub mod run;
+#[cfg(feature = "harness")]
+pub mod serve;
 
 use std::io::Write;
 

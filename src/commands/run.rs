@@ -2,7 +2,7 @@
 //! adapter, the console summary, and the report.
 
 use super::{dir_name, Console, Failure, Outcome};
-use crate::cases::run::{run_suite, RunOptions, Verdict};
+use crate::cases::run::{run_suite, MapiHttpMode, RunOptions, Verdict};
 use crate::target::process::{self, AdapterProcess};
 use crate::target::{reference::Reference, Implementation};
 use std::collections::{BTreeMap, BTreeSet};
@@ -100,6 +100,7 @@ fn run_with_log(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>, temp
         .chain(suite.sequences.iter().map(|c| c.id.as_str()))
         .chain(suite.traces.iter().map(|c| c.id.as_str()))
         .chain(suite.regressions.iter().map(|c| c.id.as_str()))
+        .chain(suite.mapi_http.iter().map(|c| c.id.as_str()))
         .collect();
     if ids.is_empty() {
         return Err(Failure::config(format!(
@@ -203,6 +204,7 @@ fn run_with_log(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>, temp
         exclude: a.exclude.clone(),
         expected_failures: expected,
         interrupted,
+        mapi_http: if a.target.is_none() { MapiHttpMode::Builtin } else { MapiHttpMode::default() },
     };
     let result = run_suite(&suite, imp, &opts);
     let info = crate::report::RunInfo {

@@ -195,6 +195,9 @@ pub struct Server {
     opened: std::collections::BTreeMap<String, u32>,
     /// Table objects by handle, in creation order of their handles.
     tables: std::collections::BTreeMap<u32, Table>,
+    /// The events this server raised itself by executing ROPs, not yet
+    /// taken by [`Server::take_raised`].
+    raised: Vec<Event>,
 }
 
 /// The smallest handle the model assigns.
@@ -223,6 +226,7 @@ impl Server {
             search_scopes: HashMap::new(),
             opened: Default::default(),
             tables: Default::default(),
+            raised: Vec::new(),
         };
         for &l in &setup.logons {
             let h = s.assign();
@@ -249,6 +253,28 @@ impl Server {
             }
         }
         s
+    }
+
+    /// A server for a new session over the same store: the store, its
+    /// assigned IDs and search scopes are this server's; logons, handles,
+    /// subscriptions, tables and queued notifications start empty.
+    /// `oxcnotif serve` opens each Session Context of a mailbox this way.
+    pub fn new_session(&self, session_index: u16, client_mode: ClientMode) -> Server {
+        let setup = Setup { session_index, client_mode, ..Setup::default() };
+        let mut s = Server::new(self.profile.clone(), self.layout, &setup);
+        s.store = self.store.clone();
+        s.events = self.events;
+        s.new_mids = self.new_mids;
+        s.search_scopes = self.search_scopes.clone();
+        s
+    }
+
+    /// The events this server raised by executing ROPs since the last call,
+    /// in order. Replaying them with [`Server::event`] into another server
+    /// over the same store (another session of the mailbox) keeps the two
+    /// stores the same.
+    pub fn take_raised(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.raised)
     }
 
     /// The handles of the objects opened at reset, by their `$name`.

@@ -87,7 +87,54 @@ pub struct Setup {
     pub opened: Vec<Opened>,
 }
 
+/// The special folders of a private mailbox, in the order RopLogon
+/// returns their FolderIds ([MS-OXCSTOR] 2.2.1.1.3), with the index of
+/// each one's parent in this list.
+pub const SPECIAL_FOLDERS: [(&str, Option<usize>); 13] = [
+    ("Root", None),
+    ("DeferredAction", Some(0)),
+    ("SpoolerQueue", Some(0)),
+    ("IpmSubtree", Some(0)),
+    ("Inbox", Some(3)),
+    ("Outbox", Some(3)),
+    ("SentItems", Some(3)),
+    ("DeletedItems", Some(3)),
+    ("CommonViews", Some(0)),
+    ("Schedule", Some(0)),
+    ("Search", Some(0)),
+    ("Views", Some(0)),
+    ("Shortcuts", Some(0)),
+];
+
+/// The FolderId of the `index`th special folder of [`SPECIAL_FOLDERS`]:
+/// ReplId 0x0001, then the GlobalCounter `index + 1` (so the root is
+/// `0100000000000001`, Inbox `0100000000000005`).
+pub fn special_folder_id(index: usize) -> Id8 {
+    Id8([0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, index as u8 + 1])
+}
+
 impl Setup {
+    /// A private mailbox with no logon yet: the 13 special folders of
+    /// [`SPECIAL_FOLDERS`] and nothing else.
+    pub fn private_mailbox() -> Setup {
+        let folders = SPECIAL_FOLDERS
+            .iter()
+            .enumerate()
+            .map(|(i, (_, parent))| SetupFolder {
+                id: special_folder_id(i),
+                parent: parent.map(special_folder_id),
+                search: false,
+            })
+            .collect();
+        Setup { logons: Vec::new(), folders, ..Setup::default() }
+    }
+
+    /// The FolderId of the special folder named `name` (`Inbox`), case
+    /// insensitive.
+    pub fn special_folder(name: &str) -> Option<Id8> {
+        SPECIAL_FOLDERS.iter().position(|(n, _)| n.eq_ignore_ascii_case(name)).map(special_folder_id)
+    }
+
     /// Reads the external form. Errors name the field as a path
     /// (`folders[1].Search`).
     pub fn from_value(v: &Value) -> Result<Setup, EncodeError> {

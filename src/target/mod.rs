@@ -22,6 +22,8 @@
 //! adapter`); [`process::AdapterProcess`] is the harness's side of the
 //! pipes, hardened against adapters that crash, hang or answer garbage.
 
+#[cfg(feature = "harness")]
+pub mod mapi_http;
 pub mod process;
 pub mod protocol;
 pub mod reference;

@@ -5,7 +5,7 @@
 use super::*;
 
 /// Replaces `$name` strings with their bound values.
-pub(super) fn substitute(v: &Value, binds: &BTreeMap<String, Value>, problems: &mut Vec<String>) -> Value {
+pub(crate) fn substitute(v: &Value, binds: &BTreeMap<String, Value>, problems: &mut Vec<String>) -> Value {
     match v {
         Value::String(s) if s.starts_with('$') => match binds.get(s) {
             Some(b) => b.clone(),

@@ -70,6 +70,7 @@ mod load;
 mod runner;
 
 use grade::*;
+pub(crate) use grade::{match_partial, substitute};
 use handles::*;
 pub use load::{parse_file, with_n};
 use runner::*;

@@ -99,6 +99,7 @@ impl Server {
     fn raise(&mut self, mut e: Event, logon_id: u8) {
         e.logon_id = logon_id;
         self.event(&e);
+        self.raised.push(e);
     }
 
     /// Deletes the listed messages of `folder`; whether any was not there

@@ -1,9 +1,9 @@
 //! The Connect bodies: [MS-OXCMAPIHTTP] 2.2.4.1.1 (request: UserDn,
 //! Flags, DefaultCodePage, LcidSort, LcidString, AuxiliaryBufferSize,
-//! AuxiliaryBuffer; the [in] parameters of EcDoConnectEx, MS-OXCMAPIHTTP_R183)
+//! AuxiliaryBuffer; the \[in\] parameters of EcDoConnectEx, MS-OXCMAPIHTTP_R183)
 //! and 2.2.4.1.2 (success response: StatusCode, ErrorCode, PollsMax,
 //! RetryCount, RetryDelay, DnPrefix, DisplayName, AuxiliaryBufferSize,
-//! AuxiliaryBuffer; its [out] parameters, R199). The auxiliary buffers are
+//! AuxiliaryBuffer; its \[out\] parameters, R199). The auxiliary buffers are
 //! kept as bytes ([`super::aux_buffer`] reads their blocks).
 //!
 //! The ASCII strings (UserDn, DnPrefix) are kept one char per byte

@@ -16,6 +16,7 @@
 //! | Connect request and success response bodies | [`connect`] | MS-OXCMAPIHTTP 2.2.4.1.1, 2.2.4.1.2 |
 //! | auxiliary blocks (AUX_HEADER, AUX_PERF_CLIENTINFO) of an AuxiliaryBuffer | [`aux_buffer`] | MS-OXCRPC 2.2.2.2, 2.2.2.2.4 |
 //! | response inner stream (meta-tags, additional headers, body), whole and incremental | [`inner_stream`] | MS-OXCMAPIHTTP 2.2.7, 3.2.5.2 |
+//! | X-ResponseCode values | [`response_code`] | MS-OXCMAPIHTTP 2.2.3.3.3 |
 //!
 //! The contract of [`crate::wire`] holds here too: decoding never panics
 //! and never allocates more than the input can hold (a compressed payload
@@ -33,5 +34,6 @@ pub mod failure_response;
 pub mod inner_stream;
 pub mod lz77;
 pub mod notification_wait;
+pub mod response_code;
 pub mod rpc_header_ext;
 pub mod xor_magic;

@@ -1,0 +1,541 @@
+//! Running a MAPI over HTTP case: one [`Client`] per session over real
+//! sockets, each response checked against the rules every response has
+//! and against the step's expectation.
+
+use super::*;
+use crate::cases::levels::grade_of;
+use crate::cases::sequence::{match_partial, substitute};
+use crate::cases::verdict::{Outcome, Problem, Verdict};
+use crate::serve::endpoint::{Config, Endpoint, User};
+use crate::serve::http::Shared;
+use crate::target::mapi_http::{guid, Client, ClientError, Endpoint as Url, Exchange};
+use crate::wire::rop_buffer::{RopInputBuffer, RopOutputBuffer};
+use crate::wire::transport::connect::ConnectRequest;
+use crate::wire::transport::disconnect::DisconnectRequest;
+use crate::wire::transport::execute_request::ExecuteRequest;
+use crate::wire::transport::execute_response::ExecuteResponse;
+use crate::wire::transport::extended_buffer::{ExtendedBuffer, Transform};
+use crate::wire::transport::notification_wait::NotificationWaitRequest;
+use crate::wire::{decode, Layout, WireStructure};
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// The user and password of the reference a case runs against.
+pub const USER: (&str, &str) = ("tester", "pw-1");
+
+/// Where a case runs.
+pub struct Target {
+    /// The mailbox endpoint URL.
+    pub url: String,
+    /// Basic credentials.
+    pub user: String,
+    /// Basic credentials.
+    pub password: String,
+    /// Accept any TLS certificate.
+    pub insecure: bool,
+    /// The reference's shared state, when the target is the built-in one:
+    /// its client report answers `client_findings`.
+    pub reference: Option<Arc<Shared>>,
+}
+
+/// Runs `case` against `oxcnotif serve` started for it on loopback.
+pub fn run_builtin(case: &MapiHttpCase) -> Outcome {
+    let config = Config {
+        users: vec![User { name: USER.0.into(), password: USER.1.into() }],
+        pending_period_ms: case.server.pending_period.as_millis() as u64,
+        wait_limit_ms: case.server.wait_limit.as_millis() as u64,
+        expiration_ms: case.server.expiration.as_millis() as u64,
+        ..Config::default()
+    };
+    let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return Outcome::without_checks(Verdict::Error, format!("cannot start the server's runtime: {e}")),
+    };
+    let shared = Shared::new(Endpoint::new(config), Box::new(|_| {}));
+    let listener = match rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")) {
+        Ok(l) => l,
+        Err(e) => return Outcome::without_checks(Verdict::Error, format!("cannot listen on 127.0.0.1: {e}")),
+    };
+    let addr = match listener.local_addr() {
+        Ok(a) => a,
+        Err(e) => return Outcome::without_checks(Verdict::Error, e.to_string()),
+    };
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    rt.spawn(crate::serve::http::serve(shared.clone(), listener, None, async move {
+        let _ = stop_rx.await;
+    }));
+    let target = Target {
+        url: crate::serve::http::url(addr, false, USER.0),
+        user: USER.0.into(),
+        password: USER.1.into(),
+        insecure: false,
+        reference: Some(shared),
+    };
+    let outcome = run_on(case, &target);
+    let _ = stop_tx.send(());
+    rt.shutdown_timeout(std::time::Duration::from_millis(100));
+    outcome
+}
+
+struct Session {
+    client: Client,
+    before: Vec<(String, String)>,
+    held: Option<tokio::task::JoinHandle<Result<Exchange, ClientError>>>,
+    /// The request held, for the evidence.
+    held_request: Value,
+    sent: u64,
+}
+
+/// Runs `case` against `target`.
+pub fn run_on(case: &MapiHttpCase, target: &Target) -> Outcome {
+    if target.reference.is_none() {
+        if let Some(k) = case.steps.iter().position(|s| matches!(s.action, Action::Event(_))) {
+            return Outcome::without_checks(
+                Verdict::Excluded,
+                format!("step {k} causes an event through the reference's control endpoint, which a server on the wire does not have"),
+            );
+        }
+    }
+    let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return Outcome::without_checks(Verdict::Error, format!("cannot start the client's runtime: {e}")),
+    };
+    let url = match Url::new(&target.url, &target.user, &target.password, target.insecure) {
+        Ok(u) => u,
+        Err(e) => return Outcome::without_checks(Verdict::Error, e.0),
+    };
+    let client_guid = guid();
+    let mut sessions: BTreeMap<String, Session> = BTreeMap::new();
+    let mut binds: BTreeMap<String, Value> = BTreeMap::new();
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut evidence: Vec<Value> = Vec::new();
+    let wait = case.server.wait_limit + std::time::Duration::from_secs(5);
+    for (k, step) in case.steps.iter().enumerate() {
+        let n = sessions.len() as u64 + 1;
+        let s = sessions.entry(step.session.clone()).or_insert_with(|| Session {
+            client: Client::new(url.clone(), format!("{{{client_guid}}}:{n}")),
+            before: Vec::new(),
+            held: None,
+            held_request: Value::Null,
+            sent: 0,
+        });
+        let grade = grade_of(step.requirements.as_ref().unwrap_or(&case.requirements).iter().map(String::as_str))
+            .min(case.grade);
+        let (request, exchange) = match &step.action {
+            Action::Event(e) => {
+                let body = serde_json::to_string(e).unwrap_or_default();
+                let x = rt.block_on(s.client.send_to("POST", "/oxcnotif/event", "event", body.into_bytes(), &[]));
+                match x {
+                    Ok(x) if x.status == 200 => evidence.push(json!({"step": k, "event": e})),
+                    Ok(x) => {
+                        let m = format!(
+                            "step {k}: the control endpoint refused the event: {}",
+                            String::from_utf8_lossy(&x.raw)
+                        );
+                        return error(m, evidence);
+                    }
+                    Err(e) => return error(format!("step {k}: {e}"), evidence),
+                }
+                continue;
+            }
+            Action::Await(name) => {
+                let Some(h) = sessions.get_mut(name).and_then(|s| s.held.take()) else {
+                    return error(format!("step {k}: session {name} holds no request"), evidence);
+                };
+                let request = std::mem::take(&mut sessions.get_mut(name).expect("the session").held_request);
+                match rt.block_on(async { tokio::time::timeout(wait, h).await }) {
+                    Err(_) => {
+                        problems.push(
+                            Problem::at(
+                                grade,
+                                "",
+                                format!("the held request was not answered within {} s", wait.as_secs()),
+                            )
+                            .in_step(k),
+                        );
+                        evidence.push(json!({"step": k, "await": name, "request": request}));
+                        continue;
+                    }
+                    Ok(Err(e)) => return error(format!("step {k}: {e}"), evidence),
+                    Ok(Ok(Err(e))) => return error(format!("step {k}: {e}"), evidence),
+                    Ok(Ok(Ok(x))) => (request, x),
+                }
+            }
+            Action::Request(r) => {
+                let (body, shown) = match build_body(r, &mut binds) {
+                    Ok(b) => b,
+                    Err(m) => return error(format!("step {k}: {m}"), evidence),
+                };
+                match r.cookies.as_deref() {
+                    Some("previous") => s.client.set_cookies(s.before.clone()),
+                    Some(_) => s.client.set_cookies(Vec::new()),
+                    None => {}
+                }
+                s.before = s.client.cookies();
+                s.sent += 1;
+                let extra: Vec<(&str, &str)> =
+                    r.headers.iter().map(|(n, v)| (n.as_str(), v.as_deref().unwrap_or(""))).collect();
+                let request = json!({"X-RequestType": r.request_type, "method": r.method, "body": shown, "headers": r.headers.iter().map(|(n, v)| json!({n: v})).collect::<Vec<_>>()});
+                if r.hold {
+                    let c = s.client.clone();
+                    let (method, kind) = (r.method.clone(), r.request_type.clone());
+                    let extra: Vec<(String, String)> =
+                        extra.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+                    s.held = Some(rt.spawn(async move {
+                        let e: Vec<(&str, &str)> = extra.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+                        c.send_method(&method, &kind, body, &e).await
+                    }));
+                    s.held_request = request;
+                    // Let the request reach the server before the next step.
+                    std::thread::sleep(std::time::Duration::from_millis(30));
+                    continue;
+                }
+                match rt.block_on(s.client.send_method(&r.method, &r.request_type, body, &extra)) {
+                    Ok(x) => (request, x),
+                    Err(e) => return error(format!("step {k}: {e}"), evidence),
+                }
+            }
+        };
+        let request_type = match &step.action {
+            Action::Request(r) => r.request_type.clone(),
+            _ => "NotificationWait".into(),
+        };
+        let mut step_problems = always_checks(&exchange, &request_type);
+        let shown = check_expect(step, &exchange, &request_type, grade, &mut binds, &mut step_problems);
+        if let (Some(want), Some(reference)) = (&step.expect.client_findings, &target.reference) {
+            let report = reference.report();
+            let request_no = sessions.get(&step.session).map(|s| s.sent).unwrap_or(0);
+            let got: Vec<String> = report
+                .sessions
+                .iter()
+                .flat_map(|x| x.transport.iter())
+                .chain(report.loose.iter())
+                .filter(|f| f.request_id.as_deref() == exchange.header("x-requestid") || f.request == request_no)
+                .map(|f| f.requirement.to_string())
+                .collect();
+            for w in want {
+                if !got.contains(w) {
+                    step_problems.push(Problem::at(
+                        grade,
+                        "client_findings",
+                        format!("the client report does not name {w} for this request (it names {got:?})"),
+                    ));
+                }
+            }
+        }
+        problems.extend(step_problems.into_iter().map(|p| p.in_step(k)));
+        evidence.push(json!({"step": k, "session": step.session, "request": request, "response": shown}));
+    }
+    for (name, s) in &mut sessions {
+        if let Some(h) = s.held.take() {
+            h.abort();
+            problems.push(Problem::must(format!("session {name}: a held request was never awaited")));
+        }
+    }
+    let expected = Value::Array(case.steps.iter().map(|s| s.written.clone()).collect());
+    Outcome::graded(problems, case.grade, Value::Array(evidence), expected)
+}
+
+fn error(message: String, evidence: Vec<Value>) -> Outcome {
+    let mut o = Outcome::without_checks(Verdict::Error, message);
+    o.actual = Value::Array(evidence);
+    o
+}
+
+fn encode<T: WireStructure>(v: &T) -> Vec<u8> {
+    let mut out = Vec::new();
+    let _ = v.write(&mut out, Layout::Spec);
+    out
+}
+
+/// The request body a step sends, and how the report shows it.
+fn build_body(r: &RequestStep, binds: &mut BTreeMap<String, Value>) -> Result<(Vec<u8>, Value), String> {
+    if let Some(b) = &r.body {
+        return Ok((b.clone(), json!(crate::hex::encode(b))));
+    }
+    let body = match r.request_type.as_str() {
+        "Connect" => encode(&ConnectRequest {
+            user_dn: "/o=oxcnotif/ou=Exchange Administrative Group/cn=Recipients/cn=tester".into(),
+            flags: 0,
+            default_code_page: 1252,
+            lcid_sort: 0x409,
+            lcid_string: 0x409,
+            auxiliary_buffer: r
+                .client_mode
+                .map(crate::wire::transport::aux_buffer::perf_client_info)
+                .unwrap_or_default(),
+        }),
+        "Execute" => {
+            let mut unbound = Vec::new();
+            let value = r
+                .rops
+                .as_ref()
+                .map(|v| substitute(v, binds, &mut unbound))
+                .unwrap_or_else(|| json!({"RopsList": [], "ServerObjectHandleTable": []}));
+            if let Some(u) = unbound.first() {
+                return Err(u.clone());
+            }
+            let rops = RopInputBuffer::from_value(&value, Layout::Spec)
+                .and_then(|b| crate::wire::encode(&b, Layout::Spec))
+                .map_err(|e| format!("rops: {e}"))?;
+            let t = Transform { compress: r.compress, obfuscate: r.obfuscate };
+            let buffer = ExtendedBuffer::from_payloads(&[(&rops, t)]).map_err(|e| format!("rops: {e}"))?;
+            let b = encode(&ExecuteRequest {
+                flags: r.flags,
+                rop_buffer: Some(buffer),
+                max_rop_out: r.max_rop_out,
+                auxiliary_buffer: Vec::new(),
+            });
+            return Ok((b, json!({"rops": value, "flags": r.flags, "max_rop_out": r.max_rop_out})));
+        }
+        "NotificationWait" => encode(&NotificationWaitRequest::default()),
+        "Disconnect" => encode(&DisconnectRequest::default()),
+        _ => Vec::new(),
+    };
+    let shown = json!(crate::hex::encode(&body));
+    Ok((body, shown))
+}
+
+/// The success response body of `request_type`, decoded to its value
+/// (`None` for PING and unknown types).
+fn response_value(request_type: &str, body: &[u8]) -> Option<Result<Value, crate::wire::Error>> {
+    fn value<T: WireStructure>(b: &[u8]) -> Result<Value, crate::wire::Error> {
+        decode::<T>(b, Layout::Spec).map(|d| d.value.to_value(Layout::Spec))
+    }
+    use crate::wire::transport::connect::ConnectResponse;
+    use crate::wire::transport::disconnect::DisconnectResponse;
+    use crate::wire::transport::notification_wait::NotificationWaitResponse;
+    Some(match request_type {
+        "Connect" => value::<ConnectResponse>(body),
+        "Execute" => value::<ExecuteResponse>(body),
+        "Disconnect" => value::<DisconnectResponse>(body),
+        "NotificationWait" => value::<NotificationWaitResponse>(body),
+        _ => return None,
+    })
+}
+
+/// The rules every response is held to, each at its own row's level.
+fn always_checks(x: &Exchange, request_type: &str) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let at = |id: &str| grade_of([id]);
+    if x.status == 401 {
+        return out;
+    }
+    for h in ["content-type", "x-requesttype", "x-responsecode", "x-requestid"] {
+        // A response cannot return an X-RequestId the request did not have.
+        if x.header(h).is_none() && (h != "x-requestid" || x.sent(h).is_some()) {
+            out.push(Problem::at(
+                at("MS-OXCMAPIHTTP_R44"),
+                h,
+                "every response MUST carry this header (MS-OXCMAPIHTTP_R44)",
+            ));
+        }
+    }
+    for (h, id) in [("X-RequestId", "MS-OXCMAPIHTTP_R2040"), ("X-ClientInfo", "MS-OXCMAPIHTTP_R156")] {
+        if let Some(sent) = x.sent(h) {
+            let got = x.header(&h.to_ascii_lowercase());
+            if got != Some(sent) {
+                out.push(Problem::at(
+                    at(id),
+                    h,
+                    format!("sent {sent:?}, the response carries {got:?}: it MUST be returned as sent ({id})"),
+                ));
+            }
+        }
+    }
+    let code = x.response_code;
+    let ct = x.header("content-type").unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    match code {
+        Some(0) if ct != "application/mapi-http" => out.push(Problem::at(
+            at("MS-OXCMAPIHTTP_R2037"),
+            "Content-Type",
+            format!("{ct:?} with X-ResponseCode 0; it MUST be application/mapi-http (MS-OXCMAPIHTTP_R2037)"),
+        )),
+        Some(c) if c != 0 && ct != "text/html" => out.push(Problem::at(
+            at("MS-OXCMAPIHTTP_R2038"),
+            "Content-Type",
+            format!("{ct:?} with X-ResponseCode {c}; it MUST be text/html (MS-OXCMAPIHTTP_R2038)"),
+        )),
+        _ => {}
+    }
+    if code == Some(0) && super::REQUEST_TYPES.contains(&request_type) {
+        match (&x.inner, &x.inner_error) {
+            (_, Some(e)) => out.push(Problem::at(
+                at("MS-OXCMAPIHTTP_R1244"),
+                "inner stream",
+                format!("the response body does not read as an inner stream: {e}"),
+            )),
+            (Some(i), None) => {
+                if i.meta_tags.first().map(|t| t.name()) != Some("PROCESSING") {
+                    out.push(Problem::at(
+                        at("MS-OXCMAPIHTTP_R1238"),
+                        "meta-tags",
+                        "the first meta-tag is not PROCESSING (MS-OXCMAPIHTTP_R1238)",
+                    ));
+                }
+                if request_type == "PING" && !i.body.is_empty() {
+                    out.push(Problem::at(
+                        at("MS-OXCMAPIHTTP_R1460"),
+                        "body",
+                        format!(
+                            "a PING response with a {}-byte body; PING has no response body (MS-OXCMAPIHTTP_R1460)",
+                            i.body.len()
+                        ),
+                    ));
+                }
+                if i.header("X-ElapsedTime").is_none() {
+                    out.push(Problem::at(
+                        at("MS-OXCMAPIHTTP_R2228"),
+                        "X-ElapsedTime",
+                        "DONE is not followed by X-ElapsedTime (MS-OXCMAPIHTTP_R2228)",
+                    ));
+                }
+            }
+            (None, None) => {}
+        }
+    }
+    out
+}
+
+/// Checks the step's expectation; returns the response as the report shows it.
+fn check_expect(
+    step: &Step,
+    x: &Exchange,
+    request_type: &str,
+    grade: Grade,
+    binds: &mut BTreeMap<String, Value>,
+    problems: &mut Vec<Problem>,
+) -> Value {
+    let e = &step.expect;
+    // The report is deterministic: values that change from run to run
+    // (cookies, times, the client's GUIDs) are shown by what they are.
+    let header_shown = |n: &str, v: &str| -> String {
+        match n {
+            "set-cookie" => format!("{}=(opaque)", v.split('=').next().unwrap_or("")),
+            "x-requestid" | "x-clientinfo" if x.sent(n) == Some(v) => "(as sent)".into(),
+            "x-starttime" | "x-elapsedtime" | "date" => "(time)".into(),
+            _ => v.to_string(),
+        }
+    };
+    let mut shown = json!({
+        "status": x.status,
+        "headers": x.headers.iter().map(|(n, v)| json!([n, header_shown(n, v)])).collect::<Vec<_>>(),
+        "meta": x.arrivals.iter().map(|(t, _)| t.name()).collect::<Vec<_>>(),
+    });
+    if x.inner.is_none() {
+        shown["raw"] = json!(String::from_utf8_lossy(&x.raw));
+    }
+    if let Some(s) = e.status {
+        if s != x.status {
+            problems.push(Problem::at(grade, "status", format!("expected HTTP {s}, got {}", x.status)));
+        }
+    }
+    if let Some(c) = e.response_code {
+        if x.response_code != Some(c) {
+            let got =
+                x.response_code.map(crate::wire::transport::response_code::describe).unwrap_or_else(|| "none".into());
+            problems.push(Problem::at(
+                grade,
+                "X-ResponseCode",
+                format!("expected {}, got {got}", crate::wire::transport::response_code::describe(c)),
+            ));
+        }
+    }
+    for (n, want) in &e.headers {
+        let got = x.header(&n.to_ascii_lowercase());
+        let ok = match (want.as_deref(), got) {
+            (None, None) => true,
+            (Some("*"), Some(_)) => true,
+            (Some(w), Some(g)) => w.eq_ignore_ascii_case(g.trim()),
+            _ => false,
+        };
+        if !ok {
+            problems.push(Problem::at(
+                grade,
+                n,
+                format!(
+                    "expected {}, got {}",
+                    want.as_deref().map(|w| format!("{w:?}")).unwrap_or("no header".into()),
+                    got.map(|g| format!("{g:?}")).unwrap_or("no header".into())
+                ),
+            ));
+        }
+    }
+    if let Some(m) = &e.meta {
+        let got: Vec<&str> = x.arrivals.iter().map(|(t, _)| t.name()).collect();
+        if !meta_matches(m, &got) {
+            problems.push(Problem::at(grade, "meta-tags", format!("expected {m:?}, got {got:?}")));
+        }
+    }
+    let decoded = match x.body() {
+        Some(b) if x.response_code == Some(0) => response_value(request_type, b),
+        _ => None,
+    };
+    if let Some(Ok(v)) = &decoded {
+        shown["body"] = v.clone();
+    }
+    if let Some(want) = &e.body {
+        match &decoded {
+            Some(Ok(v)) => {
+                let mut diffs = Vec::new();
+                match_partial("body", want, v, binds, &mut diffs);
+                problems.extend(diffs.into_iter().map(|(f, m)| Problem::at(grade, &f, m)));
+            }
+            Some(Err(err)) => {
+                problems.push(Problem::at(grade, "body", format!("the response body does not parse: {err}")))
+            }
+            None => problems.push(Problem::at(grade, "body", "no response body to compare (X-ResponseCode is not 0)")),
+        }
+    }
+    if request_type == "Execute" && x.response_code == Some(0) {
+        let out = x.body().map(|b| decode::<ExecuteResponse>(b, Layout::Spec));
+        let rops = match out {
+            Some(Ok(d)) => d.value.rop_buffer.map(|b| b.data()),
+            _ => None,
+        };
+        if let Some(bytes) = rops {
+            match decode::<RopOutputBuffer>(&bytes, Layout::Spec) {
+                Ok(d) => {
+                    let v = d.value.to_value(Layout::Spec);
+                    shown["rops"] = v.clone();
+                    if let Some(want) = &e.rops {
+                        let mut diffs = Vec::new();
+                        match_partial("rops", want, &v, binds, &mut diffs);
+                        problems.extend(diffs.into_iter().map(|(f, m)| Problem::at(grade, &f, m)));
+                    }
+                }
+                Err(err) => problems.push(Problem::at(
+                    grade_of(["MS-OXCNOTIF_R498"]).max(grade),
+                    "rops",
+                    format!("the ROP output buffer does not decode: {err}"),
+                )),
+            }
+        } else if e.rops.is_some() {
+            problems.push(Problem::at(grade, "rops", "the Execute response carries no ROP buffer"));
+        }
+    } else if e.rops.is_some() {
+        problems.push(Problem::at(grade, "rops", "no ROP output buffer to compare (not a successful Execute)"));
+    }
+    shown
+}
+
+/// Whether the meta-tags `got` are `want`, where `NAME+` stands for one or
+/// more of that tag.
+fn meta_matches(want: &[String], got: &[&str]) -> bool {
+    let mut i = 0;
+    for w in want {
+        let (name, many) = match w.strip_suffix('+') {
+            Some(n) => (n, true),
+            None => (w.as_str(), false),
+        };
+        if got.get(i) != Some(&name) {
+            return false;
+        }
+        i += 1;
+        while many && got.get(i) == Some(&name) {
+            i += 1;
+        }
+    }
+    i == got.len()
+}

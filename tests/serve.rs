@@ -1,0 +1,216 @@
+//! `oxcnotif serve` over real loopback sockets: the binary is started, its
+//! `listening on URL` line read, and clients talk to it with
+//! [`oxcnotif::target::mapi_http::Client`] (and `curl`, for the raw
+//! Connect a person would post).
+
+use oxcnotif::target::mapi_http::{guid, Client, Endpoint, Exchange};
+use oxcnotif::wire::transport::extended_buffer::Transform;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+/// A running `oxcnotif serve`, stopped (SIGINT, so it writes its report)
+/// when dropped or by [`Served::stop`].
+struct Served {
+    child: Option<Child>,
+    url: String,
+    report: PathBuf,
+    _dir: TempDir,
+}
+
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn temp_dir(name: &str) -> TempDir {
+    let d = std::env::temp_dir().join(format!("oxcnotif-serve-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    TempDir(d)
+}
+
+fn serve(name: &str, extra: &[&str]) -> Served {
+    let dir = temp_dir(name);
+    let report = dir.0.join("report");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_oxcnotif"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--user", "tester", "--password", "pw-1"])
+        .arg("--report")
+        .arg(&report)
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("oxcnotif serve starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("first line: {line:?}")).to_string();
+    Served { child: Some(child), url, report, _dir: dir }
+}
+
+impl Served {
+    /// Stops the server with SIGINT and returns its exit status and the
+    /// client report (JSON).
+    fn stop(mut self) -> (i32, serde_json::Value) {
+        let mut child = self.child.take().unwrap();
+        Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+        let status = child.wait().unwrap();
+        let text =
+            std::fs::read_to_string(self.report.join("client-report.json")).expect("the client report is written");
+        (status.code().unwrap_or(-1), serde_json::from_str(&text).unwrap())
+    }
+
+    fn client(&self, password: &str) -> Client {
+        Client::new(Endpoint::new(&self.url, "tester", password, false).unwrap(), format!("{{{}}}:1", guid()))
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap()
+}
+
+fn requirements(report: &serde_json::Value) -> Vec<(String, String, u64)> {
+    let mut out = Vec::new();
+    for s in report["sessions"].as_array().unwrap().iter().chain([&report["without_session"]]) {
+        let list =
+            if s.is_array() { s.as_array().unwrap().clone() } else { s["transport"].as_array().unwrap().clone() };
+        for f in list {
+            out.push((
+                f["requirement"].as_str().unwrap().to_string(),
+                f["level"].as_str().unwrap().to_string(),
+                f["response_code"].as_u64().unwrap(),
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn serve_prints_the_url_and_refuses_requests_without_credentials() {
+    let s = serve("credentials", &[]);
+    assert!(s.url.starts_with("http://127.0.0.1:"), "{}", s.url);
+    assert!(s.url.contains("/mapi/emsmdb/?MailboxId=tester@"), "{}", s.url);
+    let rt = runtime();
+    let x: Exchange = rt.block_on(s.client("wrong").send("Connect", Vec::new(), &[])).unwrap();
+    assert_eq!(x.status, 401);
+    assert!(x.header("www-authenticate").is_some_and(|v| v.starts_with("Basic")));
+    let x = rt.block_on(s.client("pw-1").send("Connect", Vec::new(), &[("Authorization", "")])).unwrap();
+    assert_eq!(x.status, 401);
+}
+
+#[test]
+fn a_raw_connect_posted_with_curl_succeeds() {
+    let s = serve("curl", &[]);
+    // A Connect body (2.2.4.1.1): UserDn "/o=test\0", Flags, DefaultCodePage
+    // 1252, LcidSort and LcidString 0x409, no auxiliary buffer.
+    let mut body = b"/o=test\0".to_vec();
+    for v in [0u32, 1252, 0x409, 0x409, 0] {
+        body.extend_from_slice(&v.to_le_bytes());
+    }
+    let dir = temp_dir("curl-body");
+    let file = dir.0.join("connect.bin");
+    std::fs::write(&file, &body).unwrap();
+    let out = Command::new("curl")
+        .args(["-sS", "-i", "-u", "tester:pw-1", "-H", "Content-Type: application/mapi-http"])
+        .args(["-H", "X-RequestType: Connect", "-H", "X-RequestId: E2EA6C1C-E61B-49E9-9CFB-38184F907552:1"])
+        .args(["-H", "X-ClientInfo: {2EF33C39-49C8-421C-B876-CDF7F2AC3AA0}:1", "--data-binary"])
+        .arg(format!("@{}", file.display()))
+        .arg(&s.url)
+        .output()
+        .expect("curl runs (.ci/run installs it)");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = out.stdout;
+    let split = text.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&text[..split]).to_ascii_lowercase();
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    assert!(head.contains("x-responsecode: 0\r\n"), "{head}");
+    assert!(head.contains("x-requestid: e2ea6c1c-e61b-49e9-9cfb-38184f907552:1\r\n"), "{head}");
+    assert!(head.contains("set-cookie: mapicontext="), "{head}");
+    let inner = &text[split + 4..];
+    assert!(inner.starts_with(b"PROCESSING\r\nDONE\r\n"), "{}", String::from_utf8_lossy(inner));
+    let stream = oxcnotif::wire::decode::<oxcnotif::wire::transport::inner_stream::InnerStream>(
+        inner,
+        oxcnotif::wire::Layout::Spec,
+    )
+    .expect("the inner stream reads");
+    assert!(stream.value.header("X-ElapsedTime").is_some());
+    let connect = oxcnotif::wire::decode::<oxcnotif::wire::transport::connect::ConnectResponse>(
+        &stream.value.body,
+        oxcnotif::wire::Layout::Spec,
+    )
+    .expect("a Connect success body");
+    assert_eq!((connect.value.status_code, connect.value.error_code), (0, 0));
+}
+
+#[test]
+fn transport_rules_a_client_breaks_get_their_response_code_and_reach_the_report() {
+    let s = serve("transport-rules", &[]);
+    let rt = runtime();
+    let c = s.client("pw-1");
+    let (x, connected) = rt.block_on(c.connect("/o=test", Vec::new())).unwrap();
+    assert_eq!(x.response_code, Some(0));
+    connected.unwrap();
+    // No X-RequestId: 7 Missing Header (MS-OXCMAPIHTTP_R2039).
+    let x = rt.block_on(c.send("PING", Vec::new(), &[("X-RequestId", "")])).unwrap();
+    assert_eq!(x.response_code, Some(7));
+    assert_eq!(x.header("content-type"), Some("text/html"));
+    // A stale sequence cookie: the first Execute takes it, the second brings it back.
+    let before = c.cookies();
+    let empty = [0x02, 0x00];
+    let plain = Transform::default();
+    let (x, _) = rt.block_on(c.execute(&empty, plain, 0x3, 0x1_0008)).unwrap();
+    assert_eq!(x.response_code, Some(0));
+    c.set_cookies(before);
+    let (x, _) = rt.block_on(c.execute(&empty, plain, 0x3, 0x1_0008)).unwrap();
+    assert_eq!(x.response_code, Some(15), "a stale sequence cookie is Invalid Sequence");
+    // Two Executes at once with the same cookies (the 15 above set them
+    // anew; the twin has its own copy): one of them is out of sequence.
+    let twin = c.twin();
+    let (a, b) = rt.block_on(async {
+        tokio::join!(c.execute(&empty, plain, 0x3, 0x1_0008), twin.execute(&empty, plain, 0x3, 0x1_0008))
+    });
+    let mut codes = [a.unwrap().0.response_code, b.unwrap().0.response_code];
+    codes.sort();
+    assert_eq!(codes, [Some(0), Some(15)], "two requests at once: the second is Invalid Sequence");
+    // Disconnect, then the cookie is dead: 10 Context Not Found (R1253).
+    let x = rt.block_on(c.disconnect()).unwrap();
+    assert_eq!(x.response_code, Some(0));
+    let x = rt.block_on(c.ping()).unwrap();
+    assert_eq!(x.response_code, Some(10));
+    let (status, report) = s.stop();
+    assert_eq!(status, 1, "MUSTs broken: exit 1");
+    let found = requirements(&report);
+    for (req, code) in [("MS-OXCMAPIHTTP_R2039", 7), ("MS-OXCMAPIHTTP_R1150", 15), ("MS-OXCMAPIHTTP_R1253", 10)] {
+        assert!(found.iter().any(|(r, l, c)| r == req && l == "MUST" && *c == code), "{req} with {code} in {found:?}");
+    }
+}
+
+#[test]
+fn a_well_behaved_client_leaves_a_clean_report_and_exit_0() {
+    let s = serve("clean", &[]);
+    let rt = runtime();
+    let c = s.client("pw-1");
+    let (x, _) = rt.block_on(c.connect("/o=test", Vec::new())).unwrap();
+    assert_eq!(x.response_code, Some(0));
+    assert_eq!(x.arrivals.first().map(|a| a.0.name()), Some("PROCESSING"));
+    let x = rt.block_on(c.ping()).unwrap();
+    assert_eq!(x.response_code, Some(0));
+    assert_eq!(x.body(), Some(&[][..]), "PING has no response body (R1460)");
+    rt.block_on(c.disconnect()).unwrap();
+    let (status, report) = s.stop();
+    assert_eq!(requirements(&report), Vec::new());
+    assert_eq!(report["verdict"], "PASS");
+    assert_eq!(status, 0);
+}
