@@ -4,6 +4,8 @@
 
 use super::buffer_too_small::RopBufferTooSmallResponse;
 use super::codec::{EncodeError, Error, Finding, Reader, Span};
+use super::mailbox::create_folder::RopCreateFolderRequest;
+use super::mailbox::create_folder::RopCreateFolderResponse;
 use super::mailbox::create_message::RopCreateMessageRequest;
 use super::mailbox::create_message::RopCreateMessageResponse;
 use super::mailbox::delete_folder::RopDeleteFolderRequest;
@@ -14,6 +16,10 @@ use super::mailbox::hard_delete_messages::RopHardDeleteMessagesRequest;
 use super::mailbox::hard_delete_messages::RopHardDeleteMessagesResponse;
 use super::mailbox::hard_delete_messages_and_subfolders::RopHardDeleteMessagesAndSubfoldersRequest;
 use super::mailbox::hard_delete_messages_and_subfolders::RopHardDeleteMessagesAndSubfoldersResponse;
+use super::mailbox::logon::RopLogonRequest;
+use super::mailbox::logon::RopLogonResponse;
+use super::mailbox::open_folder::RopOpenFolderRequest;
+use super::mailbox::open_folder::RopOpenFolderResponse;
 use super::mailbox::save_changes_message::RopSaveChangesMessageRequest;
 use super::mailbox::save_changes_message::RopSaveChangesMessageResponse;
 use super::mailbox::set_search_criteria::RopSetSearchCriteriaRequest;
@@ -203,6 +209,18 @@ pub enum Structure {
     HardDeleteMessagesAndSubfoldersRequest,
     /// `hard-delete-messages-and-subfolders-response`: MS-OXCROPS 2.2.4.10.2.
     HardDeleteMessagesAndSubfoldersResponse,
+    /// `logon-request`: MS-OXCROPS 2.2.3.1.1.
+    LogonRequest,
+    /// `logon-response`: MS-OXCROPS 2.2.3.1.2.
+    LogonResponse,
+    /// `open-folder-request`: MS-OXCROPS 2.2.4.1.1.
+    OpenFolderRequest,
+    /// `open-folder-response`: MS-OXCROPS 2.2.4.1.2.
+    OpenFolderResponse,
+    /// `create-folder-request`: MS-OXCROPS 2.2.4.2.1.
+    CreateFolderRequest,
+    /// `create-folder-response`: MS-OXCROPS 2.2.4.2.2.
+    CreateFolderResponse,
     /// `rpc-header-ext`: MS-OXCRPC 2.2.2.1.
     RpcHeaderExt,
     /// `extended-buffer-in`: MS-OXCRPC 3.1.4.2.1.1.1, Execute's request RopBuffer (rgbIn).
@@ -315,6 +333,12 @@ macro_rules! dispatch {
             Structure::HardDeleteMessagesResponse => $f::<RopHardDeleteMessagesResponse>($($arg),*),
             Structure::HardDeleteMessagesAndSubfoldersRequest => $f::<RopHardDeleteMessagesAndSubfoldersRequest>($($arg),*),
             Structure::HardDeleteMessagesAndSubfoldersResponse => $f::<RopHardDeleteMessagesAndSubfoldersResponse>($($arg),*),
+            Structure::LogonRequest => $f::<RopLogonRequest>($($arg),*),
+            Structure::LogonResponse => $f::<RopLogonResponse>($($arg),*),
+            Structure::OpenFolderRequest => $f::<RopOpenFolderRequest>($($arg),*),
+            Structure::OpenFolderResponse => $f::<RopOpenFolderResponse>($($arg),*),
+            Structure::CreateFolderRequest => $f::<RopCreateFolderRequest>($($arg),*),
+            Structure::CreateFolderResponse => $f::<RopCreateFolderResponse>($($arg),*),
             Structure::RpcHeaderExt => $f::<RpcHeaderExt>($($arg),*),
             Structure::ExtendedBufferIn => $f::<ExtendedBufferIn>($($arg),*),
             Structure::ExtendedBufferOut => $f::<ExtendedBufferOut>($($arg),*),
@@ -331,7 +355,7 @@ macro_rules! dispatch {
 
 impl Structure {
     /// All structures, in the order the CLI lists them.
-    pub const ALL: [Structure; 72] = [
+    pub const ALL: [Structure; 78] = [
         Structure::RopInputBuffer,
         Structure::RopOutputBuffer,
         Structure::RegisterNotificationRequest,
@@ -394,6 +418,12 @@ impl Structure {
         Structure::HardDeleteMessagesResponse,
         Structure::HardDeleteMessagesAndSubfoldersRequest,
         Structure::HardDeleteMessagesAndSubfoldersResponse,
+        Structure::LogonRequest,
+        Structure::LogonResponse,
+        Structure::OpenFolderRequest,
+        Structure::OpenFolderResponse,
+        Structure::CreateFolderRequest,
+        Structure::CreateFolderResponse,
         Structure::RpcHeaderExt,
         Structure::ExtendedBufferIn,
         Structure::ExtendedBufferOut,
@@ -471,6 +501,12 @@ impl Structure {
             Structure::HardDeleteMessagesResponse => "hard-delete-messages-response",
             Structure::HardDeleteMessagesAndSubfoldersRequest => "hard-delete-messages-and-subfolders-request",
             Structure::HardDeleteMessagesAndSubfoldersResponse => "hard-delete-messages-and-subfolders-response",
+            Structure::LogonRequest => "logon-request",
+            Structure::LogonResponse => "logon-response",
+            Structure::OpenFolderRequest => "open-folder-request",
+            Structure::OpenFolderResponse => "open-folder-response",
+            Structure::CreateFolderRequest => "create-folder-request",
+            Structure::CreateFolderResponse => "create-folder-response",
             Structure::RpcHeaderExt => "rpc-header-ext",
             Structure::ExtendedBufferIn => "extended-buffer-in",
             Structure::ExtendedBufferOut => "extended-buffer-out",
@@ -554,6 +590,12 @@ impl Structure {
             Structure::HardDeleteMessagesResponse => "RopHardDeleteMessages response",
             Structure::HardDeleteMessagesAndSubfoldersRequest => "RopHardDeleteMessagesAndSubfolders request",
             Structure::HardDeleteMessagesAndSubfoldersResponse => "RopHardDeleteMessagesAndSubfolders response",
+            Structure::LogonRequest => "RopLogon request",
+            Structure::LogonResponse => "RopLogon response",
+            Structure::OpenFolderRequest => "RopOpenFolder request",
+            Structure::OpenFolderResponse => "RopOpenFolder response",
+            Structure::CreateFolderRequest => "RopCreateFolder request",
+            Structure::CreateFolderResponse => "RopCreateFolder response",
             Structure::RpcHeaderExt => "RPC_HEADER_EXT",
             Structure::ExtendedBufferIn => "extended buffer of ROP requests (rgbIn), sent by the client",
             Structure::ExtendedBufferOut => "extended buffer of ROP responses (rgbOut), sent by the server",
@@ -652,6 +694,12 @@ impl Structure {
             Structure::HardDeleteMessagesResponse => &rop::HARD_DELETE_MESSAGES,
             Structure::HardDeleteMessagesAndSubfoldersRequest => &rop::HARD_DELETE_MESSAGES_AND_SUBFOLDERS,
             Structure::HardDeleteMessagesAndSubfoldersResponse => &rop::HARD_DELETE_MESSAGES_AND_SUBFOLDERS,
+            Structure::LogonRequest => &rop::LOGON,
+            Structure::LogonResponse => &rop::LOGON,
+            Structure::OpenFolderRequest => &rop::OPEN_FOLDER,
+            Structure::OpenFolderResponse => &rop::OPEN_FOLDER,
+            Structure::CreateFolderRequest => &rop::CREATE_FOLDER,
+            Structure::CreateFolderResponse => &rop::CREATE_FOLDER,
         })
     }
 
@@ -719,6 +767,12 @@ impl Structure {
             Structure::HardDeleteMessagesResponse => "MS-OXCROPS 2.2.4.12.2",
             Structure::HardDeleteMessagesAndSubfoldersRequest => "MS-OXCROPS 2.2.4.10.1",
             Structure::HardDeleteMessagesAndSubfoldersResponse => "MS-OXCROPS 2.2.4.10.2",
+            Structure::LogonRequest => "MS-OXCROPS 2.2.3.1.1",
+            Structure::LogonResponse => "MS-OXCROPS 2.2.3.1.2",
+            Structure::OpenFolderRequest => "MS-OXCROPS 2.2.4.1.1",
+            Structure::OpenFolderResponse => "MS-OXCROPS 2.2.4.1.2",
+            Structure::CreateFolderRequest => "MS-OXCROPS 2.2.4.2.1",
+            Structure::CreateFolderResponse => "MS-OXCROPS 2.2.4.2.2",
             Structure::RpcHeaderExt => "MS-OXCRPC 2.2.2.1",
             Structure::ExtendedBufferIn => "MS-OXCRPC 3.1.4.2.1.1.1",
             Structure::ExtendedBufferOut => "MS-OXCRPC 3.1.4.2.1.1.2",
@@ -895,6 +949,12 @@ mod tests {
             (Structure::HardDeleteMessagesResponse, "MS-OXCROPS 2.2.4.12.2"),
             (Structure::HardDeleteMessagesAndSubfoldersRequest, "MS-OXCROPS 2.2.4.10.1"),
             (Structure::HardDeleteMessagesAndSubfoldersResponse, "MS-OXCROPS 2.2.4.10.2"),
+            (Structure::LogonRequest, "MS-OXCROPS 2.2.3.1.1"),
+            (Structure::LogonResponse, "MS-OXCROPS 2.2.3.1.2"),
+            (Structure::OpenFolderRequest, "MS-OXCROPS 2.2.4.1.1"),
+            (Structure::OpenFolderResponse, "MS-OXCROPS 2.2.4.1.2"),
+            (Structure::CreateFolderRequest, "MS-OXCROPS 2.2.4.2.1"),
+            (Structure::CreateFolderResponse, "MS-OXCROPS 2.2.4.2.2"),
             (Structure::RpcHeaderExt, "MS-OXCRPC 2.2.2.1"),
             (Structure::ExtendedBufferIn, "MS-OXCRPC 3.1.4.2.1.1.1"),
             (Structure::ExtendedBufferOut, "MS-OXCRPC 3.1.4.2.1.1.2"),

@@ -6,6 +6,7 @@
 
 use crate::wire::buffer_too_small::RopBufferTooSmallResponse;
 use crate::wire::codec::{EncodeError, Error, Reader};
+use crate::wire::mailbox::create_folder::{RopCreateFolderRequest, RopCreateFolderResponse};
 use crate::wire::mailbox::create_message::{RopCreateMessageRequest, RopCreateMessageResponse};
 use crate::wire::mailbox::delete_folder::{RopDeleteFolderRequest, RopDeleteFolderResponse};
 use crate::wire::mailbox::delete_messages::{RopDeleteMessagesRequest, RopDeleteMessagesResponse};
@@ -13,6 +14,8 @@ use crate::wire::mailbox::hard_delete_messages::{RopHardDeleteMessagesRequest, R
 use crate::wire::mailbox::hard_delete_messages_and_subfolders::{
     RopHardDeleteMessagesAndSubfoldersRequest, RopHardDeleteMessagesAndSubfoldersResponse,
 };
+use crate::wire::mailbox::logon::{RopLogonRequest, RopLogonResponse};
+use crate::wire::mailbox::open_folder::{RopOpenFolderRequest, RopOpenFolderResponse};
 use crate::wire::mailbox::save_changes_message::{RopSaveChangesMessageRequest, RopSaveChangesMessageResponse};
 use crate::wire::mailbox::set_search_criteria::{RopSetSearchCriteriaRequest, RopSetSearchCriteriaResponse};
 use crate::wire::mailbox::transport_new_mail::{RopTransportNewMailRequest, RopTransportNewMailResponse};
@@ -215,6 +218,12 @@ rop_list! {
         HardDeleteMessages(RopHardDeleteMessagesRequest),
         /// RopHardDeleteMessagesAndSubfolders (0x92).
         HardDeleteMessagesAndSubfolders(RopHardDeleteMessagesAndSubfoldersRequest),
+        /// RopLogon (0xFE).
+        Logon(RopLogonRequest),
+        /// RopOpenFolder (0x02).
+        OpenFolder(RopOpenFolderRequest),
+        /// RopCreateFolder (0x1C).
+        CreateFolder(RopCreateFolderRequest),
     }
 }
 
@@ -281,6 +290,12 @@ rop_list! {
         HardDeleteMessages(RopHardDeleteMessagesResponse),
         /// RopHardDeleteMessagesAndSubfolders (0x92).
         HardDeleteMessagesAndSubfolders(RopHardDeleteMessagesAndSubfoldersResponse),
+        /// RopLogon (0xFE).
+        Logon(RopLogonResponse),
+        /// RopOpenFolder (0x02).
+        OpenFolder(RopOpenFolderResponse),
+        /// RopCreateFolder (0x1C).
+        CreateFolder(RopCreateFolderResponse),
     }
 }
 
