@@ -87,7 +87,59 @@ pub struct Setup {
     pub opened: Vec<Opened>,
 }
 
+/// The FolderIds of a private mailbox's 13 special folders, in the order
+/// RopLogon returns them ([MS-OXCSTOR] 2.2.1.1.3; names in
+/// [`SPECIAL_FOLDERS`](crate::wire::mailbox::logon::SPECIAL_FOLDERS)):
+/// ReplId 0x0001 and GlobalCounter 1 to 13, so `0100000000000001` is the
+/// Mailbox Root, `0100000000000004` the IPM Subtree and `0100000000000005`
+/// the Inbox. The reference server's RopLogon answers with these.
+pub const SPECIAL_FOLDER_IDS: [Id8; 13] = {
+    let mut ids = [Id8([0x01, 0, 0, 0, 0, 0, 0, 0]); 13];
+    let mut i = 0;
+    while i < 13 {
+        ids[i].0[7] = i as u8 + 1;
+        i += 1;
+    }
+    ids
+};
+
+/// Index of the Mailbox Root in [`SPECIAL_FOLDER_IDS`].
+pub const MAILBOX_ROOT: usize = 0;
+/// Index of the IPM Subtree in [`SPECIAL_FOLDER_IDS`].
+pub const IPM_SUBTREE: usize = 3;
+/// Index of the Inbox in [`SPECIAL_FOLDER_IDS`].
+pub const INBOX: usize = 4;
+/// Index of the Outbox in [`SPECIAL_FOLDER_IDS`].
+pub const OUTBOX: usize = 5;
+
 impl Setup {
+    /// An empty private mailbox with no logons open: the 13 special folders
+    /// of [`SPECIAL_FOLDER_IDS`], the Mailbox Root the root of the others
+    /// (MS-OXCSTOR 2.2.1.1.3: all are its direct or indirect children);
+    /// Inbox, Outbox, Sent Items and Deleted Items under the IPM Subtree
+    /// (the root of the user-visible hierarchy), the rest directly under
+    /// the Mailbox Root. No folder is a search folder and there are no
+    /// messages. A client's RopLogon opens a logon on it; this is the state
+    /// `oxcnotif serve` starts every mailbox from.
+    pub fn private_mailbox() -> Setup {
+        let root = SPECIAL_FOLDER_IDS[MAILBOX_ROOT];
+        let ipm = SPECIAL_FOLDER_IDS[IPM_SUBTREE];
+        let folders = SPECIAL_FOLDER_IDS
+            .iter()
+            .enumerate()
+            .map(|(i, &id)| SetupFolder {
+                id,
+                parent: match i {
+                    MAILBOX_ROOT => None,
+                    4..=7 => Some(ipm),
+                    _ => Some(root),
+                },
+                search: false,
+            })
+            .collect();
+        Setup { logons: Vec::new(), folders, ..Setup::default() }
+    }
+
     /// Reads the external form. Errors name the field as a path
     /// (`folders[1].Search`).
     pub fn from_value(v: &Value) -> Result<Setup, EncodeError> {
@@ -178,6 +230,20 @@ fn list<'a>(o: &Obj<'a>, name: &'static str) -> Result<&'a [Value], EncodeError>
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn private_mailbox_has_the_special_folders_under_the_root() {
+        let s = Setup::private_mailbox();
+        assert!(s.logons.is_empty() && s.messages.is_empty() && s.opened.is_empty());
+        assert_eq!(s.folders.len(), 13);
+        assert_eq!(s.folders[0].id.to_string(), "0100000000000001");
+        assert_eq!(s.folders[0].parent, None);
+        assert_eq!(s.folders[INBOX].id.to_string(), "0100000000000005");
+        assert_eq!(s.folders[INBOX].parent, Some(SPECIAL_FOLDER_IDS[IPM_SUBTREE]));
+        assert_eq!(s.folders[IPM_SUBTREE].parent, Some(SPECIAL_FOLDER_IDS[MAILBOX_ROOT]));
+        assert_eq!(s.folders[12].id.to_string(), "010000000000000d");
+        assert_eq!(s.folders[12].parent, Some(SPECIAL_FOLDER_IDS[MAILBOX_ROOT]));
+    }
 
     #[test]
     fn search_must_be_a_boolean() {
