@@ -133,13 +133,26 @@ pub const CREATE_FOLDER: Rop = Rop { id: 0x1C, name: "RopCreateFolder", section:
 /// RopLogon: logs on to a mailbox or the public folders.
 pub const LOGON: Rop = Rop { id: 0xFE, name: "RopLogon", section: "MS-OXCROPS 2.2.3.1" };
 
+/// RopSetProperties: sets properties of an object.
+pub const SET_PROPERTIES: Rop = Rop { id: 0x0A, name: "RopSetProperties", section: "MS-OXCROPS 2.2.8.6" };
+
+/// RopMoveCopyMessages: moves or copies messages between folders.
+pub const MOVE_COPY_MESSAGES: Rop = Rop { id: 0x33, name: "RopMoveCopyMessages", section: "MS-OXCROPS 2.2.4.6" };
+
+/// RopMoveFolder: moves a folder.
+pub const MOVE_FOLDER: Rop = Rop { id: 0x35, name: "RopMoveFolder", section: "MS-OXCROPS 2.2.4.7" };
+
+/// RopCopyFolder: copies a folder.
+pub const COPY_FOLDER: Rop = Rop { id: 0x36, name: "RopCopyFolder", section: "MS-OXCROPS 2.2.4.8" };
+
 /// Every ROP the harness frames, in RopId order.
-pub const TABLE: [Rop; 34] = [
+pub const TABLE: [Rop; 38] = [
     RELEASE,
     OPEN_FOLDER,
     GET_HIERARCHY_TABLE,
     GET_CONTENTS_TABLE,
     CREATE_MESSAGE,
+    SET_PROPERTIES,
     SAVE_CHANGES_MESSAGE,
     SET_COLUMNS,
     RESTRICT,
@@ -156,6 +169,9 @@ pub const TABLE: [Rop; 34] = [
     REGISTER_NOTIFICATION,
     NOTIFY,
     SET_SEARCH_CRITERIA,
+    MOVE_COPY_MESSAGES,
+    MOVE_FOLDER,
+    COPY_FOLDER,
     QUERY_COLUMNS_ALL,
     GET_PERMISSIONS_TABLE,
     GET_RULES_TABLE,
