@@ -97,7 +97,8 @@ fn main() {
             })
         })
         .collect();
-    std::thread::sleep(Duration::from_millis(500));
+    // Let every NotificationWait reach the server before the first event.
+    std::thread::sleep(Duration::from_millis(2000));
     let held = rss_kib(pid);
     let control = |i: usize| Endpoint::new(&url, &format!("u{i}"), &format!("pw-{i}"), false).unwrap();
     let mut latencies = Vec::with_capacity(sessions);

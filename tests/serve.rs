@@ -214,3 +214,111 @@ fn a_well_behaved_client_leaves_a_clean_report_and_exit_0() {
     assert_eq!(report["verdict"], "PASS");
     assert_eq!(status, 0);
 }
+
+fn rops(v: serde_json::Value) -> Vec<u8> {
+    use oxcnotif::wire::WireStructure;
+    let b = oxcnotif::wire::rop_buffer::RopInputBuffer::from_value(&v, oxcnotif::wire::Layout::Spec).unwrap();
+    oxcnotif::wire::encode(&b, oxcnotif::wire::Layout::Spec).unwrap()
+}
+
+fn output(bytes: &[u8]) -> serde_json::Value {
+    use oxcnotif::wire::WireStructure;
+    oxcnotif::wire::decode::<oxcnotif::wire::rop_buffer::RopOutputBuffer>(bytes, oxcnotif::wire::Layout::Spec)
+        .unwrap()
+        .value
+        .to_value(oxcnotif::wire::Layout::Spec)
+}
+
+const ESSDN: &str = "/o=oxcnotif/cn=Recipients/cn=tester";
+
+/// Logs on (and opens the Inbox); answers the handle table.
+async fn logon(c: &Client, t: Transform, flags: u32) -> Vec<u64> {
+    let input = rops(serde_json::json!({"RopsList": [
+        {"RopId": 0xFE, "LogonId": 0, "OutputHandleIndex": 0, "LogonFlags": 1, "OpenFlags": 0x0100_0000u32,
+         "StoreState": 0, "EssdnSize": ESSDN.len() + 1, "Essdn": ESSDN},
+        {"RopId": 0x02, "LogonId": 0, "InputHandleIndex": 0, "OutputHandleIndex": 1, "FolderId": "0100000000000005", "OpenModeFlags": 0}],
+        "ServerObjectHandleTable": [0xFFFF_FFFFu32, 0xFFFF_FFFFu32]}));
+    let (x, out) = c.execute(&input, t, flags, 0x1_0008).await.unwrap();
+    assert_eq!(x.response_code, Some(0));
+    let v = output(&out.unwrap());
+    assert_eq!(v["RopsList"][0]["ReturnValue"], 0, "{v}");
+    v["ServerObjectHandleTable"].as_array().unwrap().iter().map(|h| h.as_u64().unwrap()).collect()
+}
+
+/// The whole client flow of the issue, over loopback: two Session
+/// Contexts of one mailbox; `a` logs on, subscribes and waits; `b` creates a
+/// folder in the Inbox; `a` sees EventPending, drains the RopNotify by
+/// Execute, releases and disconnects. `flags` and `t` choose compression
+/// and obfuscation both ways.
+fn client_flow(name: &str, flags: u32, t: Transform) {
+    let s = serve(name, &[]);
+    let rt = runtime();
+    let (a, b) = (s.client("pw-1"), s.client("pw-1"));
+    rt.block_on(async {
+        assert_eq!(a.connect("/o=test", Vec::new()).await.unwrap().0.response_code, Some(0));
+        let ha = logon(&a, t, flags).await;
+        let register = rops(serde_json::json!({"RopsList": [{"RopId": 0x29, "LogonId": 0, "InputHandleIndex": 0,
+            "OutputHandleIndex": 1, "NotificationTypes": 0x0004, "WantWholeStore": 1}],
+            "ServerObjectHandleTable": [ha[0], 0xFFFF_FFFFu32]}));
+        let (_, out) = a.execute(&register, t, flags, 0x1_0008).await.unwrap();
+        let sub = output(&out.unwrap())["ServerObjectHandleTable"][1].as_u64().unwrap();
+        let waiter = {
+            let a = a.clone();
+            tokio::spawn(async move { a.notification_wait().await })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert_eq!(b.connect("/o=test", Vec::new()).await.unwrap().0.response_code, Some(0));
+        let hb = logon(&b, t, flags).await;
+        let create = rops(serde_json::json!({"RopsList": [{"RopId": 0x1C, "LogonId": 0, "InputHandleIndex": 1,
+            "OutputHandleIndex": 2, "FolderType": 1, "UseUnicodeStrings": 0, "OpenExisting": 0, "Reserved": 0,
+            "DisplayName": "made by b", "Comment": ""}], "ServerObjectHandleTable": [hb[0], hb[1], 0xFFFF_FFFFu32]}));
+        let (_, out) = b.execute(&create, t, flags, 0x1_0008).await.unwrap();
+        let created = output(&out.unwrap());
+        let (x, pending) =
+            tokio::time::timeout(std::time::Duration::from_secs(5), waiter).await.unwrap().unwrap().unwrap();
+        assert_eq!(pending, Ok(1), "EventPending");
+        assert_eq!(x.arrivals.first().map(|t| t.0.name()), Some("PROCESSING"));
+        let poll = rops(serde_json::json!({"RopsList": [], "ServerObjectHandleTable": [ha[0]]}));
+        let (x, out) = a.execute(&poll, t, flags, 0x1_0008).await.unwrap();
+        // The response's payload flags follow the request's Flags.
+        let body = x.body().unwrap();
+        let resp = oxcnotif::wire::decode::<oxcnotif::wire::transport::execute_response::ExecuteResponse>(
+            body,
+            oxcnotif::wire::Layout::Spec,
+        )
+        .unwrap();
+        let header = resp.value.rop_buffer.unwrap().buffers[0].header;
+        if flags & 0x2 != 0 {
+            assert!(!header.xor_magic(), "NoXorMagic: the server MUST NOT obfuscate (MS-OXCRPC_R638)");
+        } else {
+            assert!(header.xor_magic(), "the reference obfuscates when the client allows it");
+        }
+        if flags & 0x1 != 0 {
+            assert!(!header.compressed(), "NoCompression: the server MUST NOT compress (MS-OXCRPC_R634)");
+        }
+        let v = output(&out.unwrap());
+        let notify = &v["RopsList"][0];
+        assert_eq!(notify["RopId"], 0x2A, "{v}");
+        assert_eq!(notify["NotificationHandle"].as_u64(), Some(sub));
+        assert_eq!(notify["NotificationData"]["FolderId"], created["RopsList"][0]["FolderId"]);
+        let release = rops(serde_json::json!({"RopsList": [{"RopId": 0x01, "LogonId": 0, "InputHandleIndex": 1}],
+            "ServerObjectHandleTable": [ha[0], sub]}));
+        let (x, _) = a.execute(&release, t, flags, 0x1_0008).await.unwrap();
+        assert_eq!(x.response_code, Some(0));
+        assert_eq!(a.disconnect().await.unwrap().response_code, Some(0));
+        assert_eq!(b.disconnect().await.unwrap().response_code, Some(0));
+    });
+    let (status, report) = s.stop();
+    assert_eq!(report["verdict"], "PASS", "{report:#}");
+    assert_eq!(status, 0);
+}
+
+#[test]
+fn a_client_logs_on_subscribes_is_woken_drains_and_disconnects_plain() {
+    client_flow("flow-plain", 0x3, Transform::default());
+}
+
+#[test]
+fn a_client_logs_on_subscribes_is_woken_drains_and_disconnects_compressed_and_obfuscated() {
+    client_flow("flow-transformed", 0x0, Transform { compress: true, obfuscate: true });
+}

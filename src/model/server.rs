@@ -23,6 +23,7 @@ pub use super::setup::Setup;
 use super::store::Store;
 use super::table::Table;
 
+mod folders;
 mod mailbox;
 mod tables;
 use crate::wire::buffer_too_small::RopBufferTooSmallResponse;
@@ -186,8 +187,15 @@ pub struct Server {
     by_message: HashMap<Id8, BTreeSet<u32>>,
     queue: VecDeque<Queued>,
     events: u64,
-    /// MessageIds given to saved new messages so far.
-    new_mids: u64,
+    /// The counter behind every ID the server assigns ([`Server::allocate_id`]):
+    /// the last one handed out here or seen in an event.
+    next_id: u64,
+    /// The events this server raised by executing ROPs, not yet taken
+    /// ([`Server::take_raised`]).
+    raised: Vec<Event>,
+    /// The display names of the folders (RopCreateFolder's duplicate check,
+    /// MS-OXCFOLD_R1065): the special folders' and those created here.
+    names: HashMap<Id8, String>,
     /// The search scope (FolderIds) of each search folder that has had
     /// RopSetSearchCriteria (MS-OXCFOLD_R1241).
     search_scopes: HashMap<Id8, Vec<Id8>>,
@@ -195,9 +203,26 @@ pub struct Server {
     opened: std::collections::BTreeMap<String, u32>,
     /// Table objects by handle, in creation order of their handles.
     tables: std::collections::BTreeMap<u32, Table>,
-    /// The events this server raised itself by executing ROPs, not yet
-    /// taken by [`Server::take_raised`].
-    raised: Vec<Event>,
+}
+
+/// The GlobalCounter of the first ID [`Server::allocate_id`] can give, less one.
+const ALLOCATED_BASE: u64 = 0x0000_0001_0000;
+
+/// The `n`th ID [`Server::allocate_id`] gives (ReplId 0x0001, GlobalCounter
+/// 0x000000010000 + `n`, big-endian).
+fn allocated_form(n: u64) -> Id8 {
+    let g = (ALLOCATED_BASE + n).to_be_bytes();
+    Id8([0x01, 0x00, g[2], g[3], g[4], g[5], g[6], g[7]])
+}
+
+/// `n` when `id` is [`allocated_form`]`(n)`.
+fn allocated_number(id: Id8) -> Option<u64> {
+    if id.0[..2] != [0x01, 0x00] {
+        return None;
+    }
+    let mut g = [0u8; 8];
+    g[2..].copy_from_slice(&id.0[2..]);
+    u64::from_be_bytes(g).checked_sub(ALLOCATED_BASE).filter(|&n| n > 0)
 }
 
 /// The smallest handle the model assigns.
@@ -222,11 +247,12 @@ impl Server {
             by_message: HashMap::new(),
             queue: VecDeque::new(),
             events: 0,
-            new_mids: 0,
+            next_id: 0,
+            raised: Vec::new(),
+            names: HashMap::new(),
             search_scopes: HashMap::new(),
             opened: Default::default(),
             tables: Default::default(),
-            raised: Vec::new(),
         };
         for &l in &setup.logons {
             let h = s.assign();
@@ -237,6 +263,13 @@ impl Server {
         }
         for f in &setup.folders {
             s.store.add_folder(f.id, f.parent, f.search);
+            if let Some(i) = super::setup::SPECIAL_FOLDER_IDS.iter().position(|id| *id == f.id) {
+                s.names.insert(f.id, crate::wire::mailbox::logon::SPECIAL_FOLDERS[i].to_lowercase());
+            }
+            s.note_id(f.id);
+        }
+        for m in &setup.messages {
+            s.note_id(m.id);
         }
         for m in &setup.messages {
             s.store.add_message(m.id, m.folder);
@@ -256,7 +289,7 @@ impl Server {
     }
 
     /// A server for a new session over the same store: the store, its
-    /// assigned IDs and search scopes are this server's; logons, handles,
+    /// folder names, the ID counter and search scopes are this server's; logons, handles,
     /// subscriptions, tables and queued notifications start empty.
     /// `oxcnotif serve` opens each Session Context of a mailbox this way.
     pub fn new_session(&self, session_index: u16, client_mode: ClientMode) -> Server {
@@ -264,17 +297,10 @@ impl Server {
         let mut s = Server::new(self.profile.clone(), self.layout, &setup);
         s.store = self.store.clone();
         s.events = self.events;
-        s.new_mids = self.new_mids;
+        s.next_id = self.next_id;
+        s.names = self.names.clone();
         s.search_scopes = self.search_scopes.clone();
         s
-    }
-
-    /// The events this server raised by executing ROPs since the last call,
-    /// in order. Replaying them with [`Server::event`] into another server
-    /// over the same store (another session of the mailbox) keeps the two
-    /// stores the same.
-    pub fn take_raised(&mut self) -> Vec<Event> {
-        std::mem::take(&mut self.raised)
     }
 
     /// The handles of the objects opened at reset, by their `$name`.
@@ -300,6 +326,53 @@ impl Server {
     /// Notifications waiting for an output buffer, in delivery order.
     pub fn queued(&self) -> &VecDeque<Queued> {
         &self.queue
+    }
+
+    /// A new FolderId or MessageId: every ID the server assigns (a saved
+    /// new message, a created folder, a copy) comes from here. The form is
+    /// ReplId 0x0001 then a 6-byte GlobalCounter of 0x000000010000 plus
+    /// the counter ([MS-OXCDATA] 2.2.1.1), so the first is
+    /// `0100000000010001`. IDs of that form in events from elsewhere
+    /// ([`Server::event`]) and in the setup move the counter past them, so
+    /// two servers that see the same events in the same order never hand
+    /// out the same ID.
+    pub fn allocate_id(&mut self) -> Id8 {
+        self.next_id += 1;
+        allocated_form(self.next_id)
+    }
+
+    /// Moves the ID counter past `id` when `id` has the form
+    /// [`Server::allocate_id`] gives.
+    fn note_id(&mut self, id: Id8) {
+        if let Some(n) = allocated_number(id) {
+            self.next_id = self.next_id.max(n);
+        }
+    }
+
+    /// The events this server raised itself, by executing ROPs, since the
+    /// last call, in the order it raised them (each with its LogonId). A
+    /// server that shares the mailbox with other sessions hands them to
+    /// those sessions' [`Server::event`].
+    pub fn take_raised(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.raised)
+    }
+
+    /// Closes a logon and every object it holds (RopRelease of the logon,
+    /// MS-OXCROPS_R4570, or a RopLogon that reuses its LogonId,
+    /// MS-OXCROPS_R28, R29).
+    fn close_logon(&mut self, logon_id: u8) {
+        if let Some((h, objects)) = self.logons.remove(&logon_id) {
+            self.owner.remove(&h);
+            self.released.insert(h);
+            for (oh, o) in objects {
+                self.owner.remove(&oh);
+                self.released.insert(oh);
+                if o == Object::Subscription {
+                    self.drop_subscription(oh);
+                }
+                self.drop_table(oh);
+            }
+        }
     }
 
     /// An unused handle, never 0xFFFFFFFF (MS-OXCROPS_R4556, R4560). Handles
@@ -382,16 +455,7 @@ impl Server {
             Some(Object::Logon) => {
                 // MS-OXCROPS_R4570: a released logon leaves the Logon Map, and
                 // its objects go with it.
-                if let Some((_, objects)) = self.logons.remove(&logon_id) {
-                    for (oh, o) in objects {
-                        self.owner.remove(&oh);
-                        self.released.insert(oh);
-                        if o == Object::Subscription {
-                            self.drop_subscription(oh);
-                        }
-                        self.drop_table(oh);
-                    }
-                }
+                self.close_logon(logon_id);
             }
             Some(Object::Table) => self.drop_table(h),
             Some(Object::Folder(_) | Object::Message(_) | Object::NewMessage(_)) | None => {}
@@ -426,6 +490,9 @@ impl Server {
     /// whose types and scope match ([MS-OXCNOTIF] 3.1.7), then updates the
     /// store. Returns how many notifications were queued.
     pub fn event(&mut self, e: &Event) -> usize {
+        for id in [Some(e.folder), e.message, e.new_id].into_iter().flatten() {
+            self.note_id(id);
+        }
         let (data, concerns) = build_for(e, &self.store, &self.profile, self.client_mode);
         // The rows each table loses or gains, from the store as it was
         // (MS-OXCNOTIF 3.1.4.3); queued after the subscriptions' notifications.
@@ -555,7 +622,10 @@ impl Server {
                     let mut after = table.clone();
                     let answer = match self.table_rop(other, &mut after) {
                         Some(resp) => Some(resp),
-                        None => self.mailbox_rop(other, &mut after),
+                        None => match self.mailbox_rop(other, &mut after) {
+                            Some(resp) => Some(resp),
+                            None => self.folder_rop(other, &mut after),
+                        },
                     };
                     match answer {
                         Some(resp) => {

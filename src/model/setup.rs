@@ -87,52 +87,73 @@ pub struct Setup {
     pub opened: Vec<Opened>,
 }
 
-/// The special folders of a private mailbox, in the order RopLogon
-/// returns their FolderIds ([MS-OXCSTOR] 2.2.1.1.3), with the index of
-/// each one's parent in this list.
-pub const SPECIAL_FOLDERS: [(&str, Option<usize>); 13] = [
-    ("Root", None),
-    ("DeferredAction", Some(0)),
-    ("SpoolerQueue", Some(0)),
-    ("IpmSubtree", Some(0)),
-    ("Inbox", Some(3)),
-    ("Outbox", Some(3)),
-    ("SentItems", Some(3)),
-    ("DeletedItems", Some(3)),
-    ("CommonViews", Some(0)),
-    ("Schedule", Some(0)),
-    ("Search", Some(0)),
-    ("Views", Some(0)),
-    ("Shortcuts", Some(0)),
-];
+/// The FolderIds of a private mailbox's 13 special folders, in the order
+/// RopLogon returns them ([MS-OXCSTOR] 2.2.1.1.3; names in
+/// [`SPECIAL_FOLDERS`](crate::wire::mailbox::logon::SPECIAL_FOLDERS)):
+/// ReplId 0x0001 and GlobalCounter 1 to 13, so `0100000000000001` is the
+/// Mailbox Root, `0100000000000004` the IPM Subtree and `0100000000000005`
+/// the Inbox. The reference server's RopLogon answers with these.
+pub const SPECIAL_FOLDER_IDS: [Id8; 13] = {
+    let mut ids = [Id8([0x01, 0, 0, 0, 0, 0, 0, 0]); 13];
+    let mut i = 0;
+    while i < 13 {
+        ids[i].0[7] = i as u8 + 1;
+        i += 1;
+    }
+    ids
+};
 
-/// The FolderId of the `index`th special folder of [`SPECIAL_FOLDERS`]:
-/// ReplId 0x0001, then the GlobalCounter `index + 1` (so the root is
-/// `0100000000000001`, Inbox `0100000000000005`).
-pub fn special_folder_id(index: usize) -> Id8 {
-    Id8([0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, index as u8 + 1])
-}
+/// Index of the Mailbox Root in [`SPECIAL_FOLDER_IDS`].
+pub const MAILBOX_ROOT: usize = 0;
+/// Index of the IPM Subtree in [`SPECIAL_FOLDER_IDS`].
+pub const IPM_SUBTREE: usize = 3;
+/// Index of the Inbox in [`SPECIAL_FOLDER_IDS`].
+pub const INBOX: usize = 4;
+/// Index of the Outbox in [`SPECIAL_FOLDER_IDS`].
+pub const OUTBOX: usize = 5;
 
 impl Setup {
-    /// A private mailbox with no logon yet: the 13 special folders of
-    /// [`SPECIAL_FOLDERS`] and nothing else.
+    /// An empty private mailbox with no logons open: the 13 special folders
+    /// of [`SPECIAL_FOLDER_IDS`], the Mailbox Root the root of the others
+    /// (MS-OXCSTOR 2.2.1.1.3: all are its direct or indirect children);
+    /// Inbox, Outbox, Sent Items and Deleted Items under the IPM Subtree
+    /// (the root of the user-visible hierarchy), the rest directly under
+    /// the Mailbox Root. No folder is a search folder and there are no
+    /// messages. A client's RopLogon opens a logon on it; this is the state
+    /// `oxcnotif serve` starts every mailbox from.
     pub fn private_mailbox() -> Setup {
-        let folders = SPECIAL_FOLDERS
+        let root = SPECIAL_FOLDER_IDS[MAILBOX_ROOT];
+        let ipm = SPECIAL_FOLDER_IDS[IPM_SUBTREE];
+        let folders = SPECIAL_FOLDER_IDS
             .iter()
             .enumerate()
-            .map(|(i, (_, parent))| SetupFolder {
-                id: special_folder_id(i),
-                parent: parent.map(special_folder_id),
+            .map(|(i, &id)| SetupFolder {
+                id,
+                parent: match i {
+                    MAILBOX_ROOT => None,
+                    4..=7 => Some(ipm),
+                    _ => Some(root),
+                },
                 search: false,
             })
             .collect();
         Setup { logons: Vec::new(), folders, ..Setup::default() }
     }
 
-    /// The FolderId of the special folder named `name` (`Inbox`), case
-    /// insensitive.
+    /// The FolderId of the special folder named `name`, as
+    /// [`SPECIAL_FOLDERS`](crate::wire::mailbox::logon::SPECIAL_FOLDERS)
+    /// names it, in any case and with or without spaces (`Inbox`,
+    /// `SentItems`, `Sent Items`); `Root` is the Mailbox Root.
     pub fn special_folder(name: &str) -> Option<Id8> {
-        SPECIAL_FOLDERS.iter().position(|(n, _)| n.eq_ignore_ascii_case(name)).map(special_folder_id)
+        let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        let wanted = match squash(name).as_str() {
+            "root" => "mailboxroot".to_string(),
+            other => other.to_string(),
+        };
+        crate::wire::mailbox::logon::SPECIAL_FOLDERS
+            .iter()
+            .position(|n| squash(n) == wanted)
+            .map(|i| SPECIAL_FOLDER_IDS[i])
     }
 
     /// Reads the external form. Errors name the field as a path
@@ -225,6 +246,20 @@ fn list<'a>(o: &Obj<'a>, name: &'static str) -> Result<&'a [Value], EncodeError>
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn private_mailbox_has_the_special_folders_under_the_root() {
+        let s = Setup::private_mailbox();
+        assert!(s.logons.is_empty() && s.messages.is_empty() && s.opened.is_empty());
+        assert_eq!(s.folders.len(), 13);
+        assert_eq!(s.folders[0].id.to_string(), "0100000000000001");
+        assert_eq!(s.folders[0].parent, None);
+        assert_eq!(s.folders[INBOX].id.to_string(), "0100000000000005");
+        assert_eq!(s.folders[INBOX].parent, Some(SPECIAL_FOLDER_IDS[IPM_SUBTREE]));
+        assert_eq!(s.folders[IPM_SUBTREE].parent, Some(SPECIAL_FOLDER_IDS[MAILBOX_ROOT]));
+        assert_eq!(s.folders[12].id.to_string(), "010000000000000d");
+        assert_eq!(s.folders[12].parent, Some(SPECIAL_FOLDER_IDS[MAILBOX_ROOT]));
+    }
 
     #[test]
     fn search_must_be_a_boolean() {

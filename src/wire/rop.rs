@@ -10,7 +10,7 @@
 //!
 //! assert_eq!(rop::name(0x2A), Some("RopNotify"));
 //! assert_eq!(rop::lookup(0x29).unwrap().section, "MS-OXCROPS 2.2.14.1");
-//! assert_eq!(rop::name(0x02), None);
+//! assert_eq!(rop::name(0x03), None);
 //! ```
 
 use super::codec::{Error, Reader};
@@ -124,12 +124,35 @@ pub const HARD_DELETE_MESSAGES: Rop = Rop { id: 0x91, name: "RopHardDeleteMessag
 pub const HARD_DELETE_MESSAGES_AND_SUBFOLDERS: Rop =
     Rop { id: 0x92, name: "RopHardDeleteMessagesAndSubfolders", section: "MS-OXCROPS 2.2.4.10" };
 
+/// RopOpenFolder: opens an existing folder.
+pub const OPEN_FOLDER: Rop = Rop { id: 0x02, name: "RopOpenFolder", section: "MS-OXCROPS 2.2.4.1" };
+
+/// RopCreateFolder: creates (or opens) a subfolder.
+pub const CREATE_FOLDER: Rop = Rop { id: 0x1C, name: "RopCreateFolder", section: "MS-OXCROPS 2.2.4.2" };
+
+/// RopLogon: logs on to a mailbox or the public folders.
+pub const LOGON: Rop = Rop { id: 0xFE, name: "RopLogon", section: "MS-OXCROPS 2.2.3.1" };
+
+/// RopSetProperties: sets properties of an object.
+pub const SET_PROPERTIES: Rop = Rop { id: 0x0A, name: "RopSetProperties", section: "MS-OXCROPS 2.2.8.6" };
+
+/// RopMoveCopyMessages: moves or copies messages between folders.
+pub const MOVE_COPY_MESSAGES: Rop = Rop { id: 0x33, name: "RopMoveCopyMessages", section: "MS-OXCROPS 2.2.4.6" };
+
+/// RopMoveFolder: moves a folder.
+pub const MOVE_FOLDER: Rop = Rop { id: 0x35, name: "RopMoveFolder", section: "MS-OXCROPS 2.2.4.7" };
+
+/// RopCopyFolder: copies a folder.
+pub const COPY_FOLDER: Rop = Rop { id: 0x36, name: "RopCopyFolder", section: "MS-OXCROPS 2.2.4.8" };
+
 /// Every ROP the harness frames, in RopId order.
-pub const TABLE: [Rop; 31] = [
+pub const TABLE: [Rop; 38] = [
     RELEASE,
+    OPEN_FOLDER,
     GET_HIERARCHY_TABLE,
     GET_CONTENTS_TABLE,
     CREATE_MESSAGE,
+    SET_PROPERTIES,
     SAVE_CHANGES_MESSAGE,
     SET_COLUMNS,
     RESTRICT,
@@ -139,12 +162,16 @@ pub const TABLE: [Rop; 31] = [
     SEEK_ROW_BOOKMARK,
     SEEK_ROW_FRACTIONAL,
     CREATE_BOOKMARK,
+    CREATE_FOLDER,
     DELETE_FOLDER,
     DELETE_MESSAGES,
     GET_ATTACHMENT_TABLE,
     REGISTER_NOTIFICATION,
     NOTIFY,
     SET_SEARCH_CRITERIA,
+    MOVE_COPY_MESSAGES,
+    MOVE_FOLDER,
+    COPY_FOLDER,
     QUERY_COLUMNS_ALL,
     GET_PERMISSIONS_TABLE,
     GET_RULES_TABLE,
@@ -156,6 +183,7 @@ pub const TABLE: [Rop; 31] = [
     RESET_TABLE,
     HARD_DELETE_MESSAGES,
     HARD_DELETE_MESSAGES_AND_SUBFOLDERS,
+    LOGON,
     BUFFER_TOO_SMALL,
 ];
 

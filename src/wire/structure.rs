@@ -4,6 +4,10 @@
 
 use super::buffer_too_small::RopBufferTooSmallResponse;
 use super::codec::{EncodeError, Error, Finding, Reader, Span};
+use super::mailbox::copy_folder::RopCopyFolderRequest;
+use super::mailbox::copy_folder::RopCopyFolderResponse;
+use super::mailbox::create_folder::RopCreateFolderRequest;
+use super::mailbox::create_folder::RopCreateFolderResponse;
 use super::mailbox::create_message::RopCreateMessageRequest;
 use super::mailbox::create_message::RopCreateMessageResponse;
 use super::mailbox::delete_folder::RopDeleteFolderRequest;
@@ -14,8 +18,18 @@ use super::mailbox::hard_delete_messages::RopHardDeleteMessagesRequest;
 use super::mailbox::hard_delete_messages::RopHardDeleteMessagesResponse;
 use super::mailbox::hard_delete_messages_and_subfolders::RopHardDeleteMessagesAndSubfoldersRequest;
 use super::mailbox::hard_delete_messages_and_subfolders::RopHardDeleteMessagesAndSubfoldersResponse;
+use super::mailbox::logon::RopLogonRequest;
+use super::mailbox::logon::RopLogonResponse;
+use super::mailbox::move_copy_messages::RopMoveCopyMessagesRequest;
+use super::mailbox::move_copy_messages::RopMoveCopyMessagesResponse;
+use super::mailbox::move_folder::RopMoveFolderRequest;
+use super::mailbox::move_folder::RopMoveFolderResponse;
+use super::mailbox::open_folder::RopOpenFolderRequest;
+use super::mailbox::open_folder::RopOpenFolderResponse;
 use super::mailbox::save_changes_message::RopSaveChangesMessageRequest;
 use super::mailbox::save_changes_message::RopSaveChangesMessageResponse;
+use super::mailbox::set_properties::RopSetPropertiesRequest;
+use super::mailbox::set_properties::RopSetPropertiesResponse;
 use super::mailbox::set_search_criteria::RopSetSearchCriteriaRequest;
 use super::mailbox::set_search_criteria::RopSetSearchCriteriaResponse;
 use super::mailbox::transport_new_mail::RopTransportNewMailRequest;
@@ -206,6 +220,34 @@ pub enum Structure {
     HardDeleteMessagesAndSubfoldersRequest,
     /// `hard-delete-messages-and-subfolders-response`: MS-OXCROPS 2.2.4.10.2.
     HardDeleteMessagesAndSubfoldersResponse,
+    /// `set-properties-request`: MS-OXCROPS 2.2.8.6.1.
+    SetPropertiesRequest,
+    /// `set-properties-response`: MS-OXCROPS 2.2.8.6.2.
+    SetPropertiesResponse,
+    /// `move-copy-messages-request`: MS-OXCROPS 2.2.4.6.1.
+    MoveCopyMessagesRequest,
+    /// `move-copy-messages-response`: MS-OXCROPS 2.2.4.6.2.
+    MoveCopyMessagesResponse,
+    /// `move-folder-request`: MS-OXCROPS 2.2.4.7.1.
+    MoveFolderRequest,
+    /// `move-folder-response`: MS-OXCROPS 2.2.4.7.2.
+    MoveFolderResponse,
+    /// `copy-folder-request`: MS-OXCROPS 2.2.4.8.1.
+    CopyFolderRequest,
+    /// `copy-folder-response`: MS-OXCROPS 2.2.4.8.2.
+    CopyFolderResponse,
+    /// `logon-request`: MS-OXCROPS 2.2.3.1.1.
+    LogonRequest,
+    /// `logon-response`: MS-OXCROPS 2.2.3.1.2.
+    LogonResponse,
+    /// `open-folder-request`: MS-OXCROPS 2.2.4.1.1.
+    OpenFolderRequest,
+    /// `open-folder-response`: MS-OXCROPS 2.2.4.1.2.
+    OpenFolderResponse,
+    /// `create-folder-request`: MS-OXCROPS 2.2.4.2.1.
+    CreateFolderRequest,
+    /// `create-folder-response`: MS-OXCROPS 2.2.4.2.2.
+    CreateFolderResponse,
     /// `rpc-header-ext`: MS-OXCRPC 2.2.2.1.
     RpcHeaderExt,
     /// `extended-buffer-in`: MS-OXCRPC 3.1.4.2.1.1.1, Execute's request RopBuffer (rgbIn).
@@ -326,6 +368,20 @@ macro_rules! dispatch {
             Structure::HardDeleteMessagesResponse => $f::<RopHardDeleteMessagesResponse>($($arg),*),
             Structure::HardDeleteMessagesAndSubfoldersRequest => $f::<RopHardDeleteMessagesAndSubfoldersRequest>($($arg),*),
             Structure::HardDeleteMessagesAndSubfoldersResponse => $f::<RopHardDeleteMessagesAndSubfoldersResponse>($($arg),*),
+            Structure::SetPropertiesRequest => $f::<RopSetPropertiesRequest>($($arg),*),
+            Structure::SetPropertiesResponse => $f::<RopSetPropertiesResponse>($($arg),*),
+            Structure::MoveCopyMessagesRequest => $f::<RopMoveCopyMessagesRequest>($($arg),*),
+            Structure::MoveCopyMessagesResponse => $f::<RopMoveCopyMessagesResponse>($($arg),*),
+            Structure::MoveFolderRequest => $f::<RopMoveFolderRequest>($($arg),*),
+            Structure::MoveFolderResponse => $f::<RopMoveFolderResponse>($($arg),*),
+            Structure::CopyFolderRequest => $f::<RopCopyFolderRequest>($($arg),*),
+            Structure::CopyFolderResponse => $f::<RopCopyFolderResponse>($($arg),*),
+            Structure::LogonRequest => $f::<RopLogonRequest>($($arg),*),
+            Structure::LogonResponse => $f::<RopLogonResponse>($($arg),*),
+            Structure::OpenFolderRequest => $f::<RopOpenFolderRequest>($($arg),*),
+            Structure::OpenFolderResponse => $f::<RopOpenFolderResponse>($($arg),*),
+            Structure::CreateFolderRequest => $f::<RopCreateFolderRequest>($($arg),*),
+            Structure::CreateFolderResponse => $f::<RopCreateFolderResponse>($($arg),*),
             Structure::RpcHeaderExt => $f::<RpcHeaderExt>($($arg),*),
             Structure::ExtendedBufferIn => $f::<ExtendedBufferIn>($($arg),*),
             Structure::ExtendedBufferOut => $f::<ExtendedBufferOut>($($arg),*),
@@ -346,7 +402,7 @@ macro_rules! dispatch {
 
 impl Structure {
     /// All structures, in the order the CLI lists them.
-    pub const ALL: [Structure; 76] = [
+    pub const ALL: [Structure; 90] = [
         Structure::RopInputBuffer,
         Structure::RopOutputBuffer,
         Structure::RegisterNotificationRequest,
@@ -409,6 +465,20 @@ impl Structure {
         Structure::HardDeleteMessagesResponse,
         Structure::HardDeleteMessagesAndSubfoldersRequest,
         Structure::HardDeleteMessagesAndSubfoldersResponse,
+        Structure::SetPropertiesRequest,
+        Structure::SetPropertiesResponse,
+        Structure::MoveCopyMessagesRequest,
+        Structure::MoveCopyMessagesResponse,
+        Structure::MoveFolderRequest,
+        Structure::MoveFolderResponse,
+        Structure::CopyFolderRequest,
+        Structure::CopyFolderResponse,
+        Structure::LogonRequest,
+        Structure::LogonResponse,
+        Structure::OpenFolderRequest,
+        Structure::OpenFolderResponse,
+        Structure::CreateFolderRequest,
+        Structure::CreateFolderResponse,
         Structure::RpcHeaderExt,
         Structure::ExtendedBufferIn,
         Structure::ExtendedBufferOut,
@@ -490,6 +560,20 @@ impl Structure {
             Structure::HardDeleteMessagesResponse => "hard-delete-messages-response",
             Structure::HardDeleteMessagesAndSubfoldersRequest => "hard-delete-messages-and-subfolders-request",
             Structure::HardDeleteMessagesAndSubfoldersResponse => "hard-delete-messages-and-subfolders-response",
+            Structure::SetPropertiesRequest => "set-properties-request",
+            Structure::SetPropertiesResponse => "set-properties-response",
+            Structure::MoveCopyMessagesRequest => "move-copy-messages-request",
+            Structure::MoveCopyMessagesResponse => "move-copy-messages-response",
+            Structure::MoveFolderRequest => "move-folder-request",
+            Structure::MoveFolderResponse => "move-folder-response",
+            Structure::CopyFolderRequest => "copy-folder-request",
+            Structure::CopyFolderResponse => "copy-folder-response",
+            Structure::LogonRequest => "logon-request",
+            Structure::LogonResponse => "logon-response",
+            Structure::OpenFolderRequest => "open-folder-request",
+            Structure::OpenFolderResponse => "open-folder-response",
+            Structure::CreateFolderRequest => "create-folder-request",
+            Structure::CreateFolderResponse => "create-folder-response",
             Structure::RpcHeaderExt => "rpc-header-ext",
             Structure::ExtendedBufferIn => "extended-buffer-in",
             Structure::ExtendedBufferOut => "extended-buffer-out",
@@ -577,6 +661,20 @@ impl Structure {
             Structure::HardDeleteMessagesResponse => "RopHardDeleteMessages response",
             Structure::HardDeleteMessagesAndSubfoldersRequest => "RopHardDeleteMessagesAndSubfolders request",
             Structure::HardDeleteMessagesAndSubfoldersResponse => "RopHardDeleteMessagesAndSubfolders response",
+            Structure::SetPropertiesRequest => "RopSetProperties request",
+            Structure::SetPropertiesResponse => "RopSetProperties response",
+            Structure::MoveCopyMessagesRequest => "RopMoveCopyMessages request",
+            Structure::MoveCopyMessagesResponse => "RopMoveCopyMessages response",
+            Structure::MoveFolderRequest => "RopMoveFolder request",
+            Structure::MoveFolderResponse => "RopMoveFolder response",
+            Structure::CopyFolderRequest => "RopCopyFolder request",
+            Structure::CopyFolderResponse => "RopCopyFolder response",
+            Structure::LogonRequest => "RopLogon request",
+            Structure::LogonResponse => "RopLogon response",
+            Structure::OpenFolderRequest => "RopOpenFolder request",
+            Structure::OpenFolderResponse => "RopOpenFolder response",
+            Structure::CreateFolderRequest => "RopCreateFolder request",
+            Structure::CreateFolderResponse => "RopCreateFolder response",
             Structure::RpcHeaderExt => "RPC_HEADER_EXT",
             Structure::ExtendedBufferIn => "extended buffer of ROP requests (rgbIn), sent by the client",
             Structure::ExtendedBufferOut => "extended buffer of ROP responses (rgbOut), sent by the server",
@@ -683,6 +781,20 @@ impl Structure {
             Structure::HardDeleteMessagesResponse => &rop::HARD_DELETE_MESSAGES,
             Structure::HardDeleteMessagesAndSubfoldersRequest => &rop::HARD_DELETE_MESSAGES_AND_SUBFOLDERS,
             Structure::HardDeleteMessagesAndSubfoldersResponse => &rop::HARD_DELETE_MESSAGES_AND_SUBFOLDERS,
+            Structure::SetPropertiesRequest => &rop::SET_PROPERTIES,
+            Structure::SetPropertiesResponse => &rop::SET_PROPERTIES,
+            Structure::MoveCopyMessagesRequest => &rop::MOVE_COPY_MESSAGES,
+            Structure::MoveCopyMessagesResponse => &rop::MOVE_COPY_MESSAGES,
+            Structure::MoveFolderRequest => &rop::MOVE_FOLDER,
+            Structure::MoveFolderResponse => &rop::MOVE_FOLDER,
+            Structure::CopyFolderRequest => &rop::COPY_FOLDER,
+            Structure::CopyFolderResponse => &rop::COPY_FOLDER,
+            Structure::LogonRequest => &rop::LOGON,
+            Structure::LogonResponse => &rop::LOGON,
+            Structure::OpenFolderRequest => &rop::OPEN_FOLDER,
+            Structure::OpenFolderResponse => &rop::OPEN_FOLDER,
+            Structure::CreateFolderRequest => &rop::CREATE_FOLDER,
+            Structure::CreateFolderResponse => &rop::CREATE_FOLDER,
         })
     }
 
@@ -750,6 +862,20 @@ impl Structure {
             Structure::HardDeleteMessagesResponse => "MS-OXCROPS 2.2.4.12.2",
             Structure::HardDeleteMessagesAndSubfoldersRequest => "MS-OXCROPS 2.2.4.10.1",
             Structure::HardDeleteMessagesAndSubfoldersResponse => "MS-OXCROPS 2.2.4.10.2",
+            Structure::SetPropertiesRequest => "MS-OXCROPS 2.2.8.6.1",
+            Structure::SetPropertiesResponse => "MS-OXCROPS 2.2.8.6.2",
+            Structure::MoveCopyMessagesRequest => "MS-OXCROPS 2.2.4.6.1",
+            Structure::MoveCopyMessagesResponse => "MS-OXCROPS 2.2.4.6.2",
+            Structure::MoveFolderRequest => "MS-OXCROPS 2.2.4.7.1",
+            Structure::MoveFolderResponse => "MS-OXCROPS 2.2.4.7.2",
+            Structure::CopyFolderRequest => "MS-OXCROPS 2.2.4.8.1",
+            Structure::CopyFolderResponse => "MS-OXCROPS 2.2.4.8.2",
+            Structure::LogonRequest => "MS-OXCROPS 2.2.3.1.1",
+            Structure::LogonResponse => "MS-OXCROPS 2.2.3.1.2",
+            Structure::OpenFolderRequest => "MS-OXCROPS 2.2.4.1.1",
+            Structure::OpenFolderResponse => "MS-OXCROPS 2.2.4.1.2",
+            Structure::CreateFolderRequest => "MS-OXCROPS 2.2.4.2.1",
+            Structure::CreateFolderResponse => "MS-OXCROPS 2.2.4.2.2",
             Structure::RpcHeaderExt => "MS-OXCRPC 2.2.2.1",
             Structure::ExtendedBufferIn => "MS-OXCRPC 3.1.4.2.1.1.1",
             Structure::ExtendedBufferOut => "MS-OXCRPC 3.1.4.2.1.1.2",
@@ -930,6 +1056,20 @@ mod tests {
             (Structure::HardDeleteMessagesResponse, "MS-OXCROPS 2.2.4.12.2"),
             (Structure::HardDeleteMessagesAndSubfoldersRequest, "MS-OXCROPS 2.2.4.10.1"),
             (Structure::HardDeleteMessagesAndSubfoldersResponse, "MS-OXCROPS 2.2.4.10.2"),
+            (Structure::SetPropertiesRequest, "MS-OXCROPS 2.2.8.6.1"),
+            (Structure::SetPropertiesResponse, "MS-OXCROPS 2.2.8.6.2"),
+            (Structure::MoveCopyMessagesRequest, "MS-OXCROPS 2.2.4.6.1"),
+            (Structure::MoveCopyMessagesResponse, "MS-OXCROPS 2.2.4.6.2"),
+            (Structure::MoveFolderRequest, "MS-OXCROPS 2.2.4.7.1"),
+            (Structure::MoveFolderResponse, "MS-OXCROPS 2.2.4.7.2"),
+            (Structure::CopyFolderRequest, "MS-OXCROPS 2.2.4.8.1"),
+            (Structure::CopyFolderResponse, "MS-OXCROPS 2.2.4.8.2"),
+            (Structure::LogonRequest, "MS-OXCROPS 2.2.3.1.1"),
+            (Structure::LogonResponse, "MS-OXCROPS 2.2.3.1.2"),
+            (Structure::OpenFolderRequest, "MS-OXCROPS 2.2.4.1.1"),
+            (Structure::OpenFolderResponse, "MS-OXCROPS 2.2.4.1.2"),
+            (Structure::CreateFolderRequest, "MS-OXCROPS 2.2.4.2.1"),
+            (Structure::CreateFolderResponse, "MS-OXCROPS 2.2.4.2.2"),
             (Structure::RpcHeaderExt, "MS-OXCRPC 2.2.2.1"),
             (Structure::ExtendedBufferIn, "MS-OXCRPC 3.1.4.2.1.1.1"),
             (Structure::ExtendedBufferOut, "MS-OXCRPC 3.1.4.2.1.1.2"),

@@ -62,7 +62,7 @@ const DEL_FOLDERS: u8 = 0x04;
 
 impl Server {
     /// The object at `index` of `table` for `logon_id`, or the ReturnValue.
-    fn object_at(&self, logon_id: u8, table: &[u32], index: u8) -> Result<Object, u32> {
+    pub(super) fn object_at(&self, logon_id: u8, table: &[u32], index: u8) -> Result<Object, u32> {
         let h = self.resolve(logon_id, table, index)?;
         self.logons.get(&logon_id).and_then(|(_, m)| m.get(&h)).cloned().ok_or(NOT_SUPPORTED)
     }
@@ -96,7 +96,9 @@ impl Server {
         }
     }
 
-    fn raise(&mut self, mut e: Event, logon_id: u8) {
+    /// Raises an event the server causes itself: applied here as any
+    /// event is, and kept for [`Server::take_raised`].
+    pub(super) fn raise(&mut self, mut e: Event, logon_id: u8) {
         e.logon_id = logon_id;
         self.event(&e);
         self.raised.push(e);
@@ -254,9 +256,7 @@ impl Server {
                 if let Ok(Object::NewMessage(folder)) = object {
                     // The first save: the message joins its folder with a new
                     // MessageId, and that is ObjectCreated (MS-OXCNOTIF_R13).
-                    self.new_mids += 1;
-                    let n = self.new_mids.to_be_bytes();
-                    let mid = Id8([0x01, 0x00, 0x00, 0x00, 0x00, 0x01, n[6], n[7]]);
+                    let mid = self.allocate_id();
                     let h = table[r.input_handle_index as usize];
                     if let Some((_, objects)) = self.logons.get_mut(&r.logon_id) {
                         objects.insert(h, Object::Message(mid));
@@ -293,7 +293,7 @@ impl Server {
 
     /// Runs `f` on the folder at `index`; the ReturnValue, and `f`'s
     /// PartialCompletion (FALSE when the input is not a folder).
-    fn on_folder(
+    pub(super) fn on_folder(
         &mut self,
         logon_id: u8,
         table: &[u32],

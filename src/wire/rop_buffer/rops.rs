@@ -6,6 +6,8 @@
 
 use crate::wire::buffer_too_small::RopBufferTooSmallResponse;
 use crate::wire::codec::{EncodeError, Error, Reader};
+use crate::wire::mailbox::copy_folder::{RopCopyFolderRequest, RopCopyFolderResponse};
+use crate::wire::mailbox::create_folder::{RopCreateFolderRequest, RopCreateFolderResponse};
 use crate::wire::mailbox::create_message::{RopCreateMessageRequest, RopCreateMessageResponse};
 use crate::wire::mailbox::delete_folder::{RopDeleteFolderRequest, RopDeleteFolderResponse};
 use crate::wire::mailbox::delete_messages::{RopDeleteMessagesRequest, RopDeleteMessagesResponse};
@@ -13,7 +15,12 @@ use crate::wire::mailbox::hard_delete_messages::{RopHardDeleteMessagesRequest, R
 use crate::wire::mailbox::hard_delete_messages_and_subfolders::{
     RopHardDeleteMessagesAndSubfoldersRequest, RopHardDeleteMessagesAndSubfoldersResponse,
 };
+use crate::wire::mailbox::logon::{RopLogonRequest, RopLogonResponse};
+use crate::wire::mailbox::move_copy_messages::{RopMoveCopyMessagesRequest, RopMoveCopyMessagesResponse};
+use crate::wire::mailbox::move_folder::{RopMoveFolderRequest, RopMoveFolderResponse};
+use crate::wire::mailbox::open_folder::{RopOpenFolderRequest, RopOpenFolderResponse};
 use crate::wire::mailbox::save_changes_message::{RopSaveChangesMessageRequest, RopSaveChangesMessageResponse};
+use crate::wire::mailbox::set_properties::{RopSetPropertiesRequest, RopSetPropertiesResponse};
 use crate::wire::mailbox::set_search_criteria::{RopSetSearchCriteriaRequest, RopSetSearchCriteriaResponse};
 use crate::wire::mailbox::transport_new_mail::{RopTransportNewMailRequest, RopTransportNewMailResponse};
 use crate::wire::notify::RopNotifyResponse;
@@ -215,6 +222,20 @@ rop_list! {
         HardDeleteMessages(RopHardDeleteMessagesRequest),
         /// RopHardDeleteMessagesAndSubfolders (0x92).
         HardDeleteMessagesAndSubfolders(RopHardDeleteMessagesAndSubfoldersRequest),
+        /// RopSetProperties (0x0A).
+        SetProperties(RopSetPropertiesRequest),
+        /// RopMoveCopyMessages (0x33).
+        MoveCopyMessages(RopMoveCopyMessagesRequest),
+        /// RopMoveFolder (0x35).
+        MoveFolder(RopMoveFolderRequest),
+        /// RopCopyFolder (0x36).
+        CopyFolder(RopCopyFolderRequest),
+        /// RopLogon (0xFE).
+        Logon(RopLogonRequest),
+        /// RopOpenFolder (0x02).
+        OpenFolder(RopOpenFolderRequest),
+        /// RopCreateFolder (0x1C).
+        CreateFolder(RopCreateFolderRequest),
     }
 }
 
@@ -281,6 +302,20 @@ rop_list! {
         HardDeleteMessages(RopHardDeleteMessagesResponse),
         /// RopHardDeleteMessagesAndSubfolders (0x92).
         HardDeleteMessagesAndSubfolders(RopHardDeleteMessagesAndSubfoldersResponse),
+        /// RopSetProperties (0x0A).
+        SetProperties(RopSetPropertiesResponse),
+        /// RopMoveCopyMessages (0x33).
+        MoveCopyMessages(RopMoveCopyMessagesResponse),
+        /// RopMoveFolder (0x35).
+        MoveFolder(RopMoveFolderResponse),
+        /// RopCopyFolder (0x36).
+        CopyFolder(RopCopyFolderResponse),
+        /// RopLogon (0xFE).
+        Logon(RopLogonResponse),
+        /// RopOpenFolder (0x02).
+        OpenFolder(RopOpenFolderResponse),
+        /// RopCreateFolder (0x1C).
+        CreateFolder(RopCreateFolderResponse),
     }
 }
 
