@@ -39,6 +39,29 @@
 //! memory is one line of at most [`MAX_LINE`] bytes, plus the headers and
 //! the body it returns. [`PROCESSING_LINE`], [`PENDING_LINE`] and
 //! [`done_part`] write the stream for a server.
+//!
+//! ```
+//! use oxcnotif::wire::transport::inner_stream::{
+//!     done_part, InnerStreamEvent, InnerStreamReader, MetaTag, PENDING_LINE, PROCESSING_LINE,
+//! };
+//!
+//! // A server: PROCESSING at once, a keep-alive, then DONE, headers and body.
+//! let mut sent = PROCESSING_LINE.to_vec();
+//! sent.extend_from_slice(PENDING_LINE);
+//! sent.extend(done_part(&[("X-ResponseCode", "0"), ("X-ElapsedTime", "3"), ("X-StartTime", "now")], b"\x00\x00"));
+//!
+//! // A client, as the chunks arrive (here: 5 bytes at a time).
+//! let mut reader = InnerStreamReader::new();
+//! let mut events = Vec::new();
+//! for chunk in sent.chunks(5) {
+//!     events.extend(reader.push(chunk).unwrap());
+//! }
+//! assert_eq!(events[1], InnerStreamEvent::MetaTag(MetaTag::Pending));
+//! assert_eq!(events.last(), Some(&InnerStreamEvent::Done));
+//! let stream = reader.finish().unwrap();
+//! assert_eq!(stream.header("X-ResponseCode"), Some("0"));
+//! assert_eq!(stream.body, [0, 0]);
+//! ```
 
 use crate::wire::codec::{EncodeError, Error, ErrorKind, Level, Reader};
 use crate::wire::value::{kind_of, MapBuilder, Obj};
