@@ -63,7 +63,7 @@
 //! assert_eq!(stream.body, [0, 0]);
 //! ```
 
-use crate::wire::codec::{EncodeError, Error, ErrorKind, Level, Reader};
+use crate::wire::codec::{EncodeError, Error, ErrorKind, Finding, Level, Reader};
 use crate::wire::value::{kind_of, MapBuilder, Obj};
 use crate::wire::{Layout, WireStructure};
 use serde_json::Value;
@@ -518,6 +518,21 @@ impl InnerStreamReader {
         Ok(events)
     }
 
+    /// [`finish`](Self::finish), with the findings decoding the whole
+    /// stream at once gives (R1238, R1241, R2228; see the module doc). The
+    /// stream re-encodes to the bytes pushed, so the findings are computed
+    /// on those bytes and their offsets are offsets into the stream.
+    pub fn finish_with_findings(self) -> Result<(InnerStream, Vec<Finding>), Error> {
+        let stream = self.finish()?;
+        let mut bytes = Vec::new();
+        if stream.write(&mut bytes, Layout::Spec).is_err() {
+            // Not reached: what the reader accepts re-encodes.
+            return Ok((stream, Vec::new()));
+        }
+        let findings = crate::wire::decode::<InnerStream>(&bytes, Layout::Spec).map(|d| d.findings).unwrap_or_default();
+        Ok((stream, findings))
+    }
+
     fn fail(&mut self, kind: ErrorKind) -> Error {
         let e = self.error(kind);
         self.failed = Some(e.clone());
@@ -615,6 +630,9 @@ mod tests {
     fn findings_for_rules_that_still_parse() {
         let s = b"PENDING\r\nPROCESSING\r\nDONE\r\n\r\n";
         let d = decode::<InnerStream>(s, Layout::Spec).unwrap();
+        let mut r = InnerStreamReader::new();
+        r.push(s).unwrap();
+        assert_eq!(r.finish_with_findings().unwrap().1, d.findings);
         let ids: Vec<_> = d.findings.iter().map(|f| f.requirement).collect();
         assert_eq!(
             ids,
