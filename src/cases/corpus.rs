@@ -6,6 +6,7 @@ use super::sequence::run_sequence;
 use super::Suite;
 use crate::fuzzing::{trace_bytes, ModelOp};
 use crate::model::client::TraceStep;
+use crate::wire::transport::connect::ConnectRequest;
 use crate::wire::{Layout, Structure};
 
 /// One seed: the target, a file name, the bytes.
@@ -81,9 +82,17 @@ pub fn seeds(suite: &Suite) -> Vec<Seed> {
             | Structure::NotificationWaitResponseBody
             | Structure::DisconnectRequestBody
             | Structure::DisconnectResponseBody => {}
-            Structure::ConnectRequestBody | Structure::ConnectResponseBody => {
-                out.push(("connect_body", name, b.clone()))
+            // A Connect request's AuxiliaryBuffer (RPC_HEADER_EXT + blocks)
+            // goes to the auxiliary target as a whole field.
+            Structure::ConnectRequestBody => {
+                out.push(("connect_body", name.clone(), b.clone()));
+                if let Ok(d) = crate::wire::decode::<ConnectRequest>(b, Layout::Spec) {
+                    if !d.value.auxiliary_buffer.is_empty() {
+                        out.push(("aux_buffer", format!("{name}.auxiliary-buffer"), d.value.auxiliary_buffer));
+                    }
+                }
             }
+            Structure::ConnectResponseBody => out.push(("connect_body", name, b.clone())),
             Structure::AuxBuffer => out.push(("aux_buffer", name, b.clone())),
             Structure::InnerStream => out.push(("inner_stream", name, b.clone())),
             // Any other ROP's buffer, alone in a RopsList.

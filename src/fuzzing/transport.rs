@@ -103,10 +103,18 @@ pub fn inner_stream(data: &[u8]) -> Result<(), String> {
             }
         }
     }
-    let incremental = match failed {
-        Some(e) => Err(e),
-        None => reader.finish(),
+    let (incremental, findings) = match failed {
+        Some(e) => (Err(e), Vec::new()),
+        None => match reader.finish_with_findings() {
+            Ok((s, f)) => (Ok(s), f),
+            Err(e) => (Err(e), Vec::new()),
+        },
     };
+    if let Ok(d) = decode::<InnerStream>(data, Layout::Spec) {
+        if d.findings != findings {
+            return Err(format!("the reader finds {findings:?}, the whole decode {:?}", d.findings));
+        }
+    }
     if incremental != whole {
         return Err(format!("the reader gives {incremental:?}, the whole decode {whole:?}"));
     }

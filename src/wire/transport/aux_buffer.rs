@@ -14,6 +14,14 @@
 //! (MS-OXCNOTIF_R220 depends on it). Its variable part (MachineName,
 //! UserName, ClientIP, ... found by offsets from the AUX_HEADER) is kept as
 //! bytes, `Data`, so any placement of those fields re-encodes exactly.
+//!
+//! ```
+//! use oxcnotif::wire::transport::aux_buffer::{client_mode, perf_client_info, CLIENTMODE_CACHED};
+//!
+//! let aux = perf_client_info(CLIENTMODE_CACHED); // a Connect or Execute AuxiliaryBuffer
+//! assert_eq!(client_mode(&aux), Some(CLIENTMODE_CACHED));
+//! assert_eq!(client_mode(&[]), None);
+//! ```
 
 use super::extended_buffer::{ExtendedBuffer, Role, Transform};
 use crate::wire::codec::{put_u16, put_u32, EncodeError, Error, ErrorKind, Level, Reader};

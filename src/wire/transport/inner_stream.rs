@@ -39,8 +39,31 @@
 //! memory is one line of at most [`MAX_LINE`] bytes, plus the headers and
 //! the body it returns. [`PROCESSING_LINE`], [`PENDING_LINE`] and
 //! [`done_part`] write the stream for a server.
+//!
+//! ```
+//! use oxcnotif::wire::transport::inner_stream::{
+//!     done_part, InnerStreamEvent, InnerStreamReader, MetaTag, PENDING_LINE, PROCESSING_LINE,
+//! };
+//!
+//! // A server: PROCESSING at once, a keep-alive, then DONE, headers and body.
+//! let mut sent = PROCESSING_LINE.to_vec();
+//! sent.extend_from_slice(PENDING_LINE);
+//! sent.extend(done_part(&[("X-ResponseCode", "0"), ("X-ElapsedTime", "3"), ("X-StartTime", "now")], b"\x00\x00"));
+//!
+//! // A client, as the chunks arrive (here: 5 bytes at a time).
+//! let mut reader = InnerStreamReader::new();
+//! let mut events = Vec::new();
+//! for chunk in sent.chunks(5) {
+//!     events.extend(reader.push(chunk).unwrap());
+//! }
+//! assert_eq!(events[1], InnerStreamEvent::MetaTag(MetaTag::Pending));
+//! assert_eq!(events.last(), Some(&InnerStreamEvent::Done));
+//! let stream = reader.finish().unwrap();
+//! assert_eq!(stream.header("X-ResponseCode"), Some("0"));
+//! assert_eq!(stream.body, [0, 0]);
+//! ```
 
-use crate::wire::codec::{EncodeError, Error, ErrorKind, Level, Reader};
+use crate::wire::codec::{EncodeError, Error, ErrorKind, Finding, Level, Reader};
 use crate::wire::value::{kind_of, MapBuilder, Obj};
 use crate::wire::{Layout, WireStructure};
 use serde_json::Value;
@@ -495,6 +518,21 @@ impl InnerStreamReader {
         Ok(events)
     }
 
+    /// [`finish`](Self::finish), with the findings decoding the whole
+    /// stream at once gives (R1238, R1241, R2228; see the module doc). The
+    /// stream re-encodes to the bytes pushed, so the findings are computed
+    /// on those bytes and their offsets are offsets into the stream.
+    pub fn finish_with_findings(self) -> Result<(InnerStream, Vec<Finding>), Error> {
+        let stream = self.finish()?;
+        let mut bytes = Vec::new();
+        if stream.write(&mut bytes, Layout::Spec).is_err() {
+            // Not reached: what the reader accepts re-encodes.
+            return Ok((stream, Vec::new()));
+        }
+        let findings = crate::wire::decode::<InnerStream>(&bytes, Layout::Spec).map(|d| d.findings).unwrap_or_default();
+        Ok((stream, findings))
+    }
+
     fn fail(&mut self, kind: ErrorKind) -> Error {
         let e = self.error(kind);
         self.failed = Some(e.clone());
@@ -592,6 +630,9 @@ mod tests {
     fn findings_for_rules_that_still_parse() {
         let s = b"PENDING\r\nPROCESSING\r\nDONE\r\n\r\n";
         let d = decode::<InnerStream>(s, Layout::Spec).unwrap();
+        let mut r = InnerStreamReader::new();
+        r.push(s).unwrap();
+        assert_eq!(r.finish_with_findings().unwrap().1, d.findings);
         let ids: Vec<_> = d.findings.iter().map(|f| f.requirement).collect();
         assert_eq!(
             ids,
