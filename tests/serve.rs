@@ -322,3 +322,84 @@ fn a_client_logs_on_subscribes_is_woken_drains_and_disconnects_plain() {
 fn a_client_logs_on_subscribes_is_woken_drains_and_disconnects_compressed_and_obfuscated() {
     client_flow("flow-transformed", 0x0, Transform { compress: true, obfuscate: true });
 }
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/tls/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn serve_speaks_tls_with_the_given_certificate() {
+    let s = serve("tls", &["--tls-cert", &fixture("cert.pem"), "--tls-key", &fixture("key.pem")]);
+    assert!(s.url.starts_with("https://127.0.0.1:"), "{}", s.url);
+    let rt = runtime();
+    let c = Client::new(Endpoint::new(&s.url, "tester", "pw-1", true).unwrap(), format!("{{{}}}:1", guid()));
+    let (x, body) = rt.block_on(c.connect("/o=test", Vec::new())).unwrap();
+    assert_eq!(x.response_code, Some(0));
+    body.unwrap();
+    assert_eq!(rt.block_on(c.ping()).unwrap().response_code, Some(0));
+    // Without --insecure the client refuses: it has no trusted roots.
+    assert!(Endpoint::new(&s.url, "tester", "pw-1", false).is_err());
+    rt.block_on(c.disconnect()).unwrap();
+    let (status, _) = s.stop();
+    assert_eq!(status, 0);
+}
+
+#[test]
+fn serve_refuses_tls_files_that_do_not_read() {
+    let out = Command::new(env!("CARGO_BIN_EXE_oxcnotif"))
+        .args(["serve", "--user", "tester", "--password", "pw-1", "--tls-cert", "/nonexistent/cert.pem"])
+        .args(["--tls-key", &fixture("key.pem")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/cert.pem"));
+}
+
+#[test]
+fn an_events_file_causes_its_events_on_schedule() {
+    let dir = temp_dir("events-file");
+    let file = dir.0.join("events.yaml");
+    std::fs::write(
+        &file,
+        "- {After: 300ms, Type: NewMail, Folder: Inbox, Message: \"0100000000000b05\", MessageClass: IPM.Note, MessageFlags: 1}\n",
+    )
+    .unwrap();
+    let s = serve("events", &["--events", file.to_str().unwrap()]);
+    let rt = runtime();
+    let c = s.client("pw-1");
+    let t = Transform::default();
+    rt.block_on(async {
+        c.connect("/o=test", Vec::new()).await.unwrap().1.unwrap();
+        let h = logon(&c, t, 0x3).await;
+        let register = rops(serde_json::json!({"RopsList": [{"RopId": 0x29, "LogonId": 0, "InputHandleIndex": 0,
+            "OutputHandleIndex": 1, "NotificationTypes": 0x0002, "WantWholeStore": 1}],
+            "ServerObjectHandleTable": [h[0], 0xFFFF_FFFFu32]}));
+        c.execute(&register, t, 0x3, 0x1_0008).await.unwrap().1.unwrap();
+        let (_, pending) =
+            tokio::time::timeout(std::time::Duration::from_secs(5), c.notification_wait()).await.unwrap().unwrap();
+        assert_eq!(pending, Ok(1));
+        let poll = rops(serde_json::json!({"RopsList": [], "ServerObjectHandleTable": [h[0]]}));
+        let (_, out) = c.execute(&poll, t, 0x3, 0x1_0008).await.unwrap();
+        let v = output(&out.unwrap());
+        assert_eq!(v["RopsList"][0]["NotificationData"]["MessageId"], "0100000000000b05", "{v}");
+    });
+}
+
+#[test]
+fn an_idle_session_context_expires_and_the_report_is_there_on_demand() {
+    let s = serve("expiry", &["--expiration", "200ms"]);
+    let rt = runtime();
+    let c = s.client("pw-1");
+    assert_eq!(rt.block_on(c.connect("/o=test", Vec::new())).unwrap().0.response_code, Some(0));
+    // The sweep runs every second.
+    std::thread::sleep(std::time::Duration::from_millis(2300));
+    let x = rt.block_on(c.ping()).unwrap();
+    assert_eq!(x.response_code, Some(10), "an expired Session Context is not found (MS-OXCMAPIHTTP_R1283)");
+    let x = rt.block_on(c.send_to("GET", "/oxcnotif/report", "report", Vec::new(), &[])).unwrap();
+    assert_eq!(x.status, 200);
+    let report: serde_json::Value = serde_json::from_slice(&x.raw).unwrap();
+    let ended = report["sessions"][0]["ended"].as_str().unwrap_or_default().to_string();
+    assert!(ended.contains("expired"), "{report:#}");
+    let x = rt.block_on(s.client("wrong").send_to("GET", "/oxcnotif/report", "report", Vec::new(), &[])).unwrap();
+    assert_eq!(x.status, 401, "the control endpoint wants the same credentials");
+}

@@ -77,14 +77,20 @@ pub struct RunOptions {
     pub interrupted: Arc<AtomicBool>,
     /// Where the MAPI over HTTP cases run.
     pub mapi_http: MapiHttpMode,
+    /// The target is a server on the wire: only the kinds that test a
+    /// server (sequence, mapi-http) run; codec, monitor and regression
+    /// cases are left out of the run.
+    pub server_only: bool,
 }
 
 /// Where the `mapi-http` cases run.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum MapiHttpMode {
     /// Against `oxcnotif serve` started in process for each case (the
     /// target is the built-in reference).
     Builtin,
+    /// Against a server on the wire (`oxcnotif run --server URL`).
+    Server(Arc<super::mapi_http::Target>),
     /// Nowhere: UNIMPLEMENTED, for this reason.
     Unavailable(String),
 }
@@ -161,7 +167,7 @@ pub fn run_suite(suite: &super::Suite, imp: &mut dyn Implementation, opts: &RunO
         }
     };
     // Wire cases: every request pipelined.
-    let wire: Vec<&Case> = suite.wire.iter().filter(|c| opts.selected(&c.id)).collect();
+    let wire: Vec<&Case> = suite.wire.iter().filter(|c| !opts.server_only && opts.selected(&c.id)).collect();
     let (run, skip): (Vec<&Case>, Vec<&Case>) = wire.into_iter().partition(|c| !opts.excluded(&c.id));
     let row_of = |c: &Case, outcome: Outcome| Row {
         hex: c.bytes.as_deref().map(crate::hex::encode),
@@ -215,7 +221,7 @@ pub fn run_suite(suite: &super::Suite, imp: &mut dyn Implementation, opts: &RunO
         let group = format!("sequence ({})", profile.as_deref().unwrap_or(&c.profile.name));
         result.rows.push(Row::new(c, "sequence", group, outcome));
     }
-    for c in suite.regressions.iter().filter(|c| opts.selected(&c.id)) {
+    for c in suite.regressions.iter().filter(|c| !opts.server_only && opts.selected(&c.id)) {
         if stop(&mut result) {
             break;
         }
@@ -229,7 +235,7 @@ pub fn run_suite(suite: &super::Suite, imp: &mut dyn Implementation, opts: &RunO
         let group = format!("fuzz target {}", c.target);
         result.rows.push(Row { hex: Some(crate::hex::encode(&c.bytes)), ..Row::new(c, "regression", group, outcome) });
     }
-    for c in suite.traces.iter().filter(|c| opts.selected(&c.id)) {
+    for c in suite.traces.iter().filter(|c| !opts.server_only && opts.selected(&c.id)) {
         if stop(&mut result) {
             break;
         }
@@ -254,6 +260,7 @@ pub fn run_suite(suite: &super::Suite, imp: &mut dyn Implementation, opts: &RunO
         } else {
             match &opts.mapi_http {
                 MapiHttpMode::Builtin => opts.expectation(&c.id, super::mapi_http::run_builtin(c)),
+                MapiHttpMode::Server(t) => opts.expectation(&c.id, super::mapi_http::run_on(c, t)),
                 MapiHttpMode::Unavailable(why) => Outcome::without_checks(Verdict::Unimplemented, why.clone()),
             }
         };
@@ -279,7 +286,7 @@ pub struct Planned<'a> {
 pub fn plan<'a>(suite: &'a super::Suite, opts: &RunOptions) -> Vec<Planned<'a>> {
     let wanted = |id: &str| opts.selected(id) && !opts.excluded(id);
     let mut out = Vec::new();
-    for c in suite.wire.iter().filter(|c| wanted(&c.id)) {
+    for c in suite.wire.iter().filter(|c| !opts.server_only && wanted(&c.id)) {
         out.push(Planned { kind: "wire", group: c.structure.name().to_string(), case: c });
     }
     for c in suite.sequences.iter().filter(|c| wanted(&c.id)) {
@@ -287,10 +294,10 @@ pub fn plan<'a>(suite: &'a super::Suite, opts: &RunOptions) -> Vec<Planned<'a>> 
             out.push(Planned { kind: "sequence", group: format!("sequence ({p})"), case: c });
         }
     }
-    for c in suite.regressions.iter().filter(|c| wanted(&c.id)) {
+    for c in suite.regressions.iter().filter(|c| !opts.server_only && wanted(&c.id)) {
         out.push(Planned { kind: "regression", group: format!("fuzz target {}", c.target), case: c });
     }
-    for c in suite.traces.iter().filter(|c| wanted(&c.id)) {
+    for c in suite.traces.iter().filter(|c| !opts.server_only && wanted(&c.id)) {
         out.push(Planned { kind: "trace", group: "client trace".into(), case: c });
     }
     for c in suite.mapi_http.iter().filter(|c| wanted(&c.id)) {

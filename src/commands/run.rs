@@ -15,8 +15,23 @@ use std::sync::Arc;
 #[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct RunArgs {
     /// The implementation's adapter command (see docs/adapter.md); the built-in reference when absent
-    #[cfg_attr(feature = "cli", arg(long))]
+    #[cfg_attr(feature = "cli", arg(long, conflicts_with = "server"))]
     pub target: Option<String>,
+    /// A MAPI over HTTP mailbox endpoint to test over the wire, as Autodiscover gives it (https://HOST/mapi/emsmdb/?MailboxId=...), query string kept
+    #[cfg_attr(feature = "cli", arg(long, value_name = "URL"))]
+    pub server: Option<String>,
+    /// The user of --server (HTTP Basic)
+    #[cfg_attr(feature = "cli", arg(long, requires = "server"))]
+    pub user: Option<String>,
+    /// The password of --user; or --password-file, or the environment variable OXCNOTIF_PASSWORD. Never echoed
+    #[cfg_attr(feature = "cli", arg(long, requires = "server", conflicts_with = "password_file"))]
+    pub password: Option<String>,
+    /// A file whose first line is the password of --user
+    #[cfg_attr(feature = "cli", arg(long, requires = "server"))]
+    pub password_file: Option<PathBuf>,
+    /// Accept any TLS certificate from --server (a test server's self-signed one)
+    #[cfg_attr(feature = "cli", arg(long, requires = "server"))]
+    pub insecure: bool,
     /// Product profile: run the spec-profile sequence cases as this product and apply its expected failures (spec, exchange-2007, exchange-2010, exchange-2013-and-later)
     #[cfg_attr(feature = "cli", arg(long))]
     pub profile: Option<String>,
@@ -149,9 +164,19 @@ fn run_with_log(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>, temp
         Some(o) => o.join("target-stderr.log"),
         None => temp_log.to_path_buf(),
     };
+    let server = match &a.server {
+        Some(url) => Some(Arc::new(server_target(a, url)?)),
+        None => None,
+    };
     let mut reference = Reference::new();
     let mut adapter;
+    let mut wire;
     let imp: &mut dyn Implementation = match &a.target {
+        None if server.is_some() => {
+            wire =
+                crate::target::mapi_http::NoAdapter::new(server.as_ref().map(|s| host_of(&s.url)).unwrap_or_default());
+            &mut wire
+        }
         None => &mut reference,
         Some(cmd) => {
             // The adapter's stderr goes beside the report (or to a temporary
@@ -170,9 +195,9 @@ fn run_with_log(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>, temp
             &mut adapter
         }
     };
-    let target_name = match &a.target {
-        None => "reference".to_string(),
-        Some(_) => imp.hello().name.clone(),
+    let target_name = match (&a.target, &server) {
+        (None, None) => "reference".to_string(),
+        _ => imp.hello().name.clone(),
     };
     if a.target.is_some() && imp.hello().operations.iter().all(|o| o == "hello") {
         return Err(Failure::config(format!(
@@ -204,7 +229,12 @@ fn run_with_log(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>, temp
         exclude: a.exclude.clone(),
         expected_failures: expected,
         interrupted,
-        mapi_http: if a.target.is_none() { MapiHttpMode::Builtin } else { MapiHttpMode::default() },
+        mapi_http: match (&server, &a.target) {
+            (Some(s), _) => MapiHttpMode::Server(s.clone()),
+            (None, None) => MapiHttpMode::Builtin,
+            (None, Some(_)) => MapiHttpMode::default(),
+        },
+        server_only: server.is_some(),
     };
     let result = run_suite(&suite, imp, &opts);
     let info = crate::report::RunInfo {
@@ -307,6 +337,7 @@ fn list(c: &mut Console, suite: &crate::cases::Suite, a: &RunArgs) -> Outcome {
         profile: a.profile.clone(),
         select: a.select.clone(),
         exclude: a.exclude.clone(),
+        server_only: a.server.is_some(),
         ..Default::default()
     };
     let planned = crate::cases::run::plan(suite, &opts);
@@ -344,4 +375,30 @@ fn builtin_requirements() -> std::io::Result<crate::report::requirements::Table>
         None => Default::default(),
     };
     Ok(Table::new(rows, annotations))
+}
+
+/// The host of `url`, for the report directory (`reports/<host>/`).
+fn host_of(url: &str) -> String {
+    url.parse::<hyper::Uri>().ok().and_then(|u| u.host().map(str::to_string)).unwrap_or_else(|| "server".into())
+}
+
+/// The `--server` target: URL, user and password (from `--password`,
+/// `--password-file` or `OXCNOTIF_PASSWORD`, in that order), checked
+/// before anything runs.
+fn server_target(a: &RunArgs, url: &str) -> Result<crate::cases::mapi_http::Target, Failure> {
+    crate::target::mapi_http::Endpoint::new(url, "", "", a.insecure)
+        .map_err(|e| Failure::Usage(format!("--server: {e}")))?;
+    let user = a.user.clone().ok_or_else(|| Failure::Usage("--server needs --user".into()))?;
+    let password = match (&a.password, &a.password_file) {
+        (Some(p), _) => p.clone(),
+        (None, Some(f)) => {
+            let text = std::fs::read_to_string(f)
+                .map_err(|e| Failure::config(format!("--password-file {}: {e}", f.display())))?;
+            text.lines().next().unwrap_or("").to_string()
+        }
+        (None, None) => std::env::var("OXCNOTIF_PASSWORD").map_err(|_| {
+            Failure::Usage("--server needs a password: --password, --password-file or OXCNOTIF_PASSWORD".into())
+        })?,
+    };
+    Ok(crate::cases::mapi_http::Target { url: url.to_string(), user, password, insecure: a.insecure, reference: None })
 }

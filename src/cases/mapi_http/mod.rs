@@ -55,7 +55,7 @@ mod load;
 mod runner;
 
 pub use load::parse_file;
-pub use runner::{run_builtin, run_on};
+pub use runner::{run_builtin, run_on, Target};
 
 use super::verdict::Grade;
 use serde_json::Value;

@@ -24,7 +24,7 @@ use std::sync::Arc;
 /// The user and password of the reference a case runs against.
 pub const USER: (&str, &str) = ("tester", "pw-1");
 
-/// Where a case runs.
+/// Where a case runs (the password is not shown by `Debug`).
 pub struct Target {
     /// The mailbox endpoint URL.
     pub url: String,
@@ -37,6 +37,16 @@ pub struct Target {
     /// The reference's shared state, when the target is the built-in one:
     /// its client report answers `client_findings`.
     pub reference: Option<Arc<Shared>>,
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Target")
+            .field("url", &self.url)
+            .field("user", &self.user)
+            .field("insecure", &self.insecure)
+            .finish()
+    }
 }
 
 /// Runs `case` against `oxcnotif serve` started for it on loopback.
@@ -202,7 +212,14 @@ pub fn run_on(case: &MapiHttpCase, target: &Target) -> Outcome {
             _ => "NotificationWait".into(),
         };
         let mut step_problems = always_checks(&exchange, &request_type);
-        let shown = check_expect(step, &exchange, &request_type, grade, &mut binds, &mut step_problems);
+        let mut expected_problems = Vec::new();
+        let shown = check_expect(step, &exchange, &request_type, grade, &mut binds, &mut expected_problems);
+        // Each difference names the rows the step verifies.
+        let ids = step.requirements.as_ref().unwrap_or(&case.requirements).join(", ");
+        for mut p in expected_problems {
+            p.message = format!("{} ({ids})", p.message);
+            step_problems.push(p);
+        }
         if let (Some(want), Some(reference)) = (&step.expect.client_findings, &target.reference) {
             let report = reference.report();
             let request_no = sessions.get(&step.session).map(|s| s.sent).unwrap_or(0);
@@ -276,7 +293,11 @@ fn build_body(r: &RequestStep, binds: &mut BTreeMap<String, Value>) -> Result<(V
             if let Some(u) = unbound.first() {
                 return Err(u.clone());
             }
-            let rops = RopInputBuffer::from_value(&value, Layout::Spec)
+            // `{run}` in a string (a folder's name) becomes a token of this
+            // run, so a case can run again on a server that keeps what the
+            // last run made; the report shows the name as written.
+            let sent = with_run_token(&value, &run_token());
+            let rops = RopInputBuffer::from_value(&sent, Layout::Spec)
                 .and_then(|b| crate::wire::encode(&b, Layout::Spec))
                 .map_err(|e| format!("rops: {e}"))?;
             let t = Transform { compress: r.compress, obfuscate: r.obfuscate };
@@ -361,10 +382,11 @@ fn always_checks(x: &Exchange, request_type: &str) -> Vec<Problem> {
     }
     if code == Some(0) && super::REQUEST_TYPES.contains(&request_type) {
         match (&x.inner, &x.inner_error) {
+            // MS-OXCMAPIHTTP_R41: META-TAGS, ADDITIONAL HEADERS, CRLF, RESPONSE BODY.
             (_, Some(e)) => out.push(Problem::at(
-                at("MS-OXCMAPIHTTP_R1244"),
+                at("MS-OXCMAPIHTTP_R41"),
                 "inner stream",
-                format!("the response body does not read as an inner stream: {e}"),
+                format!("the response body does not read as an inner stream (meta-tag lines, additional headers, an empty line, the body; MS-OXCMAPIHTTP_R41): {e}"),
             )),
             (Some(i), None) => {
                 if i.meta_tags.first().map(|t| t.name()) != Some("PROCESSING") {
@@ -383,6 +405,9 @@ fn always_checks(x: &Exchange, request_type: &str) -> Vec<Problem> {
                             i.body.len()
                         ),
                     ));
+                }
+                if let Some(v) = i.header("X-ElapsedTime") {
+                    elapsed_check(v, x, &mut out);
                 }
                 if i.header("X-ElapsedTime").is_none() {
                     out.push(Problem::at(
@@ -538,4 +563,44 @@ fn meta_matches(want: &[String], got: &[&str]) -> bool {
         }
     }
     i == got.len()
+}
+
+/// X-ElapsedTime is the server's processing time in milliseconds
+/// (MS-OXCMAPIHTTP_R168): a decimal integer, and, for a request the client
+/// saw take at least 300 ms (a held NotificationWait), not less than a
+/// quarter of that: a server counting seconds reports a thousandth.
+fn elapsed_check(v: &str, x: &Exchange, out: &mut Vec<Problem>) {
+    let at = grade_of(["MS-OXCMAPIHTTP_R168"]);
+    let Ok(ms) = v.trim().parse::<u64>() else {
+        out.push(Problem::at(
+            at,
+            "X-ElapsedTime",
+            format!("{v:?} is not a whole number of milliseconds (MS-OXCMAPIHTTP_R168)"),
+        ));
+        return;
+    };
+    let seen = x.arrivals.last().map(|(_, d)| d.as_millis() as u64).unwrap_or(0);
+    if seen >= 300 && ms.saturating_mul(4) < seen {
+        out.push(Problem::at(
+            at,
+            "X-ElapsedTime",
+            format!("{ms} for a request that took {seen} ms to answer: X-ElapsedTime counts milliseconds (MS-OXCMAPIHTTP_R168), not seconds"),
+        ));
+    }
+}
+
+/// A token that differs from run to run (and from case to case).
+fn run_token() -> String {
+    let n = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_micros()).unwrap_or(0);
+    format!("{:x}-{}", n, std::process::id())
+}
+
+/// `v` with `{run}` in its strings replaced by `token`.
+fn with_run_token(v: &Value, token: &str) -> Value {
+    match v {
+        Value::String(s) if s.contains("{run}") => Value::String(s.replace("{run}", token)),
+        Value::Array(a) => Value::Array(a.iter().map(|x| with_run_token(x, token)).collect()),
+        Value::Object(m) => Value::Object(m.iter().map(|(k, x)| (k.clone(), with_run_token(x, token))).collect()),
+        other => other.clone(),
+    }
 }
