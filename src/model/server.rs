@@ -196,6 +196,11 @@ pub struct Server {
     /// The display names of the folders (RopCreateFolder's duplicate check,
     /// MS-OXCFOLD_R1065): the special folders' and those created here.
     names: HashMap<Id8, String>,
+    /// The properties RopSetProperties set, by folder or message ID.
+    props: HashMap<Id8, Vec<crate::wire::property_value::TaggedPropertyValue>>,
+    /// The tags RopSetProperties set on a message handle since its last
+    /// save; the save's ObjectCreated or ObjectModified carries them.
+    pending_tags: HashMap<u32, Vec<u32>>,
     /// The search scope (FolderIds) of each search folder that has had
     /// RopSetSearchCriteria (MS-OXCFOLD_R1241).
     search_scopes: HashMap<Id8, Vec<Id8>>,
@@ -250,6 +255,8 @@ impl Server {
             next_id: 0,
             raised: Vec::new(),
             names: HashMap::new(),
+            props: HashMap::new(),
+            pending_tags: HashMap::new(),
             search_scopes: HashMap::new(),
             opened: Default::default(),
             tables: Default::default(),

@@ -9,6 +9,10 @@
 //! | RopLogon | none | opens a logon for LogonId (replacing an open one) and names the 13 special folders | none |
 //! | RopOpenFolder | the logon or a folder | opens the folder FolderId names | none |
 //! | RopCreateFolder | a folder | a new subfolder with a server-assigned FolderId, or the existing one of that name | ObjectCreated (new) |
+//! | RopMoveCopyMessages | source and destination folders | moves (WantCopy zero) or copies the listed messages of the source | ObjectMoved, or ObjectCopied with a new MessageId, per message |
+//! | RopMoveFolder | the parent and the new parent | moves the subfolder FolderId, renamed NewFolderName | ObjectMoved |
+//! | RopCopyFolder | the parent and the new parent | copies it with a new FolderId, with its messages and (WantRecursive) its subfolders | ObjectCopied per copy |
+//! | RopSetProperties | a folder or message | stores the values | ObjectModified for a folder at once; a message's tags go with its next RopSaveChangesMessage |
 //!
 //! RopLogon (MS-OXCROPS 2.2.3.1, MS-OXCSTOR 3.2.5.1): a private-mailbox
 //! logon succeeds for any Essdn and answers with
@@ -35,13 +39,32 @@
 //! raises ObjectCreated with the input folder as its parent; FolderType 2
 //! makes it a search folder (for RopSetSearchCriteria) once created.
 //! IsExistingFolder is FALSE in a private mailbox (R1197).
+//!
+//! The move and copy ROPs answer the null destination failure response
+//! (ecDstNullObject 0x00000503, DestHandleIndex echoed) when the
+//! destination slot holds no object (MS-OXCROPS_R789, R791, R832, R834,
+//! R877, R879), and ecNotSupported when either object is not a folder. A
+//! listed message that is not in the source folder is skipped and sets
+//! PartialCompletion; a FolderId that is not a subfolder of the source is
+//! ecNotFound; a name a subfolder of the destination already has is
+//! ecDuplicateName. Moves keep the object's ID; every copy gets a new one
+//! from [`Server::allocate_id`]. The model does not refuse a move of a
+//! folder under its own subtree (the store survives the cycle).
+//! RopSetProperties reports no PropertyProblems; PidTagDisplayName renames
+//! a folder for the duplicate-name checks.
 
 use super::{Object, Server};
 use crate::model::event::{Event, EventType};
 use crate::model::setup::SPECIAL_FOLDER_IDS;
+use crate::wire::mailbox::copy_folder::RopCopyFolderResponse;
 use crate::wire::mailbox::create_folder::{CreatedFolder, RopCreateFolderResponse};
 use crate::wire::mailbox::logon::{LogonBody, LogonTime, PrivateLogon, RopLogonResponse, PRIVATE};
+use crate::wire::mailbox::move_copy::EC_DST_NULL_OBJECT;
+use crate::wire::mailbox::move_copy_messages::RopMoveCopyMessagesResponse;
+use crate::wire::mailbox::move_folder::RopMoveFolderResponse;
 use crate::wire::mailbox::open_folder::{OpenedFolder, RopOpenFolderResponse};
+use crate::wire::mailbox::set_properties::RopSetPropertiesResponse;
+use crate::wire::property_value::{PropertyValue, TaggedPropertyValue};
 use crate::wire::return_value::{NOT_SUPPORTED, SUCCESS};
 use crate::wire::rop_buffer::{RopRequest, RopResponse, UNUSED_HANDLE};
 use crate::wire::Id8;
@@ -55,6 +78,9 @@ const EC_LOGIN_FAILURE: u32 = 0x8004_0111;
 const EC_INVALID_PARAM: u32 = 0x8007_0057;
 /// ecDuplicateName (MS-OXCFOLD_R491).
 const EC_DUPLICATE_NAME: u32 = 0x8004_0604;
+
+/// The property ID of PidTagDisplayName: setting it renames a folder.
+const PID_TAG_DISPLAY_NAME: u16 = 0x3001;
 
 /// The MailboxGuid the model's private mailbox answers with.
 const MAILBOX_GUID: [u8; 16] = *b"oxcnotif-mailbox";
@@ -176,8 +202,191 @@ impl Server {
                     }),
                 })
             }
+            RopRequest::MoveCopyMessages(r) => {
+                let copy = r.want_copy != 0;
+                let (code, dest, partial) =
+                    match self.transfer_ends(r.logon_id, table, r.source_handle_index, r.dest_handle_index) {
+                        Err((code, dest)) => (code, dest, false),
+                        Ok((src, dest)) => {
+                            let mut partial = false;
+                            for &m in &r.message_ids {
+                                if self.store.folder_of(&m) != Some(src) {
+                                    partial = true; // not a message of the source folder
+                                    continue;
+                                }
+                                let ty = if copy { EventType::ObjectCopied } else { EventType::ObjectMoved };
+                                let mut e = Event::new(ty, src, Some(m));
+                                e.to_folder = Some(dest);
+                                if copy {
+                                    e.new_id = Some(self.allocate_id());
+                                }
+                                self.raise(e, r.logon_id);
+                            }
+                            (SUCCESS, None, partial)
+                        }
+                    };
+                let mut resp = RopMoveCopyMessagesResponse::new(r.source_handle_index, code, partial);
+                resp.dest_handle_index = dest;
+                RopResponse::MoveCopyMessages(resp)
+            }
+            RopRequest::MoveFolder(r) => {
+                let name = r.new_folder_name_text().to_lowercase();
+                let (code, dest) =
+                    match self.transfer_ends(r.logon_id, table, r.source_handle_index, r.dest_handle_index) {
+                        Err((code, dest)) => (code, dest),
+                        Ok((src, _)) if self.store.parent_of(&r.folder_id) != Some(src) => (EC_NOT_FOUND, None),
+                        Ok((_, dest)) if self.child_named(dest, &name).is_some_and(|c| c != r.folder_id) => {
+                            (EC_DUPLICATE_NAME, None)
+                        }
+                        Ok((_, dest)) => {
+                            let mut e = Event::new(EventType::ObjectMoved, r.folder_id, None);
+                            e.to_folder = Some(dest);
+                            self.raise(e, r.logon_id);
+                            self.names.insert(r.folder_id, name);
+                            (SUCCESS, None)
+                        }
+                    };
+                let mut resp = RopMoveFolderResponse::new(r.source_handle_index, code, false);
+                resp.dest_handle_index = dest;
+                RopResponse::MoveFolder(resp)
+            }
+            RopRequest::CopyFolder(r) => {
+                let name = r.new_folder_name_text().to_lowercase();
+                let (code, dest) =
+                    match self.transfer_ends(r.logon_id, table, r.source_handle_index, r.dest_handle_index) {
+                        Err((code, dest)) => (code, dest),
+                        Ok((src, _)) if self.store.parent_of(&r.folder_id) != Some(src) => (EC_NOT_FOUND, None),
+                        Ok((_, dest)) if self.child_named(dest, &name).is_some() => (EC_DUPLICATE_NAME, None),
+                        Ok((_, dest)) => {
+                            let recursive = r.want_recursive.is_some_and(|w| w != 0);
+                            let copy = self.copy_folder(r.logon_id, r.folder_id, dest, recursive);
+                            self.names.insert(copy, name);
+                            (SUCCESS, None)
+                        }
+                    };
+                let mut resp = RopCopyFolderResponse::new(r.source_handle_index, code, false);
+                resp.dest_handle_index = dest;
+                RopResponse::CopyFolder(resp)
+            }
+            RopRequest::SetProperties(r) => {
+                let tags: Vec<u32> = r.property_values.iter().map(|v| v.property_tag.to_u32()).collect();
+                let code = match self.object_at(r.logon_id, table, r.input_handle_index) {
+                    Ok(Object::Folder(f)) => {
+                        self.set_props(f, &r.property_values);
+                        for v in &r.property_values {
+                            if let (PID_TAG_DISPLAY_NAME, PropertyValue::String(s) | PropertyValue::String8(s)) =
+                                (v.property_tag.property_id, &v.property_value)
+                            {
+                                let unicode = v.property_tag.property_type == crate::wire::property_tag::PTYP_STRING;
+                                let text = if unicode {
+                                    let units: Vec<u16> =
+                                        s.bytes.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+                                    String::from_utf16_lossy(&units)
+                                } else {
+                                    s.bytes.iter().map(|&b| b as char).collect()
+                                };
+                                self.names.insert(f, text.to_lowercase());
+                            }
+                        }
+                        // A folder's change is reported at once.
+                        let mut e = Event::new(EventType::ObjectModified, f, None);
+                        e.tags = tags;
+                        self.raise(e, r.logon_id);
+                        SUCCESS
+                    }
+                    Ok(Object::Message(m)) => {
+                        self.set_props(m, &r.property_values);
+                        self.note_pending(table, r.input_handle_index, tags);
+                        SUCCESS
+                    }
+                    Ok(Object::NewMessage(_)) => {
+                        self.note_pending(table, r.input_handle_index, tags);
+                        SUCCESS
+                    }
+                    Ok(_) => NOT_SUPPORTED,
+                    Err(code) => code,
+                };
+                RopResponse::SetProperties(RopSetPropertiesResponse {
+                    input_handle_index: r.input_handle_index,
+                    return_value: code,
+                    property_problems: (code == SUCCESS).then(Vec::new),
+                })
+            }
             _ => return None,
         })
+    }
+
+    /// The source and destination folders of a move or copy: ecDstNullObject
+    /// (with DestHandleIndex) when the destination slot holds no object
+    /// (MS-OXCROPS_R789, R791), ecNotSupported when either is not a folder,
+    /// else the source's own error.
+    fn transfer_ends(&self, logon_id: u8, table: &[u32], src: u8, dest: u8) -> Result<(Id8, Id8), (u32, Option<u32>)> {
+        let source = match self.object_at(logon_id, table, src) {
+            Ok(Object::Folder(f)) => f,
+            Ok(_) => return Err((NOT_SUPPORTED, None)),
+            Err(code) => return Err((code, None)),
+        };
+        match self.object_at(logon_id, table, dest) {
+            Ok(Object::Folder(d)) => Ok((source, d)),
+            Ok(_) => Err((NOT_SUPPORTED, None)),
+            Err(_) => Err((EC_DST_NULL_OBJECT, Some(u32::from(dest)))),
+        }
+    }
+
+    /// Copies `folder` under `dest` with a new FolderId, then its messages
+    /// (and, when `recursive`, its subfolders) under the copy, each copy an
+    /// ObjectCopied with its new ID; the copy's FolderId. Each folder is
+    /// copied once, so a cycle of parents ends.
+    fn copy_folder(&mut self, logon_id: u8, folder: Id8, dest: Id8, recursive: bool) -> Id8 {
+        let mut seen = std::collections::HashSet::new();
+        let mut first = None;
+        let mut work = vec![(folder, dest)];
+        while let Some((f, to)) = work.pop() {
+            if !seen.insert(f) {
+                continue;
+            }
+            let copy = self.allocate_id();
+            first.get_or_insert(copy);
+            let mut e = Event::new(EventType::ObjectCopied, f, None);
+            e.to_folder = Some(to);
+            e.new_id = Some(copy);
+            self.raise(e, logon_id);
+            for m in self.store.messages_in(&f) {
+                let mut e = Event::new(EventType::ObjectCopied, f, Some(m));
+                e.to_folder = Some(copy);
+                e.new_id = Some(self.allocate_id());
+                self.raise(e, logon_id);
+            }
+            if let Some(n) = self.names.get(&f).cloned() {
+                // A copy keeps its name; the caller renames the top one.
+                self.names.insert(copy, n);
+            }
+            if recursive {
+                work.extend(self.store.children_of(&f).into_iter().map(|c| (c, copy)));
+            }
+        }
+        first.unwrap_or(folder)
+    }
+
+    /// Stores property values on `id`, a later value of a tag replacing the earlier.
+    fn set_props(&mut self, id: Id8, values: &[TaggedPropertyValue]) {
+        let props = self.props.entry(id).or_default();
+        for v in values {
+            props.retain(|p| p.property_tag != v.property_tag);
+            props.push(v.clone());
+        }
+    }
+
+    /// Keeps the tags for the message's next save.
+    fn note_pending(&mut self, table: &[u32], index: u8, tags: Vec<u32>) {
+        if let Some(&h) = table.get(index as usize) {
+            let pending = self.pending_tags.entry(h).or_default();
+            for t in tags {
+                if !pending.contains(&t) {
+                    pending.push(t);
+                }
+            }
+        }
     }
 }
 

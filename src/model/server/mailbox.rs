@@ -261,7 +261,9 @@ impl Server {
                     if let Some((_, objects)) = self.logons.get_mut(&r.logon_id) {
                         objects.insert(h, Object::Message(mid));
                     }
-                    self.raise(Event::new(EventType::ObjectCreated, folder, Some(mid)), r.logon_id);
+                    let mut e = Event::new(EventType::ObjectCreated, folder, Some(mid));
+                    e.tags = self.pending_tags.remove(&h).unwrap_or_default();
+                    self.raise(e, r.logon_id);
                     return Some(RopResponse::SaveChangesMessage(RopSaveChangesMessageResponse {
                         response_handle_index: r.response_handle_index,
                         return_value: SUCCESS,
@@ -272,7 +274,12 @@ impl Server {
                 let saved = match object {
                     Ok(Object::Message(m)) => match self.store.folder_of(&m) {
                         Some(f) => {
-                            self.raise(Event::new(EventType::ObjectModified, f, Some(m)), r.logon_id);
+                            // What RopSetProperties changed shows at the save (MS-OXCMSG 3.2.5.3).
+                            let mut e = Event::new(EventType::ObjectModified, f, Some(m));
+                            if let Some(&h) = table.get(r.input_handle_index as usize) {
+                                e.tags = self.pending_tags.remove(&h).unwrap_or_default();
+                            }
+                            self.raise(e, r.logon_id);
                             Ok(m)
                         }
                         None => Err(EC_NOT_FOUND),
