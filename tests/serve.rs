@@ -162,6 +162,12 @@ fn transport_rules_a_client_breaks_get_their_response_code_and_reach_the_report(
     let (x, connected) = rt.block_on(c.connect("/o=test", Vec::new())).unwrap();
     assert_eq!(x.response_code, Some(0));
     connected.unwrap();
+    // A body that does not parse: 12 Invalid Request Body, and the Session
+    // Context is free for the next request.
+    let x = rt.block_on(c.send("Execute", vec![1, 2, 3], &[])).unwrap();
+    assert_eq!(x.response_code, Some(12));
+    let (x, _) = rt.block_on(c.execute(&[0x02, 0x00], Transform::default(), 0x3, 0x1_0008)).unwrap();
+    assert_eq!(x.response_code, Some(0), "the context is not left busy by a refused body");
     // No X-RequestId: 7 Missing Header (MS-OXCMAPIHTTP_R2039).
     let x = rt.block_on(c.send("PING", Vec::new(), &[("X-RequestId", "")])).unwrap();
     assert_eq!(x.response_code, Some(7));
@@ -192,7 +198,12 @@ fn transport_rules_a_client_breaks_get_their_response_code_and_reach_the_report(
     let (status, report) = s.stop();
     assert_eq!(status, 1, "MUSTs broken: exit 1");
     let found = requirements(&report);
-    for (req, code) in [("MS-OXCMAPIHTTP_R2039", 7), ("MS-OXCMAPIHTTP_R1150", 15), ("MS-OXCMAPIHTTP_R1253", 10)] {
+    for (req, code) in [
+        ("MS-OXCMAPIHTTP_R148", 12),
+        ("MS-OXCMAPIHTTP_R2039", 7),
+        ("MS-OXCMAPIHTTP_R1150", 15),
+        ("MS-OXCMAPIHTTP_R1253", 10),
+    ] {
         assert!(found.iter().any(|(r, l, c)| r == req && l == "MUST" && *c == code), "{req} with {code} in {found:?}");
     }
 }

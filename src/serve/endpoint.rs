@@ -485,7 +485,6 @@ impl Endpoint {
     }
 
     fn execute(&mut self, req: &Request, head: &Head, id: u64, findings: &mut Vec<ClientFinding>) -> Reply {
-        self.begin(id, req.now_ms);
         // MS-OXCMAPIHTTP_R317: after EventPending an Execute may have an empty body.
         let (flags, input, max_rop_out) = if req.body.is_empty() {
             (0x3, vec![0x02, 0x00], 0x1_0008)
@@ -498,6 +497,9 @@ impl Endpoint {
             let input = body.value.rop_buffer.as_ref().map(ExtendedBuffer::data).unwrap_or_else(|| vec![0x02, 0x00]);
             (body.value.flags, input, body.value.max_rop_out)
         };
+        // Busy from here until the response is sent (a body that does not
+        // parse was answered above, and leaves the context free).
+        self.begin(id, req.now_ms);
         // The ROP output buffer goes in one payload of at most 32 KB
         // (MS-OXCRPC_R1628), after its 8-byte RPC_HEADER_EXT.
         let max_output = (max_rop_out as usize).saturating_sub(8).min(MAX_PAYLOAD);

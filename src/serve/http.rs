@@ -139,8 +139,16 @@ pub async fn handle(shared: Arc<Shared>, req: hyper::Request<Incoming>) -> Resul
     let body = match Limited::new(req.into_body(), MAX_REQUEST_BODY).collect().await {
         Ok(b) => b.to_bytes(),
         Err(e) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => {
+            // The headers every response carries (MS-OXCMAPIHTTP_R44), as far as the request gave them.
             let mut h = vec![("X-ResponseCode".to_string(), "9".to_string())];
             h.push(("Content-Type".into(), "text/html".into()));
+            for (n, shown) in
+                [("x-requesttype", "X-RequestType"), ("x-requestid", "X-RequestId"), ("x-clientinfo", "X-ClientInfo")]
+            {
+                if let Some((_, v)) = headers.iter().find(|(k, _)| k == n) {
+                    h.push((shown.to_string(), v.clone()));
+                }
+            }
             let page = format!("<p>X-ResponseCode 9 (Too Large): the body is over {MAX_REQUEST_BODY} bytes</p>\n");
             return Ok(response(200, &h, Full::new(Bytes::from(page)).boxed()));
         }
