@@ -1,0 +1,142 @@
+//! Session Contexts over time: credentials (MS-OXCMAPIHTTP_R35), the
+//! X-RequestId of each request (R130, R1305), Session Contexts that begin
+//! and end (Disconnect, expiry: R1217, R1285), and the events one Session
+//! Context raises, replayed into the others of its mailbox.
+
+use super::*;
+
+impl Endpoint {
+    /// The served user whose Basic credentials `authorization` (the
+    /// header's value) carries (MS-OXCMAPIHTTP_R35).
+    pub fn authenticate_header(&self, authorization: Option<&str>) -> Option<String> {
+        use base64::Engine;
+        let (scheme, token) = authorization?.trim().split_once(' ')?;
+        if !scheme.eq_ignore_ascii_case("basic") {
+            return None;
+        }
+        let raw = base64::engine::general_purpose::STANDARD.decode(token.trim()).ok()?;
+        let text = String::from_utf8(raw).ok()?;
+        let (name, password) = text.split_once(':')?;
+        self.config.users.iter().find(|u| u.name == name && u.password == password).map(|u| u.name.clone())
+    }
+
+    pub(super) fn check_request_id(&mut self, id: u64, request_id: &str, findings: &mut Vec<ClientFinding>) {
+        let ctx = self.contexts.get_mut(&id).expect("a live context");
+        let Some((guid, counter)) = context::guid_and_counter(request_id) else {
+            findings.push(finding(
+                "MS-OXCMAPIHTTP_R130",
+                "X-RequestId",
+                &format!("{request_id:?} is not a GUID followed by ':' and a decimal counter"),
+                rc::SUCCESS,
+            ));
+            return;
+        };
+        match &ctx.request_guid {
+            Some(g) if *g != guid => findings.push(finding(
+                "MS-OXCMAPIHTTP_R1305",
+                "X-RequestId",
+                &format!("the GUID part changed from {g} to {guid} within one Session Context"),
+                rc::SUCCESS,
+            )),
+            _ => ctx.request_guid = Some(guid),
+        }
+        if let Some(last) = ctx.last_counter {
+            if counter <= last {
+                findings.push(finding(
+                    "MS-OXCMAPIHTTP_R130",
+                    "X-RequestId",
+                    &format!("the counter is {counter}, after {last}: it MUST increase with every new request"),
+                    rc::SUCCESS,
+                ));
+            }
+        }
+        ctx.last_counter = Some(counter);
+    }
+
+    /// Causes `event` in `user`'s mailbox, as a change made elsewhere (the
+    /// control endpoint): every Session Context of the mailbox sees it.
+    /// Returns the Session Contexts that now have notifications queued.
+    pub fn raise(&mut self, user: &str, event: &Event) -> Result<Vec<u64>, String> {
+        if !self.config.users.iter().any(|u| u.name == user) {
+            return Err(format!("no user {user:?} is served"));
+        }
+        let (profile, layout) = (self.config.profile.clone(), self.config.layout);
+        self.mailboxes.entry(user.to_string()).or_insert_with(|| Mailbox {
+            master: Server::new(profile, layout, &Setup::private_mailbox()),
+            contexts: Default::default(),
+        });
+        Ok(self.replay_into(user, None, std::slice::from_ref(event)))
+    }
+
+    /// Destroys Session Contexts idle for longer than X-ExpirationInfo
+    /// (MS-OXCMAPIHTTP_R1217, R1285); a held NotificationWait keeps its
+    /// context alive (R1260). Returns how many ended.
+    pub fn sweep(&mut self, now_ms: u64) -> usize {
+        let limit = self.config.expiration_ms;
+        let idle: Vec<u64> = self
+            .contexts
+            .values()
+            .filter(|c| !c.busy && !c.waiting && now_ms.saturating_sub(c.last_active_ms) > limit)
+            .map(|c| c.id)
+            .collect();
+        for &id in &idle {
+            self.end(id, "expired: idle for longer than X-ExpirationInfo (MS-OXCMAPIHTTP_R1285)");
+        }
+        idle.len()
+    }
+
+    pub(super) fn begin(&mut self, id: u64, now_ms: u64) {
+        if let Some(c) = self.contexts.get_mut(&id) {
+            c.busy = true;
+            c.last_active_ms = now_ms;
+        }
+    }
+
+    pub(super) fn end(&mut self, id: u64, why: &str) {
+        let Some(mut ctx) = self.contexts.remove(&id) else { return };
+        self.by_cookie.remove(&ctx.cookie);
+        if let Some(m) = self.mailboxes.get_mut(&ctx.user) {
+            m.contexts.remove(&id);
+        }
+        ctx.ended = Some(why.to_string());
+        ctx.busy = false;
+        ctx.waiting = false;
+        self.ended.push(ctx);
+    }
+
+    /// Replays the events Session Context `from` raised into its mailbox's
+    /// master and every other Session Context.
+    pub(super) fn replay(&mut self, from: u64, raised: &[Event]) -> Vec<u64> {
+        if raised.is_empty() {
+            return Vec::new();
+        }
+        let user = self.contexts[&from].user.clone();
+        let mut woken = self.replay_into(&user, Some(from), raised);
+        if self.contexts.get(&from).is_some_and(|c| !c.server.queued().is_empty()) && !woken.contains(&from) {
+            woken.push(from);
+        }
+        woken
+    }
+
+    pub(super) fn replay_into(&mut self, user: &str, from: Option<u64>, events: &[Event]) -> Vec<u64> {
+        let Some(mailbox) = self.mailboxes.get_mut(user) else { return Vec::new() };
+        for e in events {
+            mailbox.master.event(e);
+        }
+        let mut woken = Vec::new();
+        for &id in mailbox.contexts.iter().filter(|&&id| Some(id) != from) {
+            let Some(ctx) = self.contexts.get_mut(&id) else { continue };
+            // A Session Context without a logon still keeps its store
+            // current; its notifications would have no logon to go to.
+            let logon = ctx.first_logon();
+            let mut queued = 0;
+            for e in events {
+                queued += ctx.server.event(&context::for_logon(e, logon.unwrap_or(0)));
+            }
+            if queued > 0 || !ctx.server.queued().is_empty() {
+                woken.push(id);
+            }
+        }
+        woken
+    }
+}
