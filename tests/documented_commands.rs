@@ -36,6 +36,10 @@ const SKIPPED: &[(&str, &str)] = &[
         "docs/adapter.md: a synopsis; CMD ARGS and the bracketed options are placeholders",
     ),
     (
+        "oxcnotif run --server 'https://mail.example.com/mapi/emsmdb/",
+        "docs/live.md: needs a real server and its password file; tests/live_faults.rs runs run --server against oxcnotif serve behind a proxy",
+    ),
+    (
         "oxcnotif serve --listen 127.0.0.1:0 --user tester --password pw-1",
         "docs/serve.md: serves until Ctrl-C; tests/serve.rs starts this very command, reads its URL line and stops it with SIGINT",
     ),

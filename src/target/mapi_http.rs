@@ -341,7 +341,19 @@ fn tls_connector(insecure: bool) -> Result<tokio_rustls::TlsConnector, ClientErr
     let config = if insecure {
         builder.dangerous().with_custom_certificate_verifier(Arc::new(AnyCertificate(provider))).with_no_client_auth()
     } else {
-        return Err(err("https:// needs --insecure for now: this build has no store of trusted root certificates"));
+        // The system's trusted roots (the platform's certificate store).
+        let mut roots = rustls::RootCertStore::empty();
+        let found = rustls_native_certs::load_native_certs();
+        for cert in found.certs {
+            let _ = roots.add(cert);
+        }
+        if roots.is_empty() {
+            return Err(err(format!(
+                "https:// needs trusted root certificates and the system offers none{}; --insecure accepts any certificate",
+                found.errors.first().map(|e| format!(" ({e})")).unwrap_or_default()
+            )));
+        }
+        builder.with_root_certificates(roots).with_no_client_auth()
     };
     Ok(tokio_rustls::TlsConnector::from(Arc::new(config)))
 }
