@@ -226,7 +226,16 @@ fn parse_expect(v: &Value) -> Result<Expect, Bad> {
             "body" => e.body = Some(v.clone()),
             "rops" => e.rops = Some(v.clone()),
             "client_findings" => e.client_findings = Some(ids(v, &at)?),
-            _ => return Err(bad(&at, "not one of status, X-ResponseCode, headers, meta, body, rops, client_findings")),
+            "accepts_success" => match v {
+                Value::Bool(b) => e.accepts_success = *b,
+                _ => return Err(bad(&at, "expected true or false")),
+            },
+            _ => {
+                return Err(bad(
+                    &at,
+                    "not one of status, X-ResponseCode, accepts_success, headers, meta, body, rops, client_findings",
+                ))
+            }
         }
     }
     Ok(e)

@@ -40,6 +40,7 @@
 //!           X-ResponseCode: 7
 //!           headers: {Content-Type: text/html}   # "*": present; null: absent
 //!           client_findings: [MS-OXCMAPIHTTP_R2039]   # the reference's client report names these
+//!           accepts_success: true    # serving the request instead (X-ResponseCode 0) is INFO, not FAIL
 //!         requirements: [MS-OXCMAPIHTTP_R143]     # optional: what this step verifies (default: the case's)
 //! ```
 //!
@@ -113,6 +114,11 @@ pub struct Expect {
     pub status: Option<u16>,
     /// X-ResponseCode.
     pub response_code: Option<u32>,
+    /// Serving the request (X-ResponseCode 0) in place of the expected
+    /// failure is behaviour the spec leaves open (INFO): the request breaks
+    /// a client rule, and the spec does not say the server must refuse it;
+    /// only a refusal with another number is graded by the step's rows.
+    pub accepts_success: bool,
     /// Headers: a value, `*` for present, `None` for absent.
     pub headers: Vec<(String, Option<String>)>,
     /// The meta-tags, in order.

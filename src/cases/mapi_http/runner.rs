@@ -457,7 +457,18 @@ fn check_expect(
         }
     }
     if let Some(c) = e.response_code {
-        if x.response_code != Some(c) {
+        if e.accepts_success && c != 0 && x.response_code == Some(0) {
+            problems.push(Problem::at(
+                Grade::Info,
+                "X-ResponseCode",
+                format!(
+                    "the server served the request (0) where {} was expected: the request breaks a client rule, and the spec leaves refusing it to the server",
+                    crate::wire::transport::response_code::describe(c)
+                ),
+            ));
+            // The rest of the expectation is about the refusal.
+            return shown;
+        } else if x.response_code != Some(c) {
             let got =
                 x.response_code.map(crate::wire::transport::response_code::describe).unwrap_or_else(|| "none".into());
             problems.push(Problem::at(
