@@ -52,6 +52,7 @@
 //! for X-ResponseCode 0 an inner stream that reads, starts with PROCESSING
 //! (R1238) and ends with DONE and X-ElapsedTime (R1244, R2228).
 
+mod checks;
 mod load;
 mod runner;
 
