@@ -77,6 +77,12 @@ pub(crate) fn read_sized_z(r: &mut Reader, size: usize, name: &'static str) -> R
     let at = r.pos();
     let b = r.bytes(name, size)?;
     match b.split_last() {
+        // A 0x00 before the last counted byte ends the string early: the
+        // size would count bytes after its terminator.
+        Some((0, text)) if text.contains(&0) => {
+            let i = text.iter().position(|&c| c == 0).unwrap_or(0);
+            Err(r.error_at(name, at + i, ErrorKind::UndefinedValue { value: 0 }))
+        }
         Some((0, text)) => {
             let text = text.to_vec();
             r.set_value(|| format!("{:?}", one_byte_chars(&text)));
