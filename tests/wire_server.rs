@@ -178,3 +178,28 @@ fn an_unreachable_server_is_an_error_not_a_hang() {
     assert!(t.elapsed() < std::time::Duration::from_secs(5));
     drop(l);
 }
+
+#[test]
+fn a_server_answering_garbage_is_an_error_not_a_panic() {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/mapi/emsmdb/?MailboxId=x@y", l.local_addr().unwrap());
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for s in l.incoming().take(4) {
+            let Ok(mut s) = s else { continue };
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf);
+            let body = b"\x00\x01not an inner stream";
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\nX-ResponseCode: 0\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = s.write_all(body);
+        }
+    });
+    let e = WireServer::connect_with_timeout(&url, "x", "y", false, std::time::Duration::from_secs(2))
+        .err()
+        .expect("a garbage answer is not a usable Connect");
+    assert!(e.contains("Connect"), "{e}");
+}

@@ -646,7 +646,11 @@ impl WireServer {
                 )))
             }
         };
-        if let Some(k) = keys.iter().find(|k| !allowed.contains(k)) {
+        // UnicodeFlag 1 is what an event is unless it says otherwise: the
+        // server then chooses by the client's mode (MS-OXCNOTIF_R220), as
+        // RopTransportNewMail leaves it to do.
+        let default_unicode = |k: &&&str| **k == "UnicodeFlag" && t == "NewMail" && e.unicode;
+        if let Some(k) = keys.iter().find(|k| !allowed.contains(k) && !default_unicode(k)) {
             return Err(Reply::Unimplemented(format!(
                 "event {t} with {k}: no ROP that causes {t} lets the client choose {k}"
             )));
