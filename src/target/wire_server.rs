@@ -639,12 +639,23 @@ impl WireServer {
             ("ObjectDeleted", _) => &["Type", "LogonId", "Folder", "Message", "ParentFolder"],
             ("NewMail", _) => &["Type", "LogonId", "Folder", "Message", "MessageFlags", "MessageClass"],
             ("SearchCompleted", _) => &["Type", "LogonId", "Folder"],
-            _ => {
-                return Err(Reply::Unimplemented(format!(
-                    "event {t} cannot be caused over the wire yet: the model does not execute RopSetProperties, \
-                     RopMoveFolder, RopCopyFolder or RopMoveCopyMessages"
-                )))
+            ("ObjectModified", false) => &["Type", "LogonId", "Folder", "Tags"],
+            ("ObjectModified", true) => {
+                return Err(Reply::Unimplemented(
+                    "event ObjectModified of a message cannot be caused over the wire yet: RopSetProperties needs \
+                     the message open, and the codec has no RopOpenMessage"
+                        .into(),
+                ))
             }
+            ("ObjectMoved", _) => &["Type", "LogonId", "Folder", "Message", "ParentFolder", "ToFolder"],
+            ("ObjectCopied", _) => {
+                return Err(Reply::Unimplemented(
+                    "event ObjectCopied cannot be caused over the wire yet: RopCopyFolder and RopMoveCopyMessages \
+                     do not answer the copy's new ID, so it cannot be bound to the case's"
+                        .into(),
+                ))
+            }
+            _ => return Err(Reply::Unimplemented(format!("event {t} cannot be caused over the wire yet"))),
         };
         // UnicodeFlag 1 is what an event is unless it says otherwise: the
         // server then chooses by the client's mode (MS-OXCNOTIF_R220), as
@@ -761,6 +772,113 @@ impl WireServer {
                     vec![logon],
                 )?;
                 check(&out, 0, "RopTransportNewMail").map_err(Reply::Failed)?;
+            }
+            ("ObjectModified", _) => {
+                // RopSetProperties on a folder raises ObjectModified with the
+                // tags it set (MS-OXCNOTIF 2.2.1.4.1.2: Tags, MS-OXCROPS 2.2.8.6).
+                let mut values = Vec::new();
+                let mut size = 2usize;
+                for tag in &e.tags {
+                    let (v, n) = match tag & 0xFFFF {
+                        0x0003 => (json!(0), 4),
+                        0x000B => (json!(0), 2),
+                        0x0002 => (json!(0), 2),
+                        0x0014 => (json!(0), 8),
+                        0x001F => (json!("oxcnotif"), 18),
+                        other => {
+                            return Err(Reply::Unimplemented(format!(
+                                "event ObjectModified with tag 0x{tag:08X}: this harness sets no property of type \
+                                 0x{other:04X}"
+                            )))
+                        }
+                    };
+                    values.push(json!({"PropertyTag": tag, "PropertyValue": v}));
+                    size += 4 + n;
+                }
+                let folder = self.server_id(e.folder);
+                let b = self.session_b()?;
+                let (out, _) = self.rops(
+                    b,
+                    vec![
+                        open_folder(0, 1, folder),
+                        json!({"RopId": 0x0A, "LogonId": 0, "InputHandleIndex": 1, "PropertyValueSize": size,
+                               "PropertyValueCount": values.len(), "PropertyValues": values}),
+                        release(1),
+                    ],
+                    vec![logon, NEW],
+                )?;
+                check(&out, 0, "RopOpenFolder of the folder").map_err(Reply::Failed)?;
+                check(&out, 1, "RopSetProperties").map_err(Reply::Failed)?;
+            }
+            ("ObjectMoved", Some(m)) => {
+                let to = e.to_folder.ok_or_else(|| Reply::Failed("event ObjectMoved names no ToFolder".into()))?;
+                let (folder, message, to) = (self.server_id(e.folder), self.server_id(m), self.server_id(to));
+                if self.messages.get(&message.0) != Some(&folder.0) {
+                    return Err(Reply::Unimplemented(format!(
+                        "event ObjectMoved of message {m} from folder {}: not a message this harness created there",
+                        e.folder
+                    )));
+                }
+                let b = self.session_b()?;
+                let (out, _) = self.rops(
+                    b,
+                    vec![
+                        open_folder(0, 1, folder),
+                        open_folder(0, 2, to),
+                        json!({"RopId": 0x33, "LogonId": 0, "SourceHandleIndex": 1, "DestHandleIndex": 2,
+                               "MessageIdCount": 1, "MessageIds": [id_value(message)], "WantAsynchronous": 0,
+                               "WantCopy": 0}),
+                        release(1),
+                        release(2),
+                    ],
+                    vec![logon, NEW, NEW],
+                )?;
+                check(&out, 0, "RopOpenFolder of the source").map_err(Reply::Failed)?;
+                check(&out, 1, "RopOpenFolder of the destination").map_err(Reply::Failed)?;
+                check(&out, 2, "RopMoveCopyMessages").map_err(Reply::Failed)?;
+                if out[2]["PartialCompletion"].as_u64().unwrap_or(0) != 0 {
+                    return Err(Reply::Failed("RopMoveCopyMessages answered PartialCompletion TRUE".into()));
+                }
+                self.messages.insert(message.0, to.0);
+            }
+            ("ObjectMoved", None) => {
+                let to = e.to_folder.ok_or_else(|| Reply::Failed("event ObjectMoved names no ToFolder".into()))?;
+                let (folder, to_server) = (self.server_id(e.folder), self.server_id(to));
+                let parent = self.parents.get(&folder.0).copied().map(Id8).ok_or_else(|| {
+                    Reply::Unimplemented(format!(
+                        "event ObjectMoved of folder {}: not a folder this harness created",
+                        e.folder
+                    ))
+                })?;
+                if let Some(p) = e.parent_folder {
+                    if self.server_id(p) != parent {
+                        return Err(Reply::Unimplemented(format!(
+                            "event ObjectMoved of folder {} from ParentFolder {p}, which is not its parent",
+                            e.folder
+                        )));
+                    }
+                }
+                let b = self.session_b()?;
+                let (out, _) = self.rops(
+                    b,
+                    vec![
+                        open_folder(0, 1, parent),
+                        open_folder(0, 2, to_server),
+                        json!({"RopId": 0x35, "LogonId": 0, "SourceHandleIndex": 1, "DestHandleIndex": 2,
+                               "WantAsynchronous": 0, "UseUnicode": 0, "FolderId": id_value(folder),
+                               "NewFolderName": folder_name(e.folder)}),
+                        release(1),
+                        release(2),
+                    ],
+                    vec![logon, NEW, NEW],
+                )?;
+                check(&out, 0, "RopOpenFolder of the parent").map_err(Reply::Failed)?;
+                check(&out, 1, "RopOpenFolder of the destination").map_err(Reply::Failed)?;
+                check(&out, 2, "RopMoveFolder").map_err(Reply::Failed)?;
+                if out[2]["PartialCompletion"].as_u64().unwrap_or(0) != 0 {
+                    return Err(Reply::Failed("RopMoveFolder answered PartialCompletion TRUE".into()));
+                }
+                self.parents.insert(folder.0, to_server.0);
             }
             ("SearchCompleted", _) => {
                 let folder = self.server_id(e.folder);
