@@ -648,13 +648,7 @@ impl WireServer {
                 ))
             }
             ("ObjectMoved", _) => &["Type", "LogonId", "Folder", "Message", "ParentFolder", "ToFolder"],
-            ("ObjectCopied", _) => {
-                return Err(Reply::Unimplemented(
-                    "event ObjectCopied cannot be caused over the wire yet: RopCopyFolder and RopMoveCopyMessages \
-                     do not answer the copy's new ID, so it cannot be bound to the case's"
-                        .into(),
-                ))
-            }
+            ("ObjectCopied", _) => &["Type", "LogonId", "Folder", "Message", "ToFolder", "NewId"],
             _ => return Err(Reply::Unimplemented(format!("event {t} cannot be caused over the wire yet"))),
         };
         // UnicodeFlag 1 is what an event is unless it says otherwise: the
@@ -671,6 +665,19 @@ impl WireServer {
                 "event {t} with LogonId {}: the trigger session has one logon",
                 e.logon_id
             )));
+        }
+        if matches!(t, "ObjectMoved" | "ObjectCopied") {
+            for (role, f) in [("Folder", Some(e.folder)), ("ToFolder", e.to_folder)] {
+                if let Some(f) = f.filter(|f| self.search.contains(&self.server_id(*f).0)) {
+                    // A search folder's contents are the server's search
+                    // results (MS-OXCFOLD 1.3.3); the S flag of such an event
+                    // (MS-OXCNOTIF 2.2.1.4.1.1) is the server's to raise.
+                    return Err(Reply::Unimplemented(format!(
+                        "event {t} with {role} {f}, a search folder: no ROP moves or copies into or out of a search \
+                         folder's results"
+                    )));
+                }
+            }
         }
         let b = self.session_b()?;
         let logon = b.logon;
@@ -879,6 +886,111 @@ impl WireServer {
                     return Err(Reply::Failed("RopMoveFolder answered PartialCompletion TRUE".into()));
                 }
                 self.parents.insert(folder.0, to_server.0);
+            }
+            ("ObjectCopied", m) => {
+                let to = e.to_folder.ok_or_else(|| Reply::Failed("event ObjectCopied names no ToFolder".into()))?;
+                let (folder, to_server) = (self.server_id(e.folder), self.server_id(to));
+                // The copy's ID is the server's; neither RopMoveCopyMessages
+                // nor RopCopyFolder answers it (MS-OXCROPS 2.2.4.7, 2.2.4.8).
+                // B subscribes to ObjectCopied in the same Execute and reads
+                // the copy's ID from its own RopNotify (OldFolderId or
+                // OldMessageId naming the source, MS-OXCNOTIF 2.2.1.4.1.2).
+                let register = json!({"RopId": 0x29, "LogonId": 0, "InputHandleIndex": 0, "OutputHandleIndex": 1,
+                                      "NotificationTypes": 0x0040, "WantWholeStore": 1});
+                let (copy, source, what) = match m {
+                    Some(m) => {
+                        let message = self.server_id(m);
+                        if self.messages.get(&message.0) != Some(&folder.0) {
+                            return Err(Reply::Unimplemented(format!(
+                                "event ObjectCopied of message {m} from folder {}: not a message this harness created \
+                                 there",
+                                e.folder
+                            )));
+                        }
+                        (
+                            json!({"RopId": 0x33, "LogonId": 0, "SourceHandleIndex": 2, "DestHandleIndex": 3,
+                                   "MessageIdCount": 1, "MessageIds": [id_value(message)], "WantAsynchronous": 0,
+                                   "WantCopy": 1}),
+                            message,
+                            "RopMoveCopyMessages",
+                        )
+                    }
+                    None => {
+                        let held = self.held_in(folder);
+                        if held > 0 {
+                            return Err(Reply::Unimplemented(format!(
+                                "event ObjectCopied of folder {}, which holds {}: RopCopyFolder would copy those too \
+                                 and raise ObjectCopied for each",
+                                e.folder,
+                                crate::plural::plural(held, "object")
+                            )));
+                        }
+                        (
+                            json!({"RopId": 0x36, "LogonId": 0, "SourceHandleIndex": 2, "DestHandleIndex": 3,
+                                   "WantAsynchronous": 0, "WantRecursive": 0, "UseUnicode": 0,
+                                   "FolderId": id_value(folder), "NewFolderName": folder_name(e.folder)}),
+                            folder,
+                            "RopCopyFolder",
+                        )
+                    }
+                };
+                let source_parent = match m {
+                    Some(_) => folder,
+                    None => self.parents.get(&folder.0).copied().map(Id8).ok_or_else(|| {
+                        Reply::Unimplemented(format!(
+                            "event ObjectCopied of folder {}: not a folder this harness created",
+                            e.folder
+                        ))
+                    })?,
+                };
+                let b = self.session_b()?;
+                let (mut out, table) = self.rops(
+                    b,
+                    vec![
+                        register,
+                        open_folder(0, 2, source_parent),
+                        open_folder(0, 3, to_server),
+                        copy,
+                        release(2),
+                        release(3),
+                    ],
+                    vec![logon, NEW, NEW, NEW],
+                )?;
+                check(&out, 0, "RopRegisterNotification").map_err(Reply::Failed)?;
+                check(&out, 1, "RopOpenFolder of the source").map_err(Reply::Failed)?;
+                check(&out, 2, "RopOpenFolder of the destination").map_err(Reply::Failed)?;
+                check(&out, 3, what).map_err(Reply::Failed)?;
+                if out[3]["PartialCompletion"].as_u64().unwrap_or(0) != 0 {
+                    return Err(Reply::Failed(format!("{what} answered PartialCompletion TRUE")));
+                }
+                let sub = table.get(1).copied().unwrap_or(NEW);
+                let b = self.session_b()?;
+                let (more, _) = self.rops(b, vec![release(1)], vec![logon, sub])?;
+                out.extend(more);
+                let (old, new) = if m.is_some() { ("OldMessageId", "MessageId") } else { ("OldFolderId", "FolderId") };
+                let copied = out
+                    .iter()
+                    .filter(|r| r["RopId"].as_u64() == Some(0x2A))
+                    .map(|r| &r["NotificationData"])
+                    .find(|d| d[old].as_str() == Some(source.to_string().as_str()))
+                    .and_then(|d| id_of(&d[new], "the copy's ID").ok());
+                match (copied, e.new_id) {
+                    (Some(c), Some(n)) => self.ids.bind(n, c),
+                    (None, Some(n)) => {
+                        return Err(Reply::Failed(format!(
+                            "event ObjectCopied: {what} succeeded, but session B's subscription heard of no copy, so \
+                             NewId {n} cannot be bound to the server's ID"
+                        )))
+                    }
+                    _ => {}
+                }
+                if let Some(c) = copied {
+                    if m.is_some() {
+                        self.messages.insert(c.0, to_server.0);
+                    } else {
+                        self.parents.insert(c.0, to_server.0);
+                    }
+                }
             }
             ("SearchCompleted", _) => {
                 let folder = self.server_id(e.folder);
