@@ -151,7 +151,7 @@ fn sequence_cases_run_over_the_wire_and_leave_nothing_behind() {
     connected.unwrap();
     let essdn = "/o=oxcnotif/cn=Recipients/cn=tester";
     assert!(!scratch_names.is_empty());
-    for name in scratch_names.iter().rev().take(25) {
+    for name in &scratch_names {
         let out = execute(
             &rt,
             &c,

@@ -822,7 +822,7 @@ impl WireServer {
                 let (folder, message, to) = (self.server_id(e.folder), self.server_id(m), self.server_id(to));
                 if self.messages.get(&message.0) != Some(&folder.0) {
                     return Err(Reply::Unimplemented(format!(
-                        "event ObjectMoved of message {m} from folder {}: not a message this harness created there",
+                        "event ObjectMoved of message {m} from folder {}: not a message this harness created there and still holds",
                         e.folder
                     )));
                 }
@@ -853,7 +853,7 @@ impl WireServer {
                 let (folder, to_server) = (self.server_id(e.folder), self.server_id(to));
                 let parent = self.parents.get(&folder.0).copied().map(Id8).ok_or_else(|| {
                     Reply::Unimplemented(format!(
-                        "event ObjectMoved of folder {}: not a folder this harness created",
+                        "event ObjectMoved of folder {}: not a folder this harness created and still holds",
                         e.folder
                     ))
                 })?;
@@ -938,7 +938,7 @@ impl WireServer {
                     Some(_) => folder,
                     None => self.parents.get(&folder.0).copied().map(Id8).ok_or_else(|| {
                         Reply::Unimplemented(format!(
-                            "event ObjectCopied of folder {}: not a folder this harness created",
+                            "event ObjectCopied of folder {}: not a folder this harness created and still holds",
                             e.folder
                         ))
                     })?,
