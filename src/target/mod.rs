@@ -27,6 +27,8 @@ pub mod mapi_http;
 pub mod process;
 pub mod protocol;
 pub mod reference;
+#[cfg(feature = "harness")]
+pub mod wire_server;
 
 pub use protocol::{Request, OPERATIONS, PROTOCOL};
 use serde_json::{json, Value};
