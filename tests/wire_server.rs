@@ -118,7 +118,10 @@ fn sequence_cases_run_over_the_wire_and_leave_nothing_behind() {
                     o.note.clone().unwrap_or_default(),
                     why.join(" | ")
                 );
-                if built_in_passes && explained(&o.problems).is_none() {
+                // RopPending's SessionIndex is not compared over the wire and
+                // server-assigned IDs bind to $names, so nothing is left to
+                // explain: a case that passes built in must not fail here.
+                if built_in_passes {
                     bad.push(line.clone());
                 }
                 if let Some(r) = explained(&o.problems) {
@@ -138,7 +141,9 @@ fn sequence_cases_run_over_the_wire_and_leave_nothing_behind() {
     }
     w.cleanup().expect("the last case's scratch folder is deleted");
     assert!(w.leftovers().is_empty(), "leftovers: {:?}", w.leftovers());
-    assert!(counts.get("PASS").copied().unwrap_or(0) > 0, "{counts:?}");
+    // 114 of the 224 pass over the wire at this commit; the others are
+    // UNIMPLEMENTED, each with its reason (docs/wire-server.md).
+    assert!(counts.get("PASS").copied().unwrap_or(0) >= 110, "{counts:?}");
     assert!(bad.is_empty(), "cases that pass built in but not over the wire:\n{}", bad.join("\n"));
 
     // The mailbox holds no scratch folder: creating one of the last scratch

@@ -173,8 +173,17 @@ fn run_with_log(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>, temp
     let mut wire;
     let imp: &mut dyn Implementation = match &a.target {
         None if server.is_some() => {
-            wire =
-                crate::target::mapi_http::NoAdapter::new(server.as_ref().map(|s| host_of(&s.url)).unwrap_or_default());
+            let s = server.as_ref().expect("a server target");
+            // The sequence cases over the wire: setup in a scratch folder,
+            // events by a second Session Context's ROPs (docs/wire-server.md).
+            wire = crate::target::wire_server::WireServer::connect_with_timeout(
+                &s.url,
+                &s.user,
+                &s.password,
+                s.insecure,
+                timeout,
+            )
+            .map_err(|e| Failure::config(format!("--server {}: {e}", s.url)))?;
             &mut wire
         }
         None => &mut reference,
@@ -375,11 +384,6 @@ fn builtin_requirements() -> std::io::Result<crate::report::requirements::Table>
         None => Default::default(),
     };
     Ok(Table::new(rows, annotations))
-}
-
-/// The host of `url`, for the report directory (`reports/<host>/`).
-fn host_of(url: &str) -> String {
-    url.parse::<hyper::Uri>().ok().and_then(|u| u.host().map(str::to_string)).unwrap_or_else(|| "server".into())
 }
 
 /// The `--server` target: URL, user and password (from `--password`,

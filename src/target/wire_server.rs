@@ -1028,7 +1028,9 @@ impl WireServer {
         let a = self.a.as_ref().ok_or_else(|| Reply::Failed("execute before reset".into()))?;
         let input = self.ids.to_server_bytes(&input);
         Ok(protocol::ok_value(&match self.execute_raw(a, &input, max_output)? {
-            Ok(out) => ExecuteOk::Hex { hex: crate::hex::encode(&self.ids.to_case_bytes(&out)) },
+            Ok(out) => {
+                ExecuteOk::Hex { hex: crate::hex::encode(&pending_session_as_case(&self.ids.to_case_bytes(&out))) }
+            }
             Err(code) => ExecuteOk::Failed {
                 failed: CallFailed { code, message: Some(format!("the server's Execute ErrorCode 0x{code:08X}")) },
             },
@@ -1107,6 +1109,29 @@ impl WireServer {
     pub fn id_map(&self) -> BTreeMap<String, String> {
         self.ids.to_server.iter().map(|(c, s)| (Id8(*c).to_string(), Id8(*s).to_string())).collect()
     }
+}
+
+/// The output with every RopPending's SessionIndex set to 0, the case's
+/// (setup `session_index` is refused over the wire). Over MAPI over HTTP
+/// the server chooses the index, and Connect tells the client nothing to
+/// compare it with (MS-OXCMAPIHTTP 2.2.4.1.2 has no session index), so the
+/// index is not checked over the wire; RopPending's presence and place
+/// still are. An output that does not decode is passed on as it is, for
+/// the runner to report.
+fn pending_session_as_case(out: &[u8]) -> Vec<u8> {
+    use crate::wire::rop_buffer::{RopOutputBuffer, RopResponse};
+    let Ok(mut d) = crate::wire::decode::<RopOutputBuffer>(out, crate::wire::Layout::Spec) else { return out.to_vec() };
+    let mut changed = false;
+    for r in &mut d.value.rops_list {
+        if let RopResponse::Pending(p) = r {
+            changed |= p.session_index != 0;
+            p.session_index = 0;
+        }
+    }
+    if !changed {
+        return out.to_vec();
+    }
+    crate::wire::encode(&d.value, crate::wire::Layout::Spec).unwrap_or_else(|_| out.to_vec())
 }
 
 #[cfg(test)]
