@@ -202,7 +202,7 @@ fn run_through(fault: Fault) -> (i32, std::collections::BTreeMap<String, serde_j
     let _ = std::fs::remove_dir_all(&out);
     let url = format!("http://{addr}/mapi/emsmdb/?MailboxId=tester@oxcnotif.invalid");
     let o = Command::new(env!("CARGO_BIN_EXE_oxcnotif"))
-        .args(["run", "--server", &url, "--user", "tester", "--cases", "mapi-http.*", "--out"])
+        .args(["run", "--server", &url, "--user", "tester", "--wait-limit", "600ms", "--cases", "mapi-http.*", "--out"])
         .arg(&out)
         .env("OXCNOTIF_PASSWORD", "pw-1")
         .output()

@@ -32,6 +32,9 @@ pub struct RunArgs {
     /// Accept any TLS certificate from --server (a test server's self-signed one)
     #[cfg_attr(feature = "cli", arg(long, requires = "server"))]
     pub insecure: bool,
+    /// How long --server holds a NotificationWait with no event (the spec's 5 minutes, MS-OXCMAPIHTTP_R1215, unless the server is set otherwise): held requests are awaited that long
+    #[cfg_attr(feature = "cli", arg(long, requires = "server", default_value = "5m"))]
+    pub wait_limit: String,
     /// Product profile: run the spec-profile sequence cases as this product and apply its expected failures (spec, exchange-2007, exchange-2010, exchange-2013-and-later)
     #[cfg_attr(feature = "cli", arg(long))]
     pub profile: Option<String>,
@@ -404,5 +407,14 @@ fn server_target(a: &RunArgs, url: &str) -> Result<crate::cases::mapi_http::Targ
             Failure::Usage("--server needs a password: --password, --password-file or OXCNOTIF_PASSWORD".into())
         })?,
     };
-    Ok(crate::cases::mapi_http::Target { url: url.to_string(), user, password, insecure: a.insecure, reference: None })
+    let wait_limit = humantime::parse_duration(&a.wait_limit)
+        .map_err(|e| Failure::Usage(format!("--wait-limit {:?}: {e}", a.wait_limit)))?;
+    Ok(crate::cases::mapi_http::Target {
+        url: url.to_string(),
+        user,
+        password,
+        insecure: a.insecure,
+        wait_limit: Some(wait_limit),
+        reference: None,
+    })
 }
