@@ -443,7 +443,7 @@ impl Client {
             lcid_string: 0x409,
             auxiliary_buffer,
         };
-        let x = self.send("Connect", encode(&req), &[]).await?;
+        let x = self.send("Connect", crate::wire::transport::body::bytes_of(&req), &[]).await?;
         let b = body_of(&x, "Connect response body");
         Ok((x, b))
     }
@@ -467,7 +467,7 @@ impl Client {
             .or_else(|_| ExtendedBuffer::from_payloads(&[(rops, Transform { compress: false, ..transform })]))
             .map_err(err)?;
         let req = ExecuteRequest { flags, rop_buffer: Some(buffer), max_rop_out, auxiliary_buffer: Vec::new() };
-        let x = self.send("Execute", encode(&req), &[]).await?;
+        let x = self.send("Execute", crate::wire::transport::body::bytes_of(&req), &[]).await?;
         let b = body_of::<ExecuteResponse>(&x, "Execute response body").and_then(|r| {
             if r.error_code != 0 {
                 return Err(format!("ErrorCode 0x{:08X}", r.error_code));
@@ -480,7 +480,9 @@ impl Client {
     /// NotificationWait (2.2.4.4): answers EventPending.
     pub async fn notification_wait(&self) -> Result<(Exchange, Decoded<u32>), ClientError> {
         use crate::wire::transport::notification_wait::{NotificationWaitRequest, NotificationWaitResponse};
-        let x = self.send("NotificationWait", encode(&NotificationWaitRequest::default()), &[]).await?;
+        let x = self
+            .send("NotificationWait", crate::wire::transport::body::bytes_of(&NotificationWaitRequest::default()), &[])
+            .await?;
         let b = body_of::<NotificationWaitResponse>(&x, "NotificationWait response body").map(|r| r.event_pending);
         Ok((x, b))
     }
@@ -493,12 +495,6 @@ impl Client {
     /// Disconnect (2.2.4.3).
     pub async fn disconnect(&self) -> Result<Exchange, ClientError> {
         use crate::wire::transport::disconnect::DisconnectRequest;
-        self.send("Disconnect", encode(&DisconnectRequest::default()), &[]).await
+        self.send("Disconnect", crate::wire::transport::body::bytes_of(&DisconnectRequest::default()), &[]).await
     }
-}
-
-fn encode<T: crate::wire::WireStructure>(v: &T) -> Vec<u8> {
-    let mut out = Vec::new();
-    let _ = v.write(&mut out, crate::wire::Layout::Spec);
-    out
 }

@@ -267,19 +267,13 @@ fn error(message: String, evidence: Vec<Value>) -> Outcome {
     o
 }
 
-fn encode<T: WireStructure>(v: &T) -> Vec<u8> {
-    let mut out = Vec::new();
-    let _ = v.write(&mut out, Layout::Spec);
-    out
-}
-
 /// The request body a step sends, and how the report shows it.
 fn build_body(r: &RequestStep, binds: &mut BTreeMap<String, Value>) -> Result<(Vec<u8>, Value), String> {
     if let Some(b) = &r.body {
         return Ok((b.clone(), json!(crate::hex::encode(b))));
     }
     let body = match r.request_type.as_str() {
-        "Connect" => encode(&ConnectRequest {
+        "Connect" => crate::wire::transport::body::bytes_of(&ConnectRequest {
             user_dn: "/o=oxcnotif/ou=Exchange Administrative Group/cn=Recipients/cn=tester".into(),
             flags: 0,
             default_code_page: 1252,
@@ -309,7 +303,7 @@ fn build_body(r: &RequestStep, binds: &mut BTreeMap<String, Value>) -> Result<(V
                 .map_err(|e| format!("rops: {e}"))?;
             let t = Transform { compress: r.compress, obfuscate: r.obfuscate };
             let buffer = ExtendedBuffer::from_payloads(&[(&rops, t)]).map_err(|e| format!("rops: {e}"))?;
-            let b = encode(&ExecuteRequest {
+            let b = crate::wire::transport::body::bytes_of(&ExecuteRequest {
                 flags: r.flags,
                 rop_buffer: Some(buffer),
                 max_rop_out: r.max_rop_out,
@@ -317,8 +311,8 @@ fn build_body(r: &RequestStep, binds: &mut BTreeMap<String, Value>) -> Result<(V
             });
             return Ok((b, json!({"rops": value, "flags": r.flags, "max_rop_out": r.max_rop_out})));
         }
-        "NotificationWait" => encode(&NotificationWaitRequest::default()),
-        "Disconnect" => encode(&DisconnectRequest::default()),
+        "NotificationWait" => crate::wire::transport::body::bytes_of(&NotificationWaitRequest::default()),
+        "Disconnect" => crate::wire::transport::body::bytes_of(&DisconnectRequest::default()),
         _ => Vec::new(),
     };
     let shown = json!(crate::hex::encode(&body));

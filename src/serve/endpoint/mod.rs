@@ -26,6 +26,7 @@
 //! served.
 
 mod reply;
+use crate::wire::transport::body::bytes_of;
 mod sessions;
 
 use super::context::{self, ClientFinding, Context, Mailbox, CONTEXT_COOKIE, SEQUENCE_COOKIE};
@@ -42,7 +43,7 @@ use crate::wire::transport::extended_buffer::{ExtendedBuffer, Transform, MAX_PAY
 use crate::wire::transport::notification_wait::{NotificationWaitRequest, NotificationWaitResponse};
 use crate::wire::transport::response_code::{self as rc, describe};
 use crate::wire::transport::{aux_buffer, lz77};
-use crate::wire::{decode, Finding, Layout, Level, WireStructure};
+use crate::wire::{decode, Finding, Layout, Level};
 use reply::*;
 use std::collections::HashMap;
 
@@ -438,7 +439,7 @@ impl Endpoint {
             display_name: user.to_string(),
             auxiliary_buffer: Vec::new(),
         };
-        self.success(head, id, encode(&response))
+        self.success(head, id, bytes_of(&response))
     }
 
     fn execute(&mut self, req: &Request, head: &Head, id: u64, findings: &mut Vec<ClientFinding>) -> Reply {
@@ -478,7 +479,7 @@ impl Endpoint {
         let woken = self.replay(id, &raised);
         let response =
             ExecuteResponse { status_code: 0, error_code, flags: 0, rop_buffer, auxiliary_buffer: Vec::new() };
-        let mut reply = self.success(head, id, encode(&response));
+        let mut reply = self.success(head, id, bytes_of(&response));
         reply.woken = woken;
         reply
     }
@@ -494,7 +495,7 @@ impl Endpoint {
         }
         self.begin(id, req.now_ms);
         let response = DisconnectResponse { status_code: 0, error_code: 0, auxiliary_buffer: Vec::new() };
-        let mut reply = self.success(head, id, encode(&response));
+        let mut reply = self.success(head, id, bytes_of(&response));
         // MS-OXCMAPIHTTP_R2233: the cookie is invalid from now on.
         self.end(id, "Disconnect");
         reply.context = None;

@@ -141,15 +141,8 @@ pub(super) fn push_codec_findings(out: &mut Vec<ClientFinding>, findings: &[Find
     }
 }
 
-pub(super) fn encode<T: WireStructure>(v: &T) -> Vec<u8> {
-    let mut out = Vec::new();
-    // The bodies the endpoint builds are always encodable: every size fits.
-    let _ = v.write(&mut out, Layout::Spec);
-    out
-}
-
 pub(super) fn wait_body(pending: bool) -> Vec<u8> {
-    encode(&NotificationWaitResponse {
+    crate::wire::transport::body::bytes_of(&NotificationWaitResponse {
         status_code: 0,
         error_code: 0,
         event_pending: u32::from(pending),

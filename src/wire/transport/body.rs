@@ -110,3 +110,11 @@ fn check_size(o: &Obj, name: &'static str, len: usize) -> Result<(), EncodeError
         _ => Ok(()),
     }
 }
+
+/// The bytes of a body the harness builds itself (every size in it fits
+/// its field, so encoding cannot fail; an impossible failure gives no
+/// bytes rather than a panic).
+#[cfg(feature = "harness")]
+pub(crate) fn bytes_of<T: crate::wire::WireStructure>(v: &T) -> Vec<u8> {
+    crate::wire::encode(v, crate::wire::Layout::Spec).unwrap_or_default()
+}
