@@ -8,9 +8,8 @@ use oxcnotif::wire::transport::execute_response::ExecuteResponse;
 use oxcnotif::wire::transport::extended_buffer::{ExtendedBuffer, Transform};
 use oxcnotif::wire::transport::inner_stream::{done_part, InnerStream};
 use oxcnotif::wire::{decode, Layout, WireStructure};
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Fault {
@@ -32,29 +31,10 @@ enum Fault {
     Lenient,
 }
 
-struct Upstream(Child, SocketAddr);
+mod common;
 
-impl Drop for Upstream {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn upstream() -> Upstream {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_oxcnotif"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--user", "tester", "--password", "pw-1"])
-        .args(["--pending-period", "100ms", "--wait-limit", "600ms", "--report"])
-        .arg(std::env::temp_dir().join(format!("oxcnotif-live-faults-{}", std::process::id())))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url: hyper::Uri = line.trim().trim_start_matches("listening on ").parse().unwrap();
-    let addr = format!("{}:{}", url.host().unwrap(), url.port_u16().unwrap()).parse().unwrap();
-    Upstream(child, addr)
+fn upstream(fault: Fault) -> common::Served {
+    common::serve(&format!("live-faults-{fault:?}"), &["--pending-period", "100ms", "--wait-limit", "600ms"])
 }
 
 fn header_of<'a>(h: &'a hyper::HeaderMap, n: &str) -> Option<&'a str> {
@@ -195,9 +175,9 @@ fn proxy(rt: &tokio::runtime::Runtime, upstream: SocketAddr, fault: Fault) -> So
 /// Runs the MAPI over HTTP cases through a proxy with `fault`: (exit
 /// status, results.json cases by id).
 fn run_through(fault: Fault) -> (i32, std::collections::BTreeMap<String, serde_json::Value>) {
-    let up = upstream();
+    let up = upstream(fault);
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    let addr = proxy(&rt, up.1, fault);
+    let addr = proxy(&rt, up.addr(), fault);
     let out = std::env::temp_dir().join(format!("oxcnotif-live-faults-report-{}-{fault:?}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
     let url = format!("http://{addr}/mapi/emsmdb/?MailboxId=tester@oxcnotif.invalid");

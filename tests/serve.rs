@@ -5,76 +5,13 @@
 
 use oxcnotif::target::mapi_http::{guid, Client, Endpoint, Exchange};
 use oxcnotif::wire::transport::extended_buffer::Transform;
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
-/// A running `oxcnotif serve`, stopped (SIGINT, so it writes its report)
-/// when dropped or by [`Served::stop`].
-struct Served {
-    child: Option<Child>,
-    url: String,
-    report: PathBuf,
-    _dir: TempDir,
-}
+mod common;
+use common::{serve, temp_dir, Served};
 
-struct TempDir(PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn temp_dir(name: &str) -> TempDir {
-    let d = std::env::temp_dir().join(format!("oxcnotif-serve-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    TempDir(d)
-}
-
-fn serve(name: &str, extra: &[&str]) -> Served {
-    let dir = temp_dir(name);
-    let report = dir.0.join("report");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_oxcnotif"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--user", "tester", "--password", "pw-1"])
-        .arg("--report")
-        .arg(&report)
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("oxcnotif serve starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("first line: {line:?}")).to_string();
-    Served { child: Some(child), url, report, _dir: dir }
-}
-
-impl Served {
-    /// Stops the server with SIGINT and returns its exit status and the
-    /// client report (JSON).
-    fn stop(mut self) -> (i32, serde_json::Value) {
-        let mut child = self.child.take().unwrap();
-        Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
-        let status = child.wait().unwrap();
-        let text =
-            std::fs::read_to_string(self.report.join("client-report.json")).expect("the client report is written");
-        (status.code().unwrap_or(-1), serde_json::from_str(&text).unwrap())
-    }
-
-    fn client(&self, password: &str) -> Client {
-        Client::new(Endpoint::new(&self.url, "tester", password, false).unwrap(), format!("{{{}}}:1", guid()))
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
+fn client(s: &Served, password: &str) -> Client {
+    Client::new(Endpoint::new(&s.url, "tester", password, false).unwrap(), format!("{{{}}}:1", guid()))
 }
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -103,10 +40,10 @@ fn serve_prints_the_url_and_refuses_requests_without_credentials() {
     assert!(s.url.starts_with("http://127.0.0.1:"), "{}", s.url);
     assert!(s.url.contains("/mapi/emsmdb/?MailboxId=tester@"), "{}", s.url);
     let rt = runtime();
-    let x: Exchange = rt.block_on(s.client("wrong").send("Connect", Vec::new(), &[])).unwrap();
+    let x: Exchange = rt.block_on(client(&s, "wrong").send("Connect", Vec::new(), &[])).unwrap();
     assert_eq!(x.status, 401);
     assert!(x.header("www-authenticate").is_some_and(|v| v.starts_with("Basic")));
-    let x = rt.block_on(s.client("pw-1").send("Connect", Vec::new(), &[("Authorization", "")])).unwrap();
+    let x = rt.block_on(client(&s, "pw-1").send("Connect", Vec::new(), &[("Authorization", "")])).unwrap();
     assert_eq!(x.status, 401);
 }
 
@@ -158,7 +95,7 @@ fn a_raw_connect_posted_with_curl_succeeds() {
 fn transport_rules_a_client_breaks_get_their_response_code_and_reach_the_report() {
     let s = serve("transport-rules", &[]);
     let rt = runtime();
-    let c = s.client("pw-1");
+    let c = client(&s, "pw-1");
     let (x, connected) = rt.block_on(c.connect("/o=test", Vec::new())).unwrap();
     assert_eq!(x.response_code, Some(0));
     connected.unwrap();
@@ -212,7 +149,7 @@ fn transport_rules_a_client_breaks_get_their_response_code_and_reach_the_report(
 fn a_well_behaved_client_leaves_a_clean_report_and_exit_0() {
     let s = serve("clean", &[]);
     let rt = runtime();
-    let c = s.client("pw-1");
+    let c = client(&s, "pw-1");
     let (x, _) = rt.block_on(c.connect("/o=test", Vec::new())).unwrap();
     assert_eq!(x.response_code, Some(0));
     assert_eq!(x.arrivals.first().map(|a| a.0.name()), Some("PROCESSING"));
@@ -264,7 +201,7 @@ async fn logon(c: &Client, t: Transform, flags: u32) -> Vec<u64> {
 fn client_flow(name: &str, flags: u32, t: Transform) {
     let s = serve(name, &[]);
     let rt = runtime();
-    let (a, b) = (s.client("pw-1"), s.client("pw-1"));
+    let (a, b) = (client(&s, "pw-1"), client(&s, "pw-1"));
     rt.block_on(async {
         assert_eq!(a.connect("/o=test", Vec::new()).await.unwrap().0.response_code, Some(0));
         let ha = logon(&a, t, flags).await;
@@ -383,7 +320,7 @@ fn an_events_file_causes_its_events_on_schedule() {
     .unwrap();
     let s = serve("events", &["--events", file.to_str().unwrap()]);
     let rt = runtime();
-    let c = s.client("pw-1");
+    let c = client(&s, "pw-1");
     let t = Transform::default();
     rt.block_on(async {
         c.connect("/o=test", Vec::new()).await.unwrap().1.unwrap();
@@ -406,7 +343,7 @@ fn an_events_file_causes_its_events_on_schedule() {
 fn an_idle_session_context_expires_and_the_report_is_there_on_demand() {
     let s = serve("expiry", &["--expiration", "200ms"]);
     let rt = runtime();
-    let c = s.client("pw-1");
+    let c = client(&s, "pw-1");
     assert_eq!(rt.block_on(c.connect("/o=test", Vec::new())).unwrap().0.response_code, Some(0));
     // The sweep runs every second.
     std::thread::sleep(std::time::Duration::from_millis(2300));
@@ -417,6 +354,6 @@ fn an_idle_session_context_expires_and_the_report_is_there_on_demand() {
     let report: serde_json::Value = serde_json::from_slice(&x.raw).unwrap();
     let ended = report["sessions"][0]["ended"].as_str().unwrap_or_default().to_string();
     assert!(ended.contains("expired"), "{report:#}");
-    let x = rt.block_on(s.client("wrong").send_to("GET", "/oxcnotif/report", "report", Vec::new(), &[])).unwrap();
+    let x = rt.block_on(client(&s, "wrong").send_to("GET", "/oxcnotif/report", "report", Vec::new(), &[])).unwrap();
     assert_eq!(x.status, 401, "the control endpoint wants the same credentials");
 }

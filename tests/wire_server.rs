@@ -12,40 +12,9 @@ use oxcnotif::wire::transport::extended_buffer::Transform;
 use oxcnotif::wire::{Layout, WireStructure};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 
-struct Served {
-    child: Child,
-    url: String,
-    dir: std::path::PathBuf,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn serve() -> Served {
-    let dir = std::env::temp_dir().join(format!("oxcnotif-wire-server-test-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_oxcnotif"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--user", "tester", "--password", "pw-1"])
-        .arg("--report")
-        .arg(dir.join("report"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("oxcnotif serve starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("first line: {line:?}")).to_string();
-    Served { child, url, dir }
-}
+mod common;
+use common::serve;
 
 /// One Execute of `rops` in a fresh session; the responses as values.
 fn execute(rt: &tokio::runtime::Runtime, c: &Client, rops: Value) -> Vec<Value> {
@@ -82,7 +51,7 @@ fn explained(problems: &[oxcnotif::cases::verdict::Problem]) -> Option<&'static 
 
 #[test]
 fn sequence_cases_run_over_the_wire_and_leave_nothing_behind() {
-    let s = serve();
+    let s = serve("wire-server", &[]);
     let mut w = WireServer::connect(&s.url, "tester", "pw-1", false).expect("the served endpoint is reachable");
     let suite = oxcnotif::cases::load_suite(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("spec-cases"))
         .expect("the suite loads");
