@@ -232,6 +232,19 @@ fn run_with_log(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>, temp
     for f in &a.expected_failures {
         rerun_options.push(format!("--expected-failures {}", super::shell_word(&f.display().to_string())));
     }
+    if a.server.is_some() {
+        // The password is never echoed: a rerun reads it from the same
+        // --password-file, or from OXCNOTIF_PASSWORD.
+        if let Some(f) = &a.password_file {
+            rerun_options.push(format!("--password-file {}", super::shell_word(&f.display().to_string())));
+        }
+        if a.insecure {
+            rerun_options.push("--insecure".into());
+        }
+        if a.wait_limit.trim() != "5m" {
+            rerun_options.push(format!("--wait-limit {}", super::shell_word(a.wait_limit.trim())));
+        }
+    }
     if a.common.timeout.trim() != "5" {
         rerun_options.push(format!("--timeout {}", super::shell_word(a.common.timeout.trim())));
     }
@@ -252,6 +265,7 @@ fn run_with_log(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>, temp
     let info = crate::report::RunInfo {
         target: target_name.clone(),
         command: a.target.clone(),
+        server: server.as_ref().map(|s| (s.url.clone(), s.user.clone())),
         profile: a.profile.clone(),
         incomplete: result.incomplete,
         restarts: result.restarts,

@@ -295,6 +295,11 @@ impl Server {
         s
     }
 
+    /// The store this server holds.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
     /// A server for a new session over the same store: the store, its
     /// folder names, the ID counter and search scopes are this server's; logons, handles,
     /// subscriptions, tables and queued notifications start empty.

@@ -78,6 +78,28 @@ impl Store {
         v
     }
 
+    /// The whole store as a value: `folders` (FolderId, ParentFolderId,
+    /// search) and `messages` (MessageId, FolderId), each in ID order, so
+    /// that two stores compare equal exactly when they hold the same
+    /// objects in the same places (`GET /oxcnotif/mailbox`).
+    pub fn to_value(&self) -> serde_json::Value {
+        let mut folders: Vec<(&Id8, &Folder)> = self.folders.iter().collect();
+        folders.sort_unstable_by_key(|(id, _)| id.0);
+        let mut messages: Vec<(&Id8, &Id8)> = self.messages.iter().collect();
+        messages.sort_unstable_by_key(|(id, _)| id.0);
+        serde_json::json!({
+            "folders": folders.iter().map(|(id, f)| serde_json::json!({
+                "FolderId": id.to_string(),
+                "ParentFolderId": f.parent.map(|p| p.to_string()),
+                "search": f.search,
+            })).collect::<Vec<_>>(),
+            "messages": messages.iter().map(|(id, f)| serde_json::json!({
+                "MessageId": id.to_string(),
+                "FolderId": f.to_string(),
+            })).collect::<Vec<_>>(),
+        })
+    }
+
     /// Moves a folder under a new parent.
     pub fn reparent(&mut self, id: &Id8, parent: Id8) {
         if let Some(f) = self.folders.get_mut(id) {

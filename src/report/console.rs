@@ -40,11 +40,14 @@ pub fn is_harness_row(r: &Row) -> bool {
 pub fn summary_at(info: &RunInfo, result: &RunResult, detail: Detail, strict: bool) -> String {
     let mut s = String::new();
     if detail != Detail::Quiet {
-        match &info.command {
-            None => s.push_str("target: reference codec, server model and client monitor (built in)\n"),
-            Some(cmd) => {
+        match (&info.command, &info.server) {
+            (Some(cmd), _) => {
                 let _ = writeln!(s, "target: {} ({cmd})", info.target);
             }
+            (None, Some((url, user))) => {
+                let _ = writeln!(s, "target: {} (MAPI over HTTP at {url}, as {user})", info.target);
+            }
+            (None, None) => s.push_str("target: reference codec, server model and client monitor (built in)\n"),
         }
     }
     let block = |s: &mut String, r: &Row| {

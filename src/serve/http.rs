@@ -16,7 +16,9 @@
 //!   [`crate::model::event::Event`], or a list of them) causes it in the
 //!   mailbox of the authenticated user (or `?user=NAME`), as a change made
 //!   elsewhere: every Session Context of that mailbox sees it;
-//! * `GET /oxcnotif/report` answers the client report as JSON.
+//! * `GET /oxcnotif/report` answers the client report as JSON;
+//! * `GET /oxcnotif/mailbox` answers what the user's mailbox holds (its
+//!   folders with their parents, and its messages), as JSON.
 
 use super::endpoint::{Body, Endpoint, Outcome, Reply, Request};
 use super::report::ClientReport;
@@ -244,6 +246,10 @@ fn control(shared: &Arc<Shared>, method: &str, path: &str, headers: &[(String, S
             let text = serde_json::to_string_pretty(&shared.report().to_json()).unwrap_or_default();
             plain(200, "application/json", text + "\n")
         }
+        ("GET", "/oxcnotif/mailbox") => match shared.lock().mailbox(&target) {
+            Ok(v) => plain(200, "application/json", serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"),
+            Err(m) => plain(400, "text/plain", format!("{m}\n")),
+        },
         ("POST", "/oxcnotif/event") => match super::events::parse(body) {
             Err(e) => plain(400, "text/plain", format!("{e}\n")),
             Ok(events) => {
@@ -266,7 +272,10 @@ fn control(shared: &Arc<Shared>, method: &str, path: &str, headers: &[(String, S
         _ => plain(
             404,
             "text/plain",
-            format!("{method} {route}: the control endpoint has GET /oxcnotif/report and POST /oxcnotif/event\n"),
+            format!(
+                "{method} {route}: the control endpoint has GET /oxcnotif/report, GET /oxcnotif/mailbox and POST \
+                 /oxcnotif/event\n"
+            ),
         ),
     }
 }

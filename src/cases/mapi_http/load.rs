@@ -29,6 +29,8 @@ struct RawCase {
     #[serde(default)]
     server: Option<Value>,
     steps: Vec<Value>,
+    #[serde(default)]
+    cleanup: Vec<Value>,
 }
 
 /// Parses a `kind: mapi-http` file.
@@ -100,6 +102,15 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<MapiHttpCase>, LoadErro
         if steps.is_empty() {
             return Err(err("steps".into(), "a case has at least one step".into()));
         }
+        for (k, c) in rc.cleanup.iter().enumerate() {
+            let ok = c.as_object().is_some_and(|o| o.contains_key("RopsList"));
+            if !ok {
+                return Err(err(
+                    format!("cleanup[{k}]"),
+                    "a cleanup entry is a ROP input buffer: {RopsList: [...], ServerObjectHandleTable: [...]}".into(),
+                ));
+            }
+        }
         out.push(MapiHttpCase {
             id: rc.id,
             description: rc.description,
@@ -108,6 +119,7 @@ pub fn parse_file(path: &Path, text: &str) -> Result<Vec<MapiHttpCase>, LoadErro
             grade,
             server,
             steps,
+            cleanup: rc.cleanup,
             file: path.into(),
             line: line.unwrap_or(1),
         });

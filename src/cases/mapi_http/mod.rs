@@ -42,6 +42,8 @@
 //!           client_findings: [MS-OXCMAPIHTTP_R2039]   # the reference's client report names these
 //!           accepts_success: true    # serving the request instead (X-ResponseCode 0) is INFO, not FAIL
 //!         requirements: [MS-OXCMAPIHTTP_R143]     # optional: what this step verifies (default: the case's)
+//!     cleanup:                       # optional: ROP input buffers run after the steps, whatever happened
+//!       - {RopsList: [...], ServerObjectHandleTable: [...]}   # skipped when it names an unbound $name
 //! ```
 //!
 //! Grading: a step's expectation takes the level of its requirements
@@ -185,6 +187,11 @@ pub struct MapiHttpCase {
     pub server: ServerOptions,
     /// The steps.
     pub steps: Vec<Step>,
+    /// ROP input buffers that delete what the steps created, each sent in
+    /// one Execute of a Session Context of its own once the steps are over,
+    /// whatever their outcome; one naming a `$name` the steps never bound
+    /// is skipped (its object was never made).
+    pub cleanup: Vec<Value>,
     /// The file.
     pub file: PathBuf,
     /// The line of its id.

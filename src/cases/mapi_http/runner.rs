@@ -123,8 +123,103 @@ pub fn run_on(case: &MapiHttpCase, target: &Target) -> Outcome {
         Err(e) => return Outcome::without_checks(Verdict::Error, e.0),
     };
     let client_guid = guid();
-    let mut sessions: BTreeMap<String, Session> = BTreeMap::new();
     let mut binds: BTreeMap<String, Value> = BTreeMap::new();
+    let mut outcome = run_steps(case, target, &rt, &url, &client_guid, &mut binds);
+    let (shown, failures) = clean_up(case, &rt, &url, &client_guid, &binds);
+    if let Value::Array(a) = &mut outcome.actual {
+        a.extend(shown);
+    }
+    if !failures.is_empty() {
+        let said = format!("cleanup could not delete what the case created: {}", failures.join("; "));
+        outcome.note = Some(match outcome.note.take() {
+            Some(n) => format!("{n}; {said}"),
+            None => said,
+        });
+    }
+    outcome
+}
+
+/// Sends the case's `cleanup` buffers, each in one Execute of a Session
+/// Context opened for it (Connect, Execute, Disconnect). A buffer naming a
+/// `$name` the steps never bound is skipped: its object was never made.
+/// Answers the evidence and what failed. The cleanup is not graded: it is
+/// the harness tidying the mailbox, not a behaviour under test.
+fn clean_up(
+    case: &MapiHttpCase,
+    rt: &tokio::runtime::Runtime,
+    url: &Url,
+    client_guid: &str,
+    binds: &BTreeMap<String, Value>,
+) -> (Vec<Value>, Vec<String>) {
+    let (mut shown, mut failures) = (Vec::new(), Vec::new());
+    if case.cleanup.is_empty() {
+        return (shown, failures);
+    }
+    let client = Client::new(url.clone(), format!("{{{client_guid}}}:cleanup"));
+    let user_dn = "/o=oxcnotif/ou=Exchange Administrative Group/cn=Recipients/cn=tester";
+    match rt.block_on(client.connect(user_dn, Vec::new())) {
+        Ok((_, Ok(_))) => {}
+        Ok((x, Err(e))) => {
+            failures.push(format!("Connect: {e} (X-ResponseCode {:?})", x.response_code));
+            return (shown, failures);
+        }
+        Err(e) => {
+            failures.push(format!("Connect: {e}"));
+            return (shown, failures);
+        }
+    }
+    for (k, rops) in case.cleanup.iter().enumerate() {
+        let mut unbound = Vec::new();
+        let value = substitute(rops, binds, &mut unbound);
+        if !unbound.is_empty() {
+            shown.push(json!({"cleanup": k, "skipped": unbound}));
+            continue;
+        }
+        let bytes = match RopInputBuffer::from_value(&value, Layout::Spec)
+            .and_then(|b| crate::wire::encode(&b, Layout::Spec))
+        {
+            Ok(b) => b,
+            Err(e) => {
+                failures.push(format!("cleanup[{k}]: {e}"));
+                continue;
+            }
+        };
+        let out = match rt.block_on(client.execute(&bytes, Transform::default(), 0x3, 0x8008)) {
+            Ok((_, Ok(out))) => out,
+            Ok((_, Err(e))) | Err(ClientError(e)) => {
+                failures.push(format!("cleanup[{k}]: Execute: {e}"));
+                continue;
+            }
+        };
+        let response = decode::<RopOutputBuffer>(&out, Layout::Spec)
+            .map(|d| d.value.to_value(Layout::Spec))
+            .unwrap_or_else(|e| json!(format!("does not decode: {e}")));
+        let refused: Vec<String> = response["RopsList"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|r| r["ReturnValue"].as_u64().is_some_and(|v| v != 0))
+            .map(|r| format!("RopId {} ReturnValue 0x{:08X}", r["RopId"], r["ReturnValue"].as_u64().unwrap_or(0)))
+            .collect();
+        if !refused.is_empty() {
+            failures.push(format!("cleanup[{k}]: {}", refused.join(", ")));
+        }
+        shown.push(json!({"cleanup": k, "rops": value, "response": response}));
+    }
+    let _ = rt.block_on(client.disconnect());
+    (shown, failures)
+}
+
+/// Runs the steps of `case`, binding `$names` into `binds`.
+fn run_steps(
+    case: &MapiHttpCase,
+    target: &Target,
+    rt: &tokio::runtime::Runtime,
+    url: &Url,
+    client_guid: &str,
+    binds: &mut BTreeMap<String, Value>,
+) -> Outcome {
+    let mut sessions: BTreeMap<String, Session> = BTreeMap::new();
     let mut problems: Vec<Problem> = Vec::new();
     let mut evidence: Vec<Value> = Vec::new();
     let wait = target.wait_limit.unwrap_or(case.server.wait_limit) + std::time::Duration::from_secs(5);
@@ -180,7 +275,7 @@ pub fn run_on(case: &MapiHttpCase, target: &Target) -> Outcome {
                 }
             }
             Action::Request(r) => {
-                let (body, shown) = match build_body(r, &mut binds) {
+                let (body, shown) = match build_body(r, binds) {
                     Ok(b) => b,
                     Err(m) => return error(format!("step {k}: {m}"), evidence),
                 };
@@ -220,7 +315,7 @@ pub fn run_on(case: &MapiHttpCase, target: &Target) -> Outcome {
         };
         let mut step_problems = always_checks(&exchange, &request_type);
         let mut expected_problems = Vec::new();
-        let shown = check_expect(step, &exchange, &request_type, grade, &mut binds, &mut expected_problems);
+        let shown = check_expect(step, &exchange, &request_type, grade, binds, &mut expected_problems);
         // Each difference names the rows the step verifies.
         let ids = step.requirements.as_ref().unwrap_or(&case.requirements).join(", ");
         for mut p in expected_problems {

@@ -14,11 +14,22 @@ pub(super) fn header(h: &mut String, info: &RunInfo, result: &RunResult) {
     let _ = writeln!(h, "<header>\n<h1>oxcnotif conformance report: {}</h1>", escape(&info.target));
     h.push_str("<table class=\"info\">\n");
     let _ = writeln!(h, "<tr><th>target</th><td id=\"target\">{}</td></tr>", escape(&info.target));
-    match &info.command {
-        Some(c) => {
+    match (&info.command, &info.server) {
+        (Some(c), _) => {
             let _ = writeln!(h, "<tr><th>command</th><td><code id=\"command\">{}</code></td></tr>", escape(c));
         }
-        None => h.push_str("<tr><th>command</th><td id=\"command\">the built-in reference (no --target)</td></tr>\n"),
+        (None, Some((url, user))) => {
+            let _ = writeln!(
+                h,
+                "<tr><th>server</th><td id=\"server\"><code>{}</code>, as user <code>{}</code>, over MAPI over \
+                 HTTP</td></tr>",
+                escape(url),
+                escape(user)
+            );
+        }
+        (None, None) => {
+            h.push_str("<tr><th>command</th><td id=\"command\">the built-in reference (no --target)</td></tr>\n")
+        }
     }
     let _ = writeln!(
         h,

@@ -68,6 +68,21 @@ impl Endpoint {
         Ok(self.replay_into(user, None, std::slice::from_ref(event)))
     }
 
+    /// What `user`'s mailbox holds (the master store's folders and
+    /// messages, [`crate::model::store::Store::to_value`]): for a test or
+    /// a person to see what a client left behind.
+    pub fn mailbox(&self, user: &str) -> Result<serde_json::Value, String> {
+        if !self.config.users.iter().any(|u| u.name == user) {
+            return Err(format!("no user {user:?} is served"));
+        }
+        Ok(match self.mailboxes.get(user) {
+            Some(m) => m.master.store().to_value(),
+            None => Server::new(self.config.profile.clone(), self.config.layout, &Setup::private_mailbox())
+                .store()
+                .to_value(),
+        })
+    }
+
     /// Destroys Session Contexts idle for longer than X-ExpirationInfo
     /// (MS-OXCMAPIHTTP_R1217, R1285); a held NotificationWait keeps its
     /// context alive (R1260). Returns how many ended.
