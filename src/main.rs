@@ -217,13 +217,19 @@ impl From<FormatArg> for Format {
 }
 
 /// A flag set by the first Ctrl-C (after printing `message`); a second
-/// Ctrl-C kills any adapter still running and exits 130 at once.
+/// Ctrl-C kills any adapter still running, deletes any live-server scratch
+/// folder still there, and exits 130.
 fn on_ctrl_c(message: &'static str) -> Arc<AtomicBool> {
     let interrupted = Arc::new(AtomicBool::new(false));
     let flag = interrupted.clone();
     let _ = ctrlc::set_handler(move || {
         if flag.swap(true, Ordering::SeqCst) {
             oxcnotif::target::process::kill_live_adapters();
+            // A live-server run's scratch folder is deleted even now
+            // (docs/live.md, "Interrupting a run").
+            for line in oxcnotif::target::scratch::delete_all(std::time::Duration::from_secs(5)) {
+                eprintln!("{line}");
+            }
             std::process::exit(130);
         }
         eprintln!("{message}");

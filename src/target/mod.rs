@@ -28,6 +28,8 @@ pub mod process;
 pub mod protocol;
 pub mod reference;
 #[cfg(feature = "harness")]
+pub mod scratch;
+#[cfg(feature = "harness")]
 pub mod wire_server;
 
 pub use protocol::{Request, OPERATIONS, PROTOCOL};

@@ -201,6 +201,35 @@ fn create_folder(input: u8, output: u8, name: &str, search: bool) -> Value {
 }
 
 /// A case ID as the folder name it gets on the server.
+/// The ROPs that delete a scratch folder with everything in it, on a logon
+/// at handle index 0: RopOpenFolder of the Inbox and of the folder,
+/// RopHardDeleteMessagesAndSubfolders (MS-OXCROPS 2.2.4.10), RopDeleteFolder
+/// with DEL_MESSAGES | DEL_FOLDERS | DELETE_HARD_DELETE (2.2.4.3).
+pub(super) fn scratch_deletion(inbox: Id8, scratch: Id8) -> Vec<Value> {
+    vec![
+        open_folder(0, 1, inbox),
+        open_folder(1, 2, scratch),
+        json!({"RopId": 0x92, "LogonId": 0, "InputHandleIndex": 2, "WantAsynchronous": 0, "WantDeleteAssociated": 1}),
+        release(2),
+        json!({"RopId": 0x1D, "LogonId": 0, "InputHandleIndex": 1, "DeleteFolderFlags": DELETE_ALL_HARD,
+               "FolderId": id_value(scratch)}),
+        release(1),
+    ]
+}
+
+/// Whether the responses to [`scratch_deletion`] say it was all deleted.
+pub(super) fn scratch_deleted(out: &[Value]) -> Result<(), String> {
+    for (i, what) in [(0, "RopOpenFolder of the Inbox"), (1, "RopOpenFolder of the scratch folder")] {
+        check(out, i, what)?;
+    }
+    check(out, 2, "RopHardDeleteMessagesAndSubfolders")?;
+    check(out, 3, "RopDeleteFolder")?;
+    if out.get(3).and_then(|r| r["PartialCompletion"].as_u64()).unwrap_or(0) != 0 {
+        return Err("RopDeleteFolder answered PartialCompletion TRUE: something was left".into());
+    }
+    Ok(())
+}
+
 fn folder_name(case: Id8) -> String {
     format!("oxcnotif {case}")
 }
@@ -278,6 +307,9 @@ impl WireServer {
         let before = self.leftovers.len();
         if let Some(scratch) = self.scratch.take() {
             let r = self.delete_scratch(&scratch);
+            // Deleted, or reported as a leftover: either way no longer the
+            // interrupt handler's to delete.
+            super::scratch::unregister(scratch.id);
             if let Err(e) = r {
                 self.leftovers.push(format!(
                     "the scratch folder {:?} ({}) under the Inbox was not deleted: {e}",
@@ -304,31 +336,9 @@ impl WireServer {
     fn delete_scratch(&self, scratch: &Scratch) -> Result<(), String> {
         let b = self.b.as_ref().ok_or("session B is gone")?;
         let inbox = self.inbox.ok_or("the Inbox is not known")?;
-        let (out, _) = self
-            .rops(
-                b,
-                vec![
-                    open_folder(0, 1, inbox),
-                    open_folder(1, 2, scratch.id),
-                    json!({"RopId": 0x92, "LogonId": 0, "InputHandleIndex": 2, "WantAsynchronous": 0,
-                           "WantDeleteAssociated": 1}),
-                    release(2),
-                    json!({"RopId": 0x1D, "LogonId": 0, "InputHandleIndex": 1, "DeleteFolderFlags": DELETE_ALL_HARD,
-                           "FolderId": id_value(scratch.id)}),
-                    release(1),
-                ],
-                vec![b.logon, NEW, NEW],
-            )
-            .map_err(|r| reply_text(&r))?;
-        for (i, what) in [(0, "RopOpenFolder of the Inbox"), (1, "RopOpenFolder of the scratch folder")] {
-            check(&out, i, what)?;
-        }
-        check(&out, 2, "RopHardDeleteMessagesAndSubfolders")?;
-        check(&out, 3, "RopDeleteFolder")?;
-        if out.get(3).and_then(|r| r["PartialCompletion"].as_u64()).unwrap_or(0) != 0 {
-            return Err("RopDeleteFolder answered PartialCompletion TRUE: something was left".into());
-        }
-        Ok(())
+        let (out, _) =
+            self.rops(b, scratch_deletion(inbox, scratch.id), vec![b.logon, NEW, NEW]).map_err(|r| reply_text(&r))?;
+        scratch_deleted(&out)
     }
 
     fn disconnect(&mut self, s: &Session, what: &str) {
@@ -352,7 +362,7 @@ impl WireServer {
         } else {
             crate::wire::transport::aux_buffer::perf_client_info(client_mode)
         };
-        let dn = format!("/o=oxcnotif/ou=Exchange Administrative Group/cn=Recipients/cn={}", self.user);
+        let dn = self.user_dn();
         let t = self.timeout;
         let r = self.runtime.block_on(async { tokio::time::timeout(t, client.connect(&dn, aux)).await });
         match r {
@@ -366,6 +376,11 @@ impl WireServer {
         }
     }
 
+    /// The UserDn of Connect (MS-OXCMAPIHTTP 2.2.4.1.1).
+    fn user_dn(&self) -> String {
+        format!("/o=oxcnotif/ou=Exchange Administrative Group/cn=Recipients/cn={}", self.user)
+    }
+
     /// The Essdn of the user's mailbox for RopLogon.
     fn essdn(&self) -> String {
         let user = self.user.split('@').next().unwrap_or(&self.user);
@@ -373,9 +388,7 @@ impl WireServer {
     }
 
     fn logon_rop(&self, logon_id: u8, output: u8) -> Value {
-        let essdn = self.essdn();
-        json!({"RopId": 0xFE, "LogonId": logon_id, "OutputHandleIndex": output, "LogonFlags": 1,
-               "OpenFlags": 0x0100_0000u32, "StoreState": 0, "EssdnSize": essdn.len() + 1, "Essdn": essdn})
+        logon_rop(&self.essdn(), logon_id, output)
     }
 
     /// Sends `rops` (values) with `table` through `s` and answers the
@@ -482,6 +495,14 @@ impl WireServer {
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
         let name = format!("oxcnotif scratch {}-{}-{stamp}", std::process::id(), self.counter);
         let scratch_id = self.create_folder_in(inbox, &name, false)?;
+        super::scratch::register(super::scratch::Live {
+            endpoint: self.endpoint.clone(),
+            user_dn: self.user_dn(),
+            essdn: self.essdn(),
+            inbox,
+            folder: scratch_id,
+            name: name.clone(),
+        });
         self.scratch = Some(Scratch { name, id: scratch_id });
         // The setup's folders, parents first.
         let mut pending: Vec<_> = s.folders.clone();
@@ -1057,6 +1078,12 @@ impl WireServer {
 }
 
 /// Whether ROP response `i` succeeded; why not, if not.
+/// A private-mailbox RopLogon (MS-OXCROPS 2.2.3.1) of `essdn`.
+pub(super) fn logon_rop(essdn: &str, logon_id: u8, output: u8) -> Value {
+    json!({"RopId": 0xFE, "LogonId": logon_id, "OutputHandleIndex": output, "LogonFlags": 1,
+           "OpenFlags": 0x0100_0000u32, "StoreState": 0, "EssdnSize": essdn.len() + 1, "Essdn": essdn})
+}
+
 fn check(out: &[Value], i: usize, what: &str) -> Result<(), String> {
     match out.get(i) {
         None => Err(format!("{what}: no response")),

@@ -1,0 +1,117 @@
+//! `oxcnotif run --server URL` as a user runs it, against `oxcnotif serve`
+//! on loopback: through TLS with `--insecure`, and as a product profile.
+//! Each run's results.json is read for the verdicts.
+
+use oxcnotif::target::mapi_http::{Client, Endpoint};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::process::Command;
+
+mod common;
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/tls/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `oxcnotif run --server url --user tester` with `extra`, the password
+/// from OXCNOTIF_PASSWORD: exit status, stderr, and the cases of
+/// results.json by id (empty when none was written).
+fn run(name: &str, url: &str, extra: &[&str]) -> (i32, String, BTreeMap<String, Value>) {
+    let out = common::temp_dir(&format!("live-run-{name}"));
+    let o = Command::new(env!("CARGO_BIN_EXE_oxcnotif"))
+        .args(["run", "--server", url, "--user", "tester", "--wait-limit", "450ms", "--out"])
+        .arg(&out.0)
+        .args(extra)
+        .env("OXCNOTIF_PASSWORD", "pw-1")
+        .output()
+        .unwrap();
+    let cases = std::fs::read_to_string(out.0.join("results.json"))
+        .ok()
+        .map(|t| serde_json::from_str::<Value>(&t).unwrap())
+        .map(|v| {
+            v["cases"].as_array().unwrap().iter().map(|c| (c["id"].as_str().unwrap().to_string(), c.clone())).collect()
+        })
+        .unwrap_or_default();
+    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stderr).into_owned(), cases)
+}
+
+fn verdicts(cases: &BTreeMap<String, Value>) -> BTreeMap<String, usize> {
+    let mut m = BTreeMap::new();
+    for c in cases.values() {
+        *m.entry(c["verdict"].as_str().unwrap().to_string()).or_default() += 1;
+    }
+    m
+}
+
+fn mailbox(url: &str) -> Value {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let c = Client::new(Endpoint::new(url, "tester", "pw-1", true).unwrap(), "{0}:1".into());
+    let x = rt.block_on(c.send_to("GET", "/oxcnotif/mailbox", "", Vec::new(), &[])).unwrap();
+    serde_json::from_slice(&x.raw).unwrap()
+}
+
+#[test]
+fn the_sequence_cases_pass_through_tls_with_insecure_and_every_exclusion_has_its_reason() {
+    let s = common::serve(
+        "live-run-tls",
+        &["--tls-cert", &fixture("cert.pem"), "--tls-key", &fixture("key.pem"), "--wait-limit", "450ms"],
+    );
+    assert!(s.url.starts_with("https://"), "{}", s.url);
+    let before = mailbox(&s.url);
+    let (code, stderr, cases) = run("tls", &s.url, &["--insecure", "--cases", "sequence.*"]);
+    assert_eq!(code, 0, "{stderr}");
+    let v = verdicts(&cases);
+    let bad: Vec<String> = cases
+        .iter()
+        .filter(|(_, c)| !matches!(c["verdict"].as_str(), Some("PASS" | "EXCLUDED")))
+        .map(|(id, c)| format!("{id}: {} {}", c["verdict"], c["problems"]))
+        .collect();
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    assert!(v.get("PASS").copied().unwrap_or(0) >= 110, "{v:?}");
+    for (id, c) in cases.iter().filter(|(_, c)| c["verdict"] == "EXCLUDED") {
+        let note = c["note"].as_str().unwrap_or("");
+        assert!(note.len() > 20, "{id} is EXCLUDED without its reason: {c}");
+    }
+    // Written for other products: excluded with the option that runs them.
+    assert!(cases["sequence.profiles.exchange-2010.new-mail-message-flags"]["note"]
+        .as_str()
+        .unwrap()
+        .contains("--profile exchange-2010"));
+    assert_eq!(before, mailbox(&s.url), "the run left the mailbox changed");
+}
+
+#[test]
+fn a_self_signed_server_is_refused_without_insecure() {
+    let s =
+        common::serve("live-run-tls-strict", &["--tls-cert", &fixture("cert.pem"), "--tls-key", &fixture("key.pem")]);
+    let (code, stderr, cases) = run("tls-strict", &s.url, &["--cases", "sequence.*"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(cases.is_empty());
+    assert!(stderr.to_lowercase().contains("certificate"), "{stderr}");
+}
+
+#[test]
+fn a_server_run_as_a_product_runs_that_products_cases_and_excludes_the_others() {
+    let s = common::serve("live-run-profile", &["--profile", "exchange-2010", "--wait-limit", "450ms"]);
+    let (code, stderr, cases) =
+        run("profile", &s.url, &["--profile", "exchange-2010", "--cases", "sequence.profiles.*"]);
+    assert_eq!(code, 0, "{stderr}");
+    let mut ran = 0;
+    for (id, c) in &cases {
+        let v = c["verdict"].as_str().unwrap();
+        if id.starts_with("sequence.profiles.exchange-2010.") {
+            // Run as the product; excluded only for what a live mailbox
+            // cannot express, never for the profile.
+            let note = c["note"].as_str().unwrap_or("");
+            assert!(
+                v == "PASS" || v == "INFO" || (v == "EXCLUDED" && note.starts_with("cannot be expressed")),
+                "{id}: {c}"
+            );
+            ran += (v != "EXCLUDED") as usize;
+        } else if id.starts_with("sequence.profiles.exchange-2007.") {
+            assert_eq!(v, "EXCLUDED", "{id}");
+            assert!(c["note"].as_str().unwrap().contains("--profile exchange-2007"), "{c}");
+        }
+    }
+    assert!(ran >= 2, "{ran} exchange-2010 cases ran");
+}
