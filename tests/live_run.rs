@@ -115,3 +115,17 @@ fn a_server_run_as_a_product_runs_that_products_cases_and_excludes_the_others() 
     }
     assert!(ran >= 2, "{ran} exchange-2010 cases ran");
 }
+
+#[test]
+fn keep_leaves_the_scratch_folders_and_names_them() {
+    let s = common::serve("live-run-keep", &["--wait-limit", "450ms"]);
+    let before = mailbox(&s.url);
+    let (code, stderr, _) = run("keep", &s.url, &["--keep", "--cases", "sequence.events-folder.*"]);
+    assert_eq!(code, 0, "{stderr}");
+    let kept =
+        stderr.lines().filter(|l| l.starts_with("kept (--keep): the scratch folder \"oxcnotif scratch ")).count();
+    assert!(kept >= 5, "{stderr}");
+    let after = mailbox(&s.url);
+    let n = |v: &Value| v["folders"].as_array().unwrap().len();
+    assert!(n(&after) >= n(&before) + kept, "{} folders before, {} after, {kept} kept", n(&before), n(&after));
+}

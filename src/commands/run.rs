@@ -32,6 +32,9 @@ pub struct RunArgs {
     /// Accept any TLS certificate from --server (a test server's self-signed one)
     #[cfg_attr(feature = "cli", arg(long, requires = "server"))]
     pub insecure: bool,
+    /// Leave what each case created on --server (its scratch folder under the Inbox, named `oxcnotif scratch ...`, and the folders and messages of the mapi-http cases), for debugging; the run lists what it kept
+    #[cfg_attr(feature = "cli", arg(long, requires = "server"))]
+    pub keep: bool,
     /// How long --server holds a NotificationWait with no event (the spec's 5 minutes, MS-OXCMAPIHTTP_R1215, unless the server is set otherwise): held requests are awaited that long
     #[cfg_attr(feature = "cli", arg(long, requires = "server", default_value = "5m"))]
     pub wait_limit: String,
@@ -173,13 +176,13 @@ fn run_with_log(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>, temp
     };
     let mut reference = Reference::new();
     let mut adapter;
-    let mut wire;
+    let mut wire: Option<crate::target::wire_server::WireServer> = None;
     let imp: &mut dyn Implementation = match &a.target {
         None if server.is_some() => {
             let s = server.as_ref().expect("a server target");
             // The sequence cases over the wire: setup in a scratch folder,
             // events by a second Session Context's ROPs (docs/wire-server.md).
-            wire = crate::target::wire_server::WireServer::connect_with_timeout(
+            let mut w = crate::target::wire_server::WireServer::connect_with_timeout(
                 &s.url,
                 &s.user,
                 &s.password,
@@ -187,7 +190,8 @@ fn run_with_log(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>, temp
                 timeout,
             )
             .map_err(|e| Failure::config(format!("--server {}: {e}", s.url)))?;
-            &mut wire
+            w.keep(a.keep);
+            wire.insert(w)
         }
         None => &mut reference,
         Some(cmd) => {
@@ -262,6 +266,17 @@ fn run_with_log(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>, temp
         server_only: server.is_some(),
     };
     let result = run_suite(&suite, imp, &opts);
+    if let Some(w) = wire.as_mut() {
+        // The last case's scratch folder, now rather than at drop, so that
+        // what could not be deleted is said.
+        let _ = w.cleanup();
+        for k in w.kept() {
+            c.warn(format!("kept (--keep): {k}"));
+        }
+        for l in w.leftovers() {
+            c.warn(format!("warning: left on the server: {l}"));
+        }
+    }
     let info = crate::report::RunInfo {
         target: target_name.clone(),
         command: a.target.clone(),
@@ -430,5 +445,6 @@ fn server_target(a: &RunArgs, url: &str) -> Result<crate::cases::mapi_http::Targ
         insecure: a.insecure,
         wait_limit: Some(wait_limit),
         reference: None,
+        keep: a.keep,
     })
 }

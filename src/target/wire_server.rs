@@ -165,6 +165,9 @@ pub struct WireServer {
     messages: HashMap<Raw, Raw>,
     counter: u64,
     leftovers: Vec<String>,
+    /// `--keep`: scratch folders are left, and named in `kept`.
+    keep: bool,
+    kept: Vec<String>,
 }
 
 /// Why a request could not be carried out: the reply to give.
@@ -280,6 +283,8 @@ impl WireServer {
             messages: HashMap::new(),
             counter: 0,
             leftovers: Vec::new(),
+            keep: false,
+            kept: Vec::new(),
         };
         let s = w.open_session(0).map_err(|r| format!("{url}: {}", reply_text(&r)))?;
         w.disconnect(&s, "the reachability check's session");
@@ -295,6 +300,17 @@ impl WireServer {
         &self.leftovers
     }
 
+    /// Leave each case's scratch folder in place (`run --server --keep`),
+    /// for a person to look at; [`WireServer::kept`] names them.
+    pub fn keep(&mut self, keep: bool) {
+        self.keep = keep;
+    }
+
+    /// The scratch folders left in place by [`WireServer::keep`].
+    pub fn kept(&self) -> &[String] {
+        &self.kept
+    }
+
     /// The name of the current case's scratch folder, if one exists.
     pub fn scratch_name(&self) -> Option<&str> {
         self.scratch.as_ref().map(|s| s.name.as_str())
@@ -305,7 +321,13 @@ impl WireServer {
     /// [`WireServer::leftovers`] and named in the error.
     pub fn cleanup(&mut self) -> Result<(), String> {
         let before = self.leftovers.len();
-        if let Some(scratch) = self.scratch.take() {
+        if let Some(scratch) = self.scratch.take().filter(|s| {
+            if self.keep {
+                self.kept.push(format!("the scratch folder {:?} ({}) under the Inbox", s.name, s.id));
+                super::scratch::unregister(s.id);
+            }
+            !self.keep
+        }) {
             let r = self.delete_scratch(&scratch);
             // Deleted, or reported as a leftover: either way no longer the
             // interrupt handler's to delete.

@@ -40,6 +40,9 @@ pub struct Target {
     /// awaited that long and 5 s more. `None`: the case's own `server:`
     /// wait limit (the built-in reference is started with it).
     pub wait_limit: Option<std::time::Duration>,
+    /// Leave what the case created (`run --server --keep`): its `cleanup`
+    /// buffers are not sent, and the note says so.
+    pub keep: bool,
     /// The reference's shared state, when the target is the built-in one:
     /// its client report answers `client_findings`.
     pub reference: Option<Arc<Shared>>,
@@ -88,6 +91,7 @@ pub fn run_builtin(case: &MapiHttpCase) -> Outcome {
         insecure: false,
         wait_limit: None,
         reference: Some(shared),
+        keep: false,
     };
     let outcome = run_on(case, &target);
     let _ = stop_tx.send(());
@@ -125,6 +129,13 @@ pub fn run_on(case: &MapiHttpCase, target: &Target) -> Outcome {
     let client_guid = guid();
     let mut binds: BTreeMap<String, Value> = BTreeMap::new();
     let mut outcome = run_steps(case, target, &rt, &url, &client_guid, &mut binds);
+    if target.keep {
+        if !case.cleanup.is_empty() {
+            let kept = format!("kept (--keep): what the case created; its bindings: {binds:?}");
+            outcome.note = Some(outcome.note.take().map(|n| format!("{n}; {kept}")).unwrap_or(kept));
+        }
+        return outcome;
+    }
     let (shown, failures) = clean_up(case, &rt, &url, &client_guid, &binds);
     if let Value::Array(a) = &mut outcome.actual {
         a.extend(shown);
