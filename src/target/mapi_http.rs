@@ -76,6 +76,50 @@ impl Exchange {
     pub fn body(&self) -> Option<&[u8]> {
         self.inner.as_ref().map(|i| i.body.as_slice())
     }
+
+    /// The exchange as a report shows it: the request's headers as sent
+    /// (the Authorization value withheld), then the response's status,
+    /// headers, meta-tags with when each arrived (ms from the request's
+    /// start), and its body dissected as `request_type`'s response
+    /// (MS-OXCMAPIHTTP 2.2.4), or as hex when it does not decode.
+    pub fn to_value(&self, request_type: &str) -> serde_json::Value {
+        use crate::wire::transport::{connect, disconnect, execute_response, notification_wait};
+        use crate::wire::{decode, Layout, WireStructure};
+        use serde_json::json;
+        fn value<T: WireStructure>(b: &[u8]) -> serde_json::Value {
+            match decode::<T>(b, Layout::Spec) {
+                Ok(d) => d.value.to_value(Layout::Spec),
+                Err(e) => json!({"hex": crate::hex::encode(b), "does_not_decode": e.to_string()}),
+            }
+        }
+        let pairs = |h: &[(String, String)]| -> Vec<serde_json::Value> {
+            h.iter()
+                .map(|(n, v)| match n.eq_ignore_ascii_case("authorization") {
+                    true => json!([n, "(withheld)"]),
+                    false => json!([n, v]),
+                })
+                .collect()
+        };
+        let body = match (self.body(), request_type) {
+            (None, _) => json!(crate::hex::encode(&self.raw)),
+            (Some(b), "Connect") => value::<connect::ConnectResponse>(b),
+            (Some(b), "Execute") => value::<execute_response::ExecuteResponse>(b),
+            (Some(b), "Disconnect") => value::<disconnect::DisconnectResponse>(b),
+            (Some(b), "NotificationWait") => value::<notification_wait::NotificationWaitResponse>(b),
+            (Some(b), _) => json!(crate::hex::encode(b)),
+        };
+        json!({
+            "request": {"X-RequestType": request_type, "headers": pairs(&self.request_headers)},
+            "response": {
+                "status": self.status,
+                "X-ResponseCode": self.response_code,
+                "headers": pairs(&self.headers),
+                "meta": self.arrivals.iter().map(|(t, at)| json!([t.name(), at.as_millis() as u64])).collect::<Vec<_>>(),
+                "inner_stream_error": self.inner_error,
+                "body": body,
+            },
+        })
+    }
 }
 
 /// Where and as whom a client connects.

@@ -132,6 +132,8 @@ pub fn rewrite(bytes: &[u8], map: &HashMap<Raw, Raw>) -> Vec<u8> {
 
 /// One Session Context and its first logon.
 struct Session {
+    /// `A` (the client under test), `B` (the trigger) or another name.
+    name: &'static str,
     client: Client,
     /// The logon object handle of LogonId 0 (session B only; 0 for A).
     logon: u32,
@@ -168,6 +170,8 @@ pub struct WireServer {
     /// `--keep`: scratch folders are left, and named in `kept`.
     keep: bool,
     kept: Vec<String>,
+    /// The HTTP exchanges of the request being answered.
+    http: std::sync::Mutex<Vec<Value>>,
 }
 
 /// Why a request could not be carried out: the reply to give.
@@ -285,8 +289,9 @@ impl WireServer {
             leftovers: Vec::new(),
             keep: false,
             kept: Vec::new(),
+            http: Default::default(),
         };
-        let s = w.open_session(0).map_err(|r| format!("{url}: {}", reply_text(&r)))?;
+        let s = w.open_session("reachability check", 0).map_err(|r| format!("{url}: {}", reply_text(&r)))?;
         w.disconnect(&s, "the reachability check's session");
         if let Some(l) = w.leftovers.pop() {
             return Err(format!("{url}: {l}"));
@@ -366,6 +371,9 @@ impl WireServer {
     fn disconnect(&mut self, s: &Session, what: &str) {
         let t = self.timeout;
         let r = self.runtime.block_on(async { tokio::time::timeout(t, s.client.disconnect()).await });
+        if let Ok(Ok(x)) = &r {
+            self.record(s.name, x, "Disconnect");
+        }
         match r {
             Ok(Ok(x)) if x.response_code == Some(0) => {}
             Ok(Ok(x)) => self.leftovers.push(format!("{what}: Disconnect answered {}", response_code_text(&x))),
@@ -376,7 +384,7 @@ impl WireServer {
 
     /// Connects a new Session Context (MS-OXCMAPIHTTP 2.2.4.1) reporting
     /// `client_mode` in AUX_PERF_CLIENTINFO when it is not 0.
-    fn open_session(&mut self, client_mode: u8) -> Result<Session, Fail> {
+    fn open_session(&mut self, name: &'static str, client_mode: u8) -> Result<Session, Fail> {
         self.counter += 1;
         let client = Client::new(self.endpoint.clone(), format!("{{{}}}:{}", self.client_guid, self.counter));
         let aux = if client_mode == 0 {
@@ -387,6 +395,9 @@ impl WireServer {
         let dn = self.user_dn();
         let t = self.timeout;
         let r = self.runtime.block_on(async { tokio::time::timeout(t, client.connect(&dn, aux)).await });
+        if let Ok(Ok((x, _))) = &r {
+            self.record(name, x, "Connect");
+        }
         match r {
             Err(_) => Err(broken(format!("Connect got no answer in {t:?}"))),
             Ok(Err(e)) => Err(broken(format!("Connect: {e}"))),
@@ -394,7 +405,7 @@ impl WireServer {
             Ok(Ok((_, Ok(c)))) if c.error_code != 0 => {
                 Err(Reply::Failed(format!("Connect: ErrorCode 0x{:08X}", c.error_code)))
             }
-            Ok(Ok(_)) => Ok(Session { client, logon: 0 }),
+            Ok(Ok(_)) => Ok(Session { name, client, logon: 0 }),
         }
     }
 
@@ -450,6 +461,7 @@ impl WireServer {
             Ok(Err(e)) => return Err(broken(format!("Execute: {e}"))),
             Ok(Ok(v)) => v,
         };
+        self.record(s.name, &x, "Execute");
         match d {
             Ok(out) => Ok(Ok(out)),
             Err(e) => {
@@ -490,7 +502,7 @@ impl WireServer {
             ClientMode::Cached => crate::wire::transport::aux_buffer::CLIENTMODE_CACHED,
         };
         // Session B, the trigger: logon, Inbox, scratch folder.
-        let mut b = self.open_session(0)?;
+        let mut b = self.open_session("B", 0)?;
         let (out, table) = match self.rops(&b, vec![self.logon_rop(0, 0)], vec![NEW]) {
             Ok(v) => v,
             Err(e) => {
@@ -562,7 +574,7 @@ impl WireServer {
         }
         self.bind_special_folders(&special);
         // Session A, the client under test.
-        let a = self.open_session(mode)?;
+        let a = self.open_session("A", mode)?;
         self.a = Some(a);
         let mut rops = Vec::new();
         let mut table = Vec::new();
@@ -1078,7 +1090,20 @@ impl WireServer {
         }))
     }
 
+    /// Keeps an HTTP exchange of session `name` for the reply of the
+    /// current request ([`WireServer::answer`] adds them as `http`).
+    fn record(&self, name: &str, x: &Exchange, request_type: &str) {
+        let mut v = x.to_value(request_type);
+        v["session"] = json!(name);
+        if let Ok(mut h) = self.http.lock() {
+            h.push(v);
+        }
+    }
+
     fn answer(&mut self, r: &Request) -> Reply {
+        if let Ok(mut h) = self.http.lock() {
+            h.clear();
+        }
         let result = match r {
             Request::Hello { .. } => Ok(protocol::ok_value(&protocol::HelloOk {
                 name: self.hello.name.clone(),
@@ -1092,8 +1117,16 @@ impl WireServer {
             Request::Event { event } => self.event(event),
             other => Err(Reply::Unimplemented(format!("{} is not a server operation", other.op()))),
         };
+        // The HTTP exchanges behind the reply (headers and dissected
+        // bodies), for the case's evidence in results.json and index.html.
+        let http: Vec<Value> = self.http.lock().map(|mut h| std::mem::take(&mut *h)).unwrap_or_default();
         match result {
-            Ok(v) => Reply::Ok(v),
+            Ok(mut v) => {
+                if !http.is_empty() && v.is_object() {
+                    v["http"] = Value::Array(http);
+                }
+                Reply::Ok(v)
+            }
             Err(r) => r,
         }
     }
