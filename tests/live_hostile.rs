@@ -224,34 +224,47 @@ fn proxy(
     (addr, counts)
 }
 
-/// The folders in the served mailbox's Inbox: RowCount of its hierarchy
-/// table (RopGetHierarchyTable, MS-OXCROPS_R1002), read in a Session
-/// Context of its own, straight from the server.
-fn inbox_folders(url: &str) -> u64 {
+/// Sends `rops` after a RopLogon (handle 0) and a RopOpenFolder of the
+/// Inbox (handle 1) in a Session Context of its own, straight to the
+/// server, and disconnects: the responses, the logon's and the Inbox's
+/// first.
+fn in_inbox(url: &str, rops: Vec<Value>) -> Vec<Value> {
     use oxcnotif::target::mapi_http::{guid, Client, Endpoint};
     use oxcnotif::wire::rop_buffer::{RopInputBuffer, RopOutputBuffer};
     use oxcnotif::wire::transport::extended_buffer::Transform;
     use oxcnotif::wire::{Layout, WireStructure};
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let c = Client::new(Endpoint::new(url, "tester", "pw-1", false).unwrap(), format!("{{{}}}:1", guid()));
-    let (_, connected) = rt.block_on(c.connect("/o=oxcnotif/cn=Recipients/cn=tester", Vec::new())).unwrap();
-    connected.unwrap();
     let essdn = "/o=oxcnotif/cn=Recipients/cn=tester";
-    let rops = json!({"RopsList": [
-        {"RopId": 0xFE, "LogonId": 0, "OutputHandleIndex": 0, "LogonFlags": 1, "OpenFlags": 0x01000000,
-         "StoreState": 0, "EssdnSize": essdn.len() + 1, "Essdn": essdn},
-        {"RopId": 0x02, "LogonId": 0, "InputHandleIndex": 0, "OutputHandleIndex": 1,
-         "FolderId": "0100000000000005", "OpenModeFlags": 0},
-        {"RopId": 0x04, "LogonId": 0, "InputHandleIndex": 1, "OutputHandleIndex": 2, "TableFlags": 0},],
-        "ServerObjectHandleTable": [0xFFFFFFFFu32, 0xFFFFFFFFu32, 0xFFFFFFFFu32]});
-    let b = RopInputBuffer::from_value(&rops, Layout::Spec).unwrap();
+    let (_, connected) = rt.block_on(c.connect(essdn, Vec::new())).unwrap();
+    connected.unwrap();
+    let mut list = vec![
+        json!({"RopId": 0xFE, "LogonId": 0, "OutputHandleIndex": 0, "LogonFlags": 1, "OpenFlags": 0x01000000,
+               "StoreState": 0, "EssdnSize": essdn.len() + 1, "Essdn": essdn}),
+        json!({"RopId": 0x02, "LogonId": 0, "InputHandleIndex": 0, "OutputHandleIndex": 1,
+               "FolderId": "0100000000000005", "OpenModeFlags": 0}),
+    ];
+    list.extend(rops);
+    let input = json!({"RopsList": list, "ServerObjectHandleTable": [0xFFFFFFFFu32, 0xFFFFFFFFu32, 0xFFFFFFFFu32]});
+    let b = RopInputBuffer::from_value(&input, Layout::Spec).unwrap();
     let bytes = oxcnotif::wire::encode(&b, Layout::Spec).unwrap();
     let (_, out) = rt.block_on(c.execute(&bytes, Transform::default(), 3, 0x8008)).unwrap();
     let d = oxcnotif::wire::decode::<RopOutputBuffer>(&out.unwrap(), Layout::Spec).unwrap();
-    let list = d.value.to_value(Layout::Spec)["RopsList"].clone();
     let _ = rt.block_on(c.disconnect());
-    assert_eq!(list[2]["ReturnValue"], json!(0), "RopGetHierarchyTable of the Inbox: {list}");
-    list[2]["RowCount"].as_u64().unwrap_or_else(|| panic!("no RowCount: {list}"))
+    d.value.to_value(Layout::Spec)["RopsList"].as_array().unwrap().clone()
+}
+
+/// The folders in the served mailbox's Inbox: RowCount of its hierarchy
+/// table (RopGetHierarchyTable, MS-OXCROPS_R1002). Counted, not looked up
+/// by name: `oxcnotif serve` does not find by name a folder another
+/// Session Context created (see the ignored test at the end).
+fn inbox_folders(url: &str) -> u64 {
+    let out = in_inbox(
+        url,
+        vec![json!({"RopId": 0x04, "LogonId": 0, "InputHandleIndex": 1, "OutputHandleIndex": 2, "TableFlags": 0})],
+    );
+    assert_eq!(out[2]["ReturnValue"], json!(0), "RopGetHierarchyTable of the Inbox: {out:?}");
+    out[2]["RowCount"].as_u64().unwrap_or_else(|| panic!("no RowCount: {out:?}"))
 }
 
 /// What a run through the proxy gave.
@@ -394,12 +407,34 @@ fn http_401_in_the_middle_is_an_error_naming_the_status() {
 }
 
 #[test]
-#[ignore = "open: after a lost answer to the scratch folder's RopCreateFolder the folder is found by name \
-            (OpenExisting) and deleted, and no folder of its name is left, yet the Inbox's RowCount stays one \
-            higher than before the run; not yet explained"]
+#[ignore = "oxcnotif serve finds no folder by name that another Session Context created (the next test), so \
+            the lookup of the lost scratch folder creates a second one and the first stays"]
 fn a_lost_answer_to_the_scratch_folder_creation_leaves_no_folder() {
     // The server created the folder; the harness never learnt its ID.
     costs_one_case(Fault::Garbage, SCRATCH_CREATE, &["inner stream"]);
     costs_one_case(Fault::CutOff, SCRATCH_CREATE, &["response body"]);
     costs_one_case(Fault::Hang, SCRATCH_CREATE, &["no complete answer in 2s"]);
+}
+
+fn create_folder(name: &str, open_existing: u8) -> Value {
+    json!({"RopId": 0x1C, "LogonId": 0, "InputHandleIndex": 1, "OutputHandleIndex": 2, "FolderType": 1,
+           "UseUnicodeStrings": 0, "OpenExisting": open_existing, "Reserved": 0, "DisplayName": name, "Comment": ""})
+}
+
+/// What WireServer's lookup of a lost scratch folder rests on: RopCreateFolder
+/// with OpenExisting TRUE opens the folder of that name under the parent
+/// (MS-OXCFOLD_R482), whichever Session Context created it. Without
+/// OpenExisting a second folder of the name is ecDuplicateName (R481), which
+/// the leftover check at the end of tests/wire_server.rs rests on too.
+#[test]
+#[ignore = "oxcnotif serve bug: a folder's display name stays in the Session Context that created it (Mailbox \
+            replays the ObjectCreated event, not the name), so another Session Context creates a second folder"]
+fn a_folder_created_in_one_session_context_is_found_by_name_in_another() {
+    let s = common::serve("live-hostile-names", &[]);
+    let created = in_inbox(&s.url, vec![create_folder("oxcnotif probe", 0)]);
+    assert_eq!(created[2]["ReturnValue"], json!(0), "{created:?}");
+    let opened = in_inbox(&s.url, vec![create_folder("oxcnotif probe", 1)]);
+    assert_eq!(opened[2]["FolderId"], created[2]["FolderId"], "OpenExisting created another folder: {}", opened[2]);
+    let again = in_inbox(&s.url, vec![create_folder("oxcnotif probe", 0)]);
+    assert_ne!(again[2]["ReturnValue"], json!(0), "a second folder of the same name was created: {}", again[2]);
 }
