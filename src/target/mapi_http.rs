@@ -36,6 +36,14 @@ impl std::fmt::Display for ClientError {
 
 impl std::error::Error for ClientError {}
 
+/// The most of a response body the client reads before it gives up on the
+/// response: 16 MiB. MS-OXCMAPIHTTP sets no maximum, so the bound is the
+/// harness's own, far above any honest answer (an Execute's ROP output is
+/// bounded by the MaxRopOut the client sends, 2.2.4.2.1; PENDING lines are a
+/// few bytes each), so that a server streaming without end cannot fill the
+/// client's memory before the request's timeout (the time bound) ends it.
+pub const MAX_RESPONSE_BODY: usize = 16 << 20;
+
 fn err(e: impl std::fmt::Display) -> ClientError {
     ClientError(e.to_string())
 }
@@ -333,6 +341,13 @@ impl Client {
         while let Some(frame) = body.frame().await {
             let frame = frame.map_err(|e| err(format!("reading the {request_type} response body: {e}")))?;
             let Ok(data) = frame.into_data() else { continue };
+            if raw.len() + data.len() > MAX_RESPONSE_BODY {
+                return Err(err(format!(
+                    "the {request_type} response body exceeded {} MiB, the client's cap (MAX_RESPONSE_BODY); \
+                     the rest was not read",
+                    MAX_RESPONSE_BODY >> 20
+                )));
+            }
             raw.extend_from_slice(&data);
             if streamed && inner_error.is_none() {
                 match reader.push(&data) {

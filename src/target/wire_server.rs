@@ -326,6 +326,19 @@ impl WireServer {
     /// [`WireServer::leftovers`] and named in the error.
     pub fn cleanup(&mut self) -> Result<(), String> {
         let before = self.leftovers.len();
+        let _ = self.clean();
+        if self.leftovers.len() > before {
+            return Err(self.leftovers[before..].join("; "));
+        }
+        Ok(())
+    }
+
+    /// [`WireServer::cleanup`]'s work; an error only when the scratch folder
+    /// is left. A session whose Disconnect fails is named in
+    /// [`WireServer::leftovers`] and nothing more: the mailbox holds nothing
+    /// of it, and the server ends the Session Context by itself.
+    fn clean(&mut self) -> Result<(), String> {
+        let mut result = Ok(());
         if let Some(scratch) = self.scratch.take().filter(|s| {
             if self.keep {
                 self.kept.push(format!("the scratch folder {:?} ({}) under the Inbox", s.name, s.id));
@@ -333,15 +346,28 @@ impl WireServer {
             }
             !self.keep
         }) {
-            let r = self.delete_scratch(&scratch);
+            let mut r = self.delete_scratch(&scratch);
+            if let Err(first) = r {
+                // Session B itself may be what is broken: an answer lost
+                // after the server carried the request out leaves B's
+                // sequence cookie out of date, and the server fails every
+                // later request of B with 15 Invalid Sequence
+                // (MS-OXCMAPIHTTP_R151). Once more through a fresh B.
+                r = self
+                    .renew_b()
+                    .and_then(|()| self.delete_scratch(&scratch))
+                    .map_err(|e| format!("{first}; again through a new session B: {e}"));
+            }
             // Deleted, or reported as a leftover: either way no longer the
             // interrupt handler's to delete.
             super::scratch::unregister(scratch.id);
             if let Err(e) = r {
-                self.leftovers.push(format!(
+                let l = format!(
                     "the scratch folder {:?} ({}) under the Inbox was not deleted: {e}",
                     scratch.name, scratch.id
-                ));
+                );
+                self.leftovers.push(l.clone());
+                result = Err(l);
             }
         }
         if let Some(a) = self.a.take() {
@@ -354,10 +380,76 @@ impl WireServer {
         self.parents.clear();
         self.search.clear();
         self.messages.clear();
-        if self.leftovers.len() > before {
-            return Err(self.leftovers[before..].join("; "));
+        result
+    }
+
+    /// Tells [`super::scratch`] of a scratch folder made, so that an
+    /// interrupt handler can delete it.
+    fn register_scratch(&self, inbox: Id8, name: &str, folder: Id8) {
+        super::scratch::register(super::scratch::Live {
+            endpoint: self.endpoint.clone(),
+            user_dn: self.user_dn(),
+            essdn: self.essdn(),
+            inbox,
+            folder,
+            name: name.to_string(),
+        });
+    }
+
+    /// Replaces session B by a new Session Context logged on to the mailbox
+    /// (the old one is disconnected, or named in the leftovers).
+    fn renew_b(&mut self) -> Result<(), String> {
+        if let Some(old) = self.b.take() {
+            self.disconnect(&old, "session B");
         }
-        Ok(())
+        let mut b = self.open_session("B", 0).map_err(|r| reply_text(&r))?;
+        let logon = self.rops(&b, vec![self.logon_rop(0, 0)], vec![NEW]);
+        let r = logon.map_err(|r| reply_text(&r)).and_then(|(out, table)| {
+            check(&out, 0, "RopLogon")?;
+            Ok(table.first().copied().unwrap_or(NEW))
+        });
+        match r {
+            Ok(handle) => {
+                b.logon = handle;
+                self.b = Some(b);
+                Ok(())
+            }
+            Err(e) => {
+                self.disconnect(&b, "a new session B");
+                Err(e)
+            }
+        }
+    }
+
+    /// After a RopCreateFolder of the scratch folder `name` got no usable
+    /// answer: the server may have created the folder all the same, so it
+    /// is looked up by name, through a new session B, by RopCreateFolder
+    /// with OpenExisting TRUE (which opens a folder of that name,
+    /// MS-OXCFOLD_R482, or creates one, ours to delete either way: the name
+    /// holds this process's ID, a counter and the time), and becomes the
+    /// scratch folder the next cleanup deletes.
+    fn recover_scratch(&mut self, inbox: Id8, name: &str) {
+        let found = self.renew_b().and_then(|()| {
+            let b = self.b.as_ref().ok_or("session B is gone")?;
+            let mut create = create_folder(1, 2, name, false);
+            create["OpenExisting"] = json!(1);
+            let (out, _) = self
+                .rops(b, vec![open_folder(0, 1, inbox), create, release(2), release(1)], vec![b.logon, NEW, NEW])
+                .map_err(|r| reply_text(&r))?;
+            check(&out, 0, "RopOpenFolder of the Inbox")?;
+            check(&out, 1, "RopCreateFolder with OpenExisting")?;
+            id_of(&out[1]["FolderId"], "RopCreateFolder's FolderId")
+        });
+        match found {
+            Ok(id) => {
+                self.register_scratch(inbox, name, id);
+                self.scratch = Some(Scratch { name: name.to_string(), id });
+            }
+            Err(e) => self.leftovers.push(format!(
+                "the scratch folder {name:?} under the Inbox may have been created (the answer was lost) and could \
+                 not be looked up: {e}"
+            )),
+        }
     }
 
     fn delete_scratch(&self, scratch: &Scratch) -> Result<(), String> {
@@ -457,7 +549,7 @@ impl WireServer {
             tokio::time::timeout(t, s.client.execute(bytes, Transform::default(), PLAIN, max)).await
         });
         let (x, d) = match r {
-            Err(_) => return Err(broken(format!("Execute got no answer in {t:?}"))),
+            Err(_) => return Err(broken(format!("Execute got no complete answer in {t:?} (the request timeout)"))),
             Ok(Err(e)) => return Err(broken(format!("Execute: {e}"))),
             Ok(Ok(v)) => v,
         };
@@ -480,7 +572,7 @@ impl WireServer {
     /// --profile P`): it changes what the case expects, and nothing the
     /// harness sends, so it is not used here.
     fn reset(&mut self, _profile: &str, layout: &str, setup: &Value) -> Result<Value, Fail> {
-        if let Err(e) = self.cleanup() {
+        if let Err(e) = self.clean() {
             return Err(Reply::Failed(format!("cleaning up the previous case: {e}")));
         }
         if layout != "spec" {
@@ -528,15 +620,18 @@ impl WireServer {
         let stamp =
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
         let name = format!("oxcnotif scratch {}-{}-{stamp}", std::process::id(), self.counter);
-        let scratch_id = self.create_folder_in(inbox, &name, false)?;
-        super::scratch::register(super::scratch::Live {
-            endpoint: self.endpoint.clone(),
-            user_dn: self.user_dn(),
-            essdn: self.essdn(),
-            inbox,
-            folder: scratch_id,
-            name: name.clone(),
-        });
+        let scratch_id = match self.create_folder_in(inbox, &name, false) {
+            Ok(id) => id,
+            Err(e) => {
+                // A failure the server answered (a ROP's ReturnValue) created
+                // nothing; any other may have.
+                if !reply_text(&e).starts_with("Rop") {
+                    self.recover_scratch(inbox, &name);
+                }
+                return Err(e);
+            }
+        };
+        self.register_scratch(inbox, &name, scratch_id);
         self.scratch = Some(Scratch { name, id: scratch_id });
         // The setup's folders, parents first.
         let mut pending: Vec<_> = s.folders.clone();
