@@ -407,8 +407,6 @@ fn http_401_in_the_middle_is_an_error_naming_the_status() {
 }
 
 #[test]
-#[ignore = "oxcnotif serve finds no folder by name that another Session Context created (the next test), so \
-            the lookup of the lost scratch folder creates a second one and the first stays"]
 fn a_lost_answer_to_the_scratch_folder_creation_leaves_no_folder() {
     // The server created the folder; the harness never learnt its ID.
     costs_one_case(Fault::Garbage, SCRATCH_CREATE, &["inner stream"]);
@@ -427,8 +425,6 @@ fn create_folder(name: &str, open_existing: u8) -> Value {
 /// OpenExisting a second folder of the name is ecDuplicateName (R481), which
 /// the leftover check at the end of tests/wire_server.rs rests on too.
 #[test]
-#[ignore = "oxcnotif serve bug: a folder's display name stays in the Session Context that created it (Mailbox \
-            replays the ObjectCreated event, not the name), so another Session Context creates a second folder"]
 fn a_folder_created_in_one_session_context_is_found_by_name_in_another() {
     let s = common::serve("live-hostile-names", &[]);
     let created = in_inbox(&s.url, vec![create_folder("oxcnotif probe", 0)]);

@@ -113,6 +113,16 @@ impl fmt::Display for CallError {
     }
 }
 
+/// What sessions of one mailbox share (`oxcnotif serve`): the store, the
+/// folders' display names, the search folders' scopes and the ID counter.
+#[derive(Debug, Clone)]
+pub struct Mailbox {
+    store: Store,
+    names: HashMap<Id8, String>,
+    search_scopes: HashMap<Id8, Vec<Id8>>,
+    next_id: u64,
+}
+
 /// The reference server model.
 ///
 /// A session in three calls, as in spec case
@@ -298,6 +308,29 @@ impl Server {
     /// The store this server holds.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The mailbox as this server holds it, for [`Server::adopt`].
+    pub fn mailbox(&self) -> Mailbox {
+        Mailbox {
+            store: self.store.clone(),
+            names: self.names.clone(),
+            search_scopes: self.search_scopes.clone(),
+            next_id: self.next_id,
+        }
+    }
+
+    /// Takes a mailbox another session of it has just changed: what events
+    /// do not carry, such as a new folder's display name or that it is a
+    /// search folder, so that RopCreateFolder's duplicate-name check
+    /// (MS-OXCFOLD 3.2.5.2) and the S flag see the same mailbox in every
+    /// session. Logons, handles, subscriptions and queued notifications
+    /// stay.
+    pub fn adopt(&mut self, m: &Mailbox) {
+        self.store = m.store.clone();
+        self.names = m.names.clone();
+        self.search_scopes = m.search_scopes.clone();
+        self.next_id = self.next_id.max(m.next_id);
     }
 
     /// A server for a new session over the same store: the store, its

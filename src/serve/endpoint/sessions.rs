@@ -127,6 +127,17 @@ impl Endpoint {
         }
         let user = self.contexts[&from].user.clone();
         let mut woken = self.replay_into(&user, Some(from), raised);
+        // Then what the events do not carry (names, search folders): the
+        // mailbox as the session that changed it sees it.
+        if let (Some(ctx), Some(mailbox)) = (self.contexts.get(&from), self.mailboxes.get_mut(&user)) {
+            let shared = ctx.server.mailbox();
+            mailbox.master.adopt(&shared);
+            for &id in mailbox.contexts.iter().filter(|&&id| id != from) {
+                if let Some(other) = self.contexts.get_mut(&id) {
+                    other.server.adopt(&shared);
+                }
+            }
+        }
         if self.contexts.get(&from).is_some_and(|c| !c.server.queued().is_empty()) && !woken.contains(&from) {
             woken.push(from);
         }
