@@ -310,6 +310,18 @@ impl Server {
         s
     }
 
+    /// Whether `folder` is a search folder of this server's store.
+    pub fn is_search_folder(&self, folder: &Id8) -> bool {
+        self.store.is_search(folder)
+    }
+
+    /// Makes `folder` a search folder of this server's store: another
+    /// session of the same mailbox created it with FolderType 2
+    /// (MS-OXCFOLD 2.2.1.2), which its ObjectCreated event does not say.
+    pub fn mark_search_folder(&mut self, folder: &Id8) {
+        self.store.set_search(folder);
+    }
+
     /// The handles of the objects opened at reset, by their `$name`.
     pub fn opened(&self) -> &std::collections::BTreeMap<String, u32> {
         &self.opened

@@ -48,6 +48,13 @@ impl Store {
         self.folders.get(folder).is_some_and(|f| f.search)
     }
 
+    /// Makes a folder the store has a search folder.
+    pub fn set_search(&mut self, folder: &Id8) {
+        if let Some(f) = self.folders.get_mut(folder) {
+            f.search = true;
+        }
+    }
+
     /// The folder a message is in, if the store knows it.
     pub fn folder_of(&self, message: &Id8) -> Option<Id8> {
         self.messages.get(message).copied()

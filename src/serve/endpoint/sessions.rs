@@ -4,6 +4,8 @@
 //! Context raises, replayed into the others of its mailbox.
 
 use super::*;
+use crate::model::event::EventType;
+use crate::wire::Id8;
 
 impl Endpoint {
     /// The served user whose Basic credentials `authorization` (the
@@ -111,7 +113,29 @@ impl Endpoint {
             return Vec::new();
         }
         let user = self.contexts[&from].user.clone();
+        // A search folder a session created is one in every session of the
+        // mailbox, though ObjectCreated does not carry FolderType.
+        let search: Vec<Id8> = raised
+            .iter()
+            .filter(|e| e.event_type == EventType::ObjectCreated && e.message.is_none())
+            .map(|e| e.folder)
+            .filter(|f| self.contexts[&from].server.is_search_folder(f))
+            .collect();
         let mut woken = self.replay_into(&user, Some(from), raised);
+        if !search.is_empty() {
+            if let Some(mailbox) = self.mailboxes.get_mut(&user) {
+                for f in &search {
+                    mailbox.master.mark_search_folder(f);
+                }
+                for id in mailbox.contexts.clone() {
+                    if let Some(ctx) = self.contexts.get_mut(&id) {
+                        for f in &search {
+                            ctx.server.mark_search_folder(f);
+                        }
+                    }
+                }
+            }
+        }
         if self.contexts.get(&from).is_some_and(|c| !c.server.queued().is_empty()) && !woken.contains(&from) {
             woken.push(from);
         }
