@@ -194,6 +194,8 @@ fn value_def(structure: &str) -> &'static str {
         "logon-response" => "RopLogonResponse",
         "open-folder-request" => "RopOpenFolderRequest",
         "open-folder-response" => "RopOpenFolderResponse",
+        "open-message-request" => "RopOpenMessageRequest",
+        "open-message-response" => "RopOpenMessageResponse",
         "create-folder-request" => "RopCreateFolderRequest",
         "create-folder-response" => "RopCreateFolderResponse",
         "rpc-header-ext" => "RpcHeaderExt",

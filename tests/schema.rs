@@ -115,6 +115,8 @@ fn def_name(s: Structure) -> &'static str {
         Structure::LogonResponse => "RopLogonResponse",
         Structure::OpenFolderRequest => "RopOpenFolderRequest",
         Structure::OpenFolderResponse => "RopOpenFolderResponse",
+        Structure::OpenMessageRequest => "RopOpenMessageRequest",
+        Structure::OpenMessageResponse => "RopOpenMessageResponse",
         Structure::CreateFolderRequest => "RopCreateFolderRequest",
         Structure::CreateFolderResponse => "RopCreateFolderResponse",
         Structure::RpcHeaderExt => "RpcHeaderExt",

@@ -15,7 +15,9 @@
 //!   raises ObjectCreated, MS-OXCNOTIF_R4; a message saved by
 //!   RopSaveChangesMessage raises ObjectCreated; RopTransportNewMail raises
 //!   NewMail, MS-OXCROPS 2.2.7.7; RopSetSearchCriteria raises
-//!   SearchCompleted, MS-OXCNOTIF 3.1.4.3).
+//!   SearchCompleted, MS-OXCNOTIF 3.1.4.3; RopSetProperties raises
+//!   ObjectModified of a folder at once, and of a message opened by
+//!   RopOpenMessage, MS-OXCROPS 2.2.6.1, at its RopSaveChangesMessage).
 //!
 //! IDs. The case's FolderIds and MessageIds are the case's own; the
 //! server assigns its own when B creates the objects. Every 8-byte
@@ -42,6 +44,7 @@ use super::protocol::{self, CallFailed, EventOk, ExecuteOk, Request, ResetOk};
 use super::{Hello, Implementation, Reply};
 use crate::model::setup::{ClientMode, SPECIAL_FOLDER_IDS};
 use crate::model::Setup;
+use crate::wire::mailbox::open_message::READ_WRITE;
 use crate::wire::rop_buffer::{RopInputBuffer, RopOutputBuffer};
 use crate::wire::transport::extended_buffer::Transform;
 use crate::wire::{Id8, Layout, WireStructure};
@@ -199,6 +202,13 @@ fn release(index: u8) -> Value {
 fn open_folder(input: u8, output: u8, folder: Id8) -> Value {
     json!({"RopId": 0x02, "LogonId": 0, "InputHandleIndex": input, "OutputHandleIndex": output,
            "FolderId": id_value(folder), "OpenModeFlags": 0})
+}
+
+/// RopOpenMessage of `message` in `folder` (server IDs), in the logon's
+/// code page (MS-OXCROPS 2.2.6.1.1).
+fn open_message(input: u8, output: u8, folder: Id8, message: Id8, open_mode_flags: u8) -> Value {
+    json!({"RopId": 0x03, "LogonId": 0, "InputHandleIndex": input, "OutputHandleIndex": output, "CodePageId": 0x0FFF,
+           "FolderId": id_value(folder), "OpenModeFlags": open_mode_flags, "MessageId": id_value(message)})
 }
 
 fn create_folder(input: u8, output: u8, name: &str, search: bool) -> Value {
@@ -584,11 +594,6 @@ impl WireServer {
                 "setup.session_index: the SessionIndex of RopPending is the server's to choose over the wire".into(),
             ));
         }
-        if s.opened.iter().any(|o| o.message) {
-            return Err(Reply::Unimplemented(
-                "setup opens a message (Handle on a message): the codec has no RopOpenMessage yet".into(),
-            ));
-        }
         let mode = match s.client_mode {
             ClientMode::Online => 0,
             ClientMode::Cached => crate::wire::transport::aux_buffer::CLIENTMODE_CACHED,
@@ -680,7 +685,19 @@ impl WireServer {
         let first = s.logons.first().copied().unwrap_or(0);
         for o in &s.opened {
             let server = self.ids.server(o.object).unwrap_or(o.object);
-            let mut r = open_folder(0, table.len() as u8, server);
+            let mut r = if o.message {
+                // A message is opened in the folder B created it in
+                // (RopOpenMessage, MS-OXCROPS 2.2.6.1: FolderId and MessageId).
+                let folder = self.messages.get(&server.0).copied().map(Id8).ok_or_else(|| {
+                    Reply::Unimplemented(format!(
+                        "setup opens message {} ({}), which the setup does not create",
+                        o.object, o.name
+                    ))
+                })?;
+                open_message(0, table.len() as u8, folder, server, 0x00)
+            } else {
+                open_folder(0, table.len() as u8, server)
+            };
             r["LogonId"] = json!(first);
             rops.push(r);
             table.push(NEW);
@@ -703,7 +720,8 @@ impl WireServer {
             let r = out.get(i).cloned().unwrap_or(Value::Null);
             if r["ReturnValue"].as_u64() != Some(0) {
                 return Err(Reply::Failed(format!(
-                    "session A's RopOpenFolder of {} ({}): {}",
+                    "session A's {} of {} ({}): {}",
+                    if o.message { "RopOpenMessage" } else { "RopOpenFolder" },
                     o.object,
                     o.name,
                     rop_failure(&r)
@@ -788,13 +806,7 @@ impl WireServer {
             ("NewMail", _) => &["Type", "LogonId", "Folder", "Message", "MessageFlags", "MessageClass"],
             ("SearchCompleted", _) => &["Type", "LogonId", "Folder"],
             ("ObjectModified", false) => &["Type", "LogonId", "Folder", "Tags"],
-            ("ObjectModified", true) => {
-                return Err(Reply::Unimplemented(
-                    "event ObjectModified of a message cannot be caused over the wire yet: RopSetProperties needs \
-                     the message open, and the codec has no RopOpenMessage"
-                        .into(),
-                ))
-            }
+            ("ObjectModified", true) => &["Type", "LogonId", "Folder", "Message", "Tags"],
             ("ObjectMoved", _) => &["Type", "LogonId", "Folder", "Message", "ParentFolder", "ToFolder"],
             ("ObjectCopied", _) => &["Type", "LogonId", "Folder", "Message", "ToFolder", "NewId"],
             _ => return Err(Reply::Unimplemented(format!("event {t} cannot be caused over the wire yet"))),
@@ -847,6 +859,13 @@ impl WireServer {
                     return Err(Reply::Unimplemented(format!(
                         "event ObjectCreated of message {m}, which exists already (a search folder gaining a \
                          message?): RopSaveChangesMessage creates a new one"
+                    )));
+                }
+                if !self.ids.has_case(e.folder) && !SPECIAL_FOLDER_IDS.contains(&e.folder) {
+                    return Err(Reply::Unimplemented(format!(
+                        "event ObjectCreated of message {m} in folder {}, which the setup does not create: \
+                         RopCreateMessage needs the folder to exist",
+                        e.folder
                     )));
                 }
                 let id = self.create_message_in(self.server_id(e.folder))?;
@@ -951,19 +970,41 @@ impl WireServer {
                     size += 4 + n;
                 }
                 let folder = self.server_id(e.folder);
-                let b = self.session_b()?;
-                let (out, _) = self.rops(
-                    b,
-                    vec![
-                        open_folder(0, 1, folder),
-                        json!({"RopId": 0x0A, "LogonId": 0, "InputHandleIndex": 1, "PropertyValueSize": size,
-                               "PropertyValueCount": values.len(), "PropertyValues": values}),
-                        release(1),
-                    ],
-                    vec![logon, NEW],
-                )?;
-                check(&out, 0, "RopOpenFolder of the folder").map_err(Reply::Failed)?;
-                check(&out, 1, "RopSetProperties").map_err(Reply::Failed)?;
+                let set = json!({"RopId": 0x0A, "LogonId": 0, "InputHandleIndex": 1, "PropertyValueSize": size,
+                                 "PropertyValueCount": values.len(), "PropertyValues": values});
+                if let Some(m) = e.message {
+                    // A message's change is reported when RopSaveChangesMessage
+                    // commits it (MS-OXCNOTIF 2.2.1.1); B opens it read/write
+                    // (RopOpenMessage, MS-OXCROPS 2.2.6.1) in its folder.
+                    let message = self.server_id(m);
+                    if self.messages.get(&message.0) != Some(&folder.0) {
+                        return Err(Reply::Unimplemented(format!(
+                            "event ObjectModified of message {m} in folder {}: not a message this harness created in \
+                             that folder (a search folder's view of it?), so RopOpenMessage there cannot open it",
+                            e.folder
+                        )));
+                    }
+                    let b = self.session_b()?;
+                    let (out, _) = self.rops(
+                        b,
+                        vec![
+                            open_message(0, 1, folder, message, READ_WRITE),
+                            set,
+                            json!({"RopId": 0x0C, "LogonId": 0, "ResponseHandleIndex": 1, "InputHandleIndex": 1,
+                                   "SaveFlags": 0x0A}),
+                            release(1),
+                        ],
+                        vec![logon, NEW],
+                    )?;
+                    check(&out, 0, "RopOpenMessage of the message").map_err(Reply::Failed)?;
+                    check(&out, 1, "RopSetProperties").map_err(Reply::Failed)?;
+                    check(&out, 2, "RopSaveChangesMessage").map_err(Reply::Failed)?;
+                } else {
+                    let b = self.session_b()?;
+                    let (out, _) = self.rops(b, vec![open_folder(0, 1, folder), set, release(1)], vec![logon, NEW])?;
+                    check(&out, 0, "RopOpenFolder of the folder").map_err(Reply::Failed)?;
+                    check(&out, 1, "RopSetProperties").map_err(Reply::Failed)?;
+                }
             }
             ("ObjectMoved", Some(m)) => {
                 let to = e.to_folder.ok_or_else(|| Reply::Failed("event ObjectMoved names no ToFolder".into()))?;

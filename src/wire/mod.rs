@@ -13,7 +13,7 @@
 //! | RopRelease request | [`release`] | MS-OXCROPS 2.2.15.3 |
 //! | RopBufferTooSmall response | [`buffer_too_small`] | MS-OXCROPS 2.2.15.1 |
 //! | the table ROPs, request and response | [`table`] | MS-OXCROPS 2.2.4.13-14, 2.2.5, 2.2.6.17, 2.2.10.2, 2.2.11.2 |
-//! | the ROPs that log on and change a mailbox (logon, open, create, move, copy, delete, set properties, save, search, new mail), request and response | [`mailbox`] | MS-OXCROPS 2.2.3.1, 2.2.4.1-4, 2.2.4.6-8, 2.2.4.10-12, 2.2.6.2-3, 2.2.7.7, 2.2.8.6 |
+//! | the ROPs that log on and change a mailbox (logon, open, create, move, copy, delete, set properties, save, search, new mail), request and response | [`mailbox`] | MS-OXCROPS 2.2.3.1, 2.2.4.1-4, 2.2.4.6-8, 2.2.4.10-12, 2.2.6.1-3, 2.2.7.7, 2.2.8.6 |
 //! | PropertyTag | [`property_tag`] | MS-OXCDATA 2.9 |
 //! | PropertyValue, TaggedPropertyValue | [`property_value`] | MS-OXCDATA 2.11 |
 //! | PropertyRow | [`property_row`] | MS-OXCDATA 2.8.1 |
@@ -229,7 +229,8 @@ mod tests {
         assert_eq!(rop_name(0x2A), Some("RopNotify"));
         assert_eq!(rop_name(0x6E), Some("RopPending"));
         assert_eq!(rop_name(0xFF), Some("RopBufferTooSmall"));
-        assert_eq!(rop_name(0x03), None);
+        assert_eq!(rop_name(0x03), Some("RopOpenMessage"));
+        assert_eq!(rop_name(0x07), None);
         assert_eq!(Layout::from_name("legacy"), Some(Layout::Legacy));
         assert_eq!(Layout::from_name(Layout::Spec.name()), Some(Layout::Spec));
         assert_eq!(Layout::from_name("other"), None);

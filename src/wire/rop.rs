@@ -10,7 +10,7 @@
 //!
 //! assert_eq!(rop::name(0x2A), Some("RopNotify"));
 //! assert_eq!(rop::lookup(0x29).unwrap().section, "MS-OXCROPS 2.2.14.1");
-//! assert_eq!(rop::name(0x03), None);
+//! assert_eq!(rop::name(0x07), None);
 //! ```
 
 use super::codec::{Error, Reader};
@@ -99,6 +99,9 @@ pub const RESET_TABLE: Rop = Rop { id: 0x81, name: "RopResetTable", section: "MS
 /// buffer that ran out of room.
 pub const BUFFER_TOO_SMALL: Rop = Rop { id: 0xFF, name: "RopBufferTooSmall", section: "MS-OXCROPS 2.2.15.1" };
 
+/// RopOpenMessage: opens an existing message of a folder.
+pub const OPEN_MESSAGE: Rop = Rop { id: 0x03, name: "RopOpenMessage", section: "MS-OXCROPS 2.2.6.1" };
+
 /// RopCreateMessage: creates a Message object in a folder.
 pub const CREATE_MESSAGE: Rop = Rop { id: 0x06, name: "RopCreateMessage", section: "MS-OXCROPS 2.2.6.2" };
 
@@ -146,9 +149,10 @@ pub const MOVE_FOLDER: Rop = Rop { id: 0x35, name: "RopMoveFolder", section: "MS
 pub const COPY_FOLDER: Rop = Rop { id: 0x36, name: "RopCopyFolder", section: "MS-OXCROPS 2.2.4.8" };
 
 /// Every ROP the harness frames, in RopId order.
-pub const TABLE: [Rop; 38] = [
+pub const TABLE: [Rop; 39] = [
     RELEASE,
     OPEN_FOLDER,
+    OPEN_MESSAGE,
     GET_HIERARCHY_TABLE,
     GET_CONTENTS_TABLE,
     CREATE_MESSAGE,

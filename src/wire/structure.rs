@@ -26,6 +26,8 @@ use super::mailbox::move_folder::RopMoveFolderRequest;
 use super::mailbox::move_folder::RopMoveFolderResponse;
 use super::mailbox::open_folder::RopOpenFolderRequest;
 use super::mailbox::open_folder::RopOpenFolderResponse;
+use super::mailbox::open_message::RopOpenMessageRequest;
+use super::mailbox::open_message::RopOpenMessageResponse;
 use super::mailbox::save_changes_message::RopSaveChangesMessageRequest;
 use super::mailbox::save_changes_message::RopSaveChangesMessageResponse;
 use super::mailbox::set_properties::RopSetPropertiesRequest;
@@ -244,6 +246,10 @@ pub enum Structure {
     OpenFolderRequest,
     /// `open-folder-response`: MS-OXCROPS 2.2.4.1.2.
     OpenFolderResponse,
+    /// `open-message-request`: MS-OXCROPS 2.2.6.1.1.
+    OpenMessageRequest,
+    /// `open-message-response`: MS-OXCROPS 2.2.6.1.2.
+    OpenMessageResponse,
     /// `create-folder-request`: MS-OXCROPS 2.2.4.2.1.
     CreateFolderRequest,
     /// `create-folder-response`: MS-OXCROPS 2.2.4.2.2.
@@ -380,6 +386,8 @@ macro_rules! dispatch {
             Structure::LogonResponse => $f::<RopLogonResponse>($($arg),*),
             Structure::OpenFolderRequest => $f::<RopOpenFolderRequest>($($arg),*),
             Structure::OpenFolderResponse => $f::<RopOpenFolderResponse>($($arg),*),
+            Structure::OpenMessageRequest => $f::<RopOpenMessageRequest>($($arg),*),
+            Structure::OpenMessageResponse => $f::<RopOpenMessageResponse>($($arg),*),
             Structure::CreateFolderRequest => $f::<RopCreateFolderRequest>($($arg),*),
             Structure::CreateFolderResponse => $f::<RopCreateFolderResponse>($($arg),*),
             Structure::RpcHeaderExt => $f::<RpcHeaderExt>($($arg),*),
@@ -402,7 +410,7 @@ macro_rules! dispatch {
 
 impl Structure {
     /// All structures, in the order the CLI lists them.
-    pub const ALL: [Structure; 90] = [
+    pub const ALL: [Structure; 92] = [
         Structure::RopInputBuffer,
         Structure::RopOutputBuffer,
         Structure::RegisterNotificationRequest,
@@ -491,6 +499,8 @@ impl Structure {
         Structure::LogonResponse,
         Structure::OpenFolderRequest,
         Structure::OpenFolderResponse,
+        Structure::OpenMessageRequest,
+        Structure::OpenMessageResponse,
         Structure::CreateFolderRequest,
         Structure::CreateFolderResponse,
     ];
@@ -572,6 +582,8 @@ impl Structure {
             Structure::LogonResponse => "logon-response",
             Structure::OpenFolderRequest => "open-folder-request",
             Structure::OpenFolderResponse => "open-folder-response",
+            Structure::OpenMessageRequest => "open-message-request",
+            Structure::OpenMessageResponse => "open-message-response",
             Structure::CreateFolderRequest => "create-folder-request",
             Structure::CreateFolderResponse => "create-folder-response",
             Structure::RpcHeaderExt => "rpc-header-ext",
@@ -673,6 +685,8 @@ impl Structure {
             Structure::LogonResponse => "RopLogon response",
             Structure::OpenFolderRequest => "RopOpenFolder request",
             Structure::OpenFolderResponse => "RopOpenFolder response",
+            Structure::OpenMessageRequest => "RopOpenMessage request",
+            Structure::OpenMessageResponse => "RopOpenMessage response",
             Structure::CreateFolderRequest => "RopCreateFolder request",
             Structure::CreateFolderResponse => "RopCreateFolder response",
             Structure::RpcHeaderExt => "RPC_HEADER_EXT",
@@ -793,6 +807,8 @@ impl Structure {
             Structure::LogonResponse => &rop::LOGON,
             Structure::OpenFolderRequest => &rop::OPEN_FOLDER,
             Structure::OpenFolderResponse => &rop::OPEN_FOLDER,
+            Structure::OpenMessageRequest => &rop::OPEN_MESSAGE,
+            Structure::OpenMessageResponse => &rop::OPEN_MESSAGE,
             Structure::CreateFolderRequest => &rop::CREATE_FOLDER,
             Structure::CreateFolderResponse => &rop::CREATE_FOLDER,
         })
@@ -874,6 +890,8 @@ impl Structure {
             Structure::LogonResponse => "MS-OXCROPS 2.2.3.1.2",
             Structure::OpenFolderRequest => "MS-OXCROPS 2.2.4.1.1",
             Structure::OpenFolderResponse => "MS-OXCROPS 2.2.4.1.2",
+            Structure::OpenMessageRequest => "MS-OXCROPS 2.2.6.1.1",
+            Structure::OpenMessageResponse => "MS-OXCROPS 2.2.6.1.2",
             Structure::CreateFolderRequest => "MS-OXCROPS 2.2.4.2.1",
             Structure::CreateFolderResponse => "MS-OXCROPS 2.2.4.2.2",
             Structure::RpcHeaderExt => "MS-OXCRPC 2.2.2.1",
@@ -1068,6 +1086,8 @@ mod tests {
             (Structure::LogonResponse, "MS-OXCROPS 2.2.3.1.2"),
             (Structure::OpenFolderRequest, "MS-OXCROPS 2.2.4.1.1"),
             (Structure::OpenFolderResponse, "MS-OXCROPS 2.2.4.1.2"),
+            (Structure::OpenMessageRequest, "MS-OXCROPS 2.2.6.1.1"),
+            (Structure::OpenMessageResponse, "MS-OXCROPS 2.2.6.1.2"),
             (Structure::CreateFolderRequest, "MS-OXCROPS 2.2.4.2.1"),
             (Structure::CreateFolderResponse, "MS-OXCROPS 2.2.4.2.2"),
             (Structure::RpcHeaderExt, "MS-OXCRPC 2.2.2.1"),

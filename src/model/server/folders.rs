@@ -8,6 +8,7 @@
 //! |---|---|---|---|
 //! | RopLogon | none | opens a logon for LogonId (replacing an open one) and names the 13 special folders | none |
 //! | RopOpenFolder | the logon or a folder | opens the folder FolderId names | none |
+//! | RopOpenMessage | the logon or a folder | opens the message MessageId names in the folder FolderId names | none (a later save raises ObjectModified) |
 //! | RopCreateFolder | a folder | a new subfolder with a server-assigned FolderId, or the existing one of that name | ObjectCreated (new) |
 //! | RopMoveCopyMessages | source and destination folders | moves (WantCopy zero) or copies the listed messages of the source | ObjectMoved, or ObjectCopied with a new MessageId, per message |
 //! | RopMoveFolder | the parent and the new parent | moves the subfolder FolderId, renamed NewFolderName | ObjectMoved |
@@ -29,6 +30,16 @@
 //! folder (MS-OXCFOLD_R468, R469), ecNotSupported when the input is not a
 //! logon or folder (R472, R473); HasRules and IsGhosted are FALSE (a
 //! private mailbox has no ghosted folders, R30).
+//!
+//! RopOpenMessage ([MS-OXCROPS] 2.2.6.1, MS-OXCMSG 3.2.5.1): ecNotFound
+//! when MessageId names no message the store holds in FolderId (the case
+//! of RopOpenFolder's R468), ecNotSupported when the input is not a logon
+//! or folder. Every OpenModeFlags value opens the message for changes.
+//! The success response has HasNamedProperties FALSE, SubjectPrefix and
+//! NormalizedSubject of StringType 0x00 (no string: the model keeps no
+//! subject), RecipientCount 0, no RecipientColumns and no RecipientRows
+//! (MS-OXCROPS_R1703-R1723). RopSetProperties then RopSaveChangesMessage
+//! on the handle raises ObjectModified of the message.
 //!
 //! RopCreateFolder (MS-OXCFOLD 3.2.5.2): names are unique among siblings,
 //! compared without case (R1065, R480). A name that exists is opened when
@@ -63,6 +74,7 @@ use crate::wire::mailbox::move_copy::EC_DST_NULL_OBJECT;
 use crate::wire::mailbox::move_copy_messages::RopMoveCopyMessagesResponse;
 use crate::wire::mailbox::move_folder::RopMoveFolderResponse;
 use crate::wire::mailbox::open_folder::{OpenedFolder, RopOpenFolderResponse};
+use crate::wire::mailbox::open_message::RopOpenMessageResponse;
 use crate::wire::mailbox::set_properties::RopSetPropertiesResponse;
 use crate::wire::property_value::{PropertyValue, TaggedPropertyValue};
 use crate::wire::return_value::{NOT_SUPPORTED, SUCCESS};
@@ -164,6 +176,33 @@ impl Server {
                     output_handle_index: r.output_handle_index,
                     return_value: code,
                     folder: (code == SUCCESS).then_some(OpenedFolder { has_rules: 0, is_ghosted: 0, replicas: None }),
+                })
+            }
+            RopRequest::OpenMessage(r) => {
+                let code = match self.object_at(r.logon_id, table, r.input_handle_index) {
+                    Ok(Object::Logon | Object::Folder(_))
+                        if self.store.folder_of(&r.message_id) == Some(r.folder_id) =>
+                    {
+                        SUCCESS
+                    }
+                    Ok(Object::Logon | Object::Folder(_)) => EC_NOT_FOUND,
+                    Ok(_) => NOT_SUPPORTED,
+                    Err(code) => code,
+                };
+                widen(table, r.output_handle_index);
+                if code == SUCCESS {
+                    self.open_object(r.logon_id, table, r.output_handle_index, Object::Message(r.message_id));
+                }
+                let ok = code == SUCCESS;
+                RopResponse::OpenMessage(RopOpenMessageResponse {
+                    output_handle_index: r.output_handle_index,
+                    return_value: code,
+                    has_named_properties: ok.then_some(0),
+                    subject_prefix: ok.then_some((0, None)),
+                    normalized_subject: ok.then_some((0, None)),
+                    recipient_count: ok.then_some(0),
+                    recipient_columns: ok.then(Vec::new),
+                    recipient_rows: ok.then(Vec::new),
                 })
             }
             RopRequest::CreateFolder(r) => {

@@ -5,6 +5,7 @@
 //! | ROP | RopId | file | spec | notification it causes |
 //! |---|---|---|---|---|
 //! | RopOpenFolder | 0x02 | [`open_folder`] | MS-OXCROPS 2.2.4.1 | none (opens the folder other ROPs act on) |
+//! | RopOpenMessage | 0x03 | [`open_message`] | MS-OXCROPS 2.2.6.1 | none (opens the message RopSetProperties and RopSaveChangesMessage change) |
 //! | RopCreateMessage | 0x06 | [`create_message`] | MS-OXCROPS 2.2.6.2 | none until saved |
 //! | RopSetProperties | 0x0A | [`set_properties`] | MS-OXCROPS 2.2.8.6 | ObjectModified (a folder at once, a message at its save) |
 //! | RopSaveChangesMessage | 0x0C | [`save_changes_message`] | MS-OXCROPS 2.2.6.3 | ObjectCreated / ObjectModified |
@@ -41,6 +42,7 @@ pub mod move_copy_messages;
 pub mod move_folder;
 pub mod names;
 pub mod open_folder;
+pub mod open_message;
 pub mod save_changes_message;
 pub mod set_properties;
 pub mod set_search_criteria;

@@ -19,6 +19,7 @@ use crate::wire::mailbox::logon::{RopLogonRequest, RopLogonResponse};
 use crate::wire::mailbox::move_copy_messages::{RopMoveCopyMessagesRequest, RopMoveCopyMessagesResponse};
 use crate::wire::mailbox::move_folder::{RopMoveFolderRequest, RopMoveFolderResponse};
 use crate::wire::mailbox::open_folder::{RopOpenFolderRequest, RopOpenFolderResponse};
+use crate::wire::mailbox::open_message::{RopOpenMessageRequest, RopOpenMessageResponse};
 use crate::wire::mailbox::save_changes_message::{RopSaveChangesMessageRequest, RopSaveChangesMessageResponse};
 use crate::wire::mailbox::set_properties::{RopSetPropertiesRequest, RopSetPropertiesResponse};
 use crate::wire::mailbox::set_search_criteria::{RopSetSearchCriteriaRequest, RopSetSearchCriteriaResponse};
@@ -234,6 +235,8 @@ rop_list! {
         Logon(RopLogonRequest),
         /// RopOpenFolder (0x02).
         OpenFolder(RopOpenFolderRequest),
+        /// RopOpenMessage (0x03).
+        OpenMessage(RopOpenMessageRequest),
         /// RopCreateFolder (0x1C).
         CreateFolder(RopCreateFolderRequest),
     }
@@ -314,6 +317,8 @@ rop_list! {
         Logon(RopLogonResponse),
         /// RopOpenFolder (0x02).
         OpenFolder(RopOpenFolderResponse),
+        /// RopOpenMessage (0x03).
+        OpenMessage(RopOpenMessageResponse),
         /// RopCreateFolder (0x1C).
         CreateFolder(RopCreateFolderResponse),
     }
