@@ -129,3 +129,23 @@ fn keep_leaves_the_scratch_folders_and_names_them() {
     let n = |v: &Value| v["folders"].as_array().unwrap().len();
     assert!(n(&after) >= n(&before) + kept, "{} folders before, {} after, {kept} kept", n(&before), n(&after));
 }
+
+#[test]
+fn fuzz_server_sends_sequences_over_the_wire_and_leaves_the_mailbox_as_it_was() {
+    let s = common::serve("live-run-fuzz", &["--wait-limit", "450ms"]);
+    let before = mailbox(&s.url);
+    let out = common::temp_dir("live-run-fuzz-out");
+    let o = Command::new(env!("CARGO_BIN_EXE_oxcnotif"))
+        .args(["fuzz", "--server", &s.url, "--user", "tester", "--duration", "2s", "--out"])
+        .arg(&out.0)
+        .env("OXCNOTIF_PASSWORD", "pw-1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stderr.contains("sending server (with events)"), "{stderr}");
+    let inputs: usize = stdout.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    assert!(inputs > 5 && stdout.contains("sequence") && stdout.contains("0 disagreements"), "{stdout}");
+    assert_eq!(before, mailbox(&s.url), "the fuzzer left the mailbox changed");
+}

@@ -13,8 +13,23 @@ use std::sync::Arc;
 #[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct FuzzArgs {
     /// The implementation's adapter command (see docs/adapter.md)
-    #[cfg_attr(feature = "cli", arg(long))]
-    pub target: String,
+    #[cfg_attr(feature = "cli", arg(long, required_unless_present = "server", conflicts_with = "server"))]
+    pub target: Option<String>,
+    /// A MAPI over HTTP mailbox endpoint: the server sequences go over the wire (setup in a scratch folder, events by a second Session Context, everything deleted again; docs/live.md)
+    #[cfg_attr(feature = "cli", arg(long, value_name = "URL"))]
+    pub server: Option<String>,
+    /// The user of --server (HTTP Basic)
+    #[cfg_attr(feature = "cli", arg(long, requires = "server"))]
+    pub user: Option<String>,
+    /// The password of --user; or --password-file, or the environment variable OXCNOTIF_PASSWORD. Never echoed
+    #[cfg_attr(feature = "cli", arg(long, requires = "server", conflicts_with = "password_file"))]
+    pub password: Option<String>,
+    /// A file whose first line is the password of --user
+    #[cfg_attr(feature = "cli", arg(long, requires = "server"))]
+    pub password_file: Option<PathBuf>,
+    /// Accept any TLS certificate from --server
+    #[cfg_attr(feature = "cli", arg(long, requires = "server"))]
+    pub insecure: bool,
     /// How long to run: 60s, 2m, 500ms
     #[cfg_attr(feature = "cli", arg(long, default_value = "60s"))]
     pub duration: String,
@@ -58,7 +73,25 @@ fn fuzz_with_log(c: &mut Console, a: &FuzzArgs, interrupted: Arc<AtomicBool>, lo
         interrupted: interrupted.clone(),
         ..Default::default()
     };
-    let mut adapter = AdapterProcess::start(&a.target, opts).map_err(|e| super::start_failure(&e, log))?;
+    let mut process;
+    let mut wire;
+    let (adapter, shown, rerun): (&mut dyn Implementation, String, String) = match (&a.target, &a.server) {
+        (Some(cmd), _) => {
+            process = AdapterProcess::start(cmd, opts).map_err(|e| super::start_failure(&e, log))?;
+            (&mut process, cmd.clone(), format!("--target '{}'", cmd.replace('\'', r"'\''")))
+        }
+        (None, Some(url)) => {
+            let user = a.user.clone().ok_or_else(|| Failure::Usage("--server needs --user".into()))?;
+            let password = super::run::server_password(&a.password, &a.password_file)?;
+            wire = crate::target::wire_server::WireServer::connect_with_timeout(
+                url, &user, &password, a.insecure, timeout,
+            )
+            .map_err(|e| Failure::config(format!("--server {url}: {e}")))?;
+            let rerun = format!("--server '{}' --user '{}'", url.replace('\'', r"'\''"), user.replace('\'', r"'\''"));
+            (&mut wire, format!("MAPI over HTTP at {url}, as {user}"), rerun)
+        }
+        (None, None) => return Err(Failure::Usage("give --target CMD or --server URL".into())),
+    };
     let roles = crate::differential::Roles::of(adapter.hello());
     if roles.is_empty() {
         return Err(Failure::config(format!(
@@ -81,7 +114,7 @@ fn fuzz_with_log(c: &mut Console, a: &FuzzArgs, interrupted: Arc<AtomicBool>, lo
     c.warn(format!(
         "fuzzing {} ({}) against the reference for {:.0?}, seed {}; sending {}",
         adapter.hello().name,
-        a.target,
+        shown,
         duration,
         a.seed,
         roles.describe()
@@ -92,8 +125,7 @@ fn fuzz_with_log(c: &mut Console, a: &FuzzArgs, interrupted: Arc<AtomicBool>, lo
             draw_progress(&mut *c.err, p);
         }
     };
-    let summary = crate::differential::run(&mut adapter, &suite, &opts, &mut draw);
-    drop(adapter);
+    let summary = crate::differential::run(adapter, &suite, &opts, &mut draw);
     let total: u64 = summary.inputs.values().sum();
     let kinds: Vec<String> = summary.inputs.iter().map(|(k, n)| format!("{n} {k}")).collect();
     c.say(format!(
@@ -113,11 +145,7 @@ fn fuzz_with_log(c: &mut Console, a: &FuzzArgs, interrupted: Arc<AtomicBool>, lo
         c.say(format!("{} {} ({}): {}", d.kind, path.display(), d.requirement, d.summary));
     }
     if !summary.disagreements.is_empty() {
-        c.say(format!(
-            "rerun the reproducers: oxcnotif run --suite {} --target '{}'",
-            out.display(),
-            a.target.replace('\'', r"'\''")
-        ));
+        c.say(format!("rerun the reproducers: oxcnotif run --suite {} {rerun}", out.display(),));
     }
     keep_log(log, &out, !summary.disagreements.is_empty());
     Ok(if summary.disagreements.is_empty() { 0 } else { 1 })

@@ -418,14 +418,10 @@ fn builtin_requirements() -> std::io::Result<crate::report::requirements::Table>
     Ok(Table::new(rows, annotations))
 }
 
-/// The `--server` target: URL, user and password (from `--password`,
-/// `--password-file` or `OXCNOTIF_PASSWORD`, in that order), checked
-/// before anything runs.
-fn server_target(a: &RunArgs, url: &str) -> Result<crate::cases::mapi_http::Target, Failure> {
-    crate::target::mapi_http::Endpoint::new(url, "", "", a.insecure)
-        .map_err(|e| Failure::Usage(format!("--server: {e}")))?;
-    let user = a.user.clone().ok_or_else(|| Failure::Usage("--server needs --user".into()))?;
-    let password = match (&a.password, &a.password_file) {
+/// The password of `--server`: `--password`, else the first line of
+/// `--password-file`, else the environment variable OXCNOTIF_PASSWORD.
+pub(super) fn server_password(password: &Option<String>, file: &Option<PathBuf>) -> Result<String, Failure> {
+    Ok(match (password, file) {
         (Some(p), _) => p.clone(),
         (None, Some(f)) => {
             let text = std::fs::read_to_string(f)
@@ -435,7 +431,17 @@ fn server_target(a: &RunArgs, url: &str) -> Result<crate::cases::mapi_http::Targ
         (None, None) => std::env::var("OXCNOTIF_PASSWORD").map_err(|_| {
             Failure::Usage("--server needs a password: --password, --password-file or OXCNOTIF_PASSWORD".into())
         })?,
-    };
+    })
+}
+
+/// The `--server` target: URL, user and password (from `--password`,
+/// `--password-file` or `OXCNOTIF_PASSWORD`, in that order), checked
+/// before anything runs.
+fn server_target(a: &RunArgs, url: &str) -> Result<crate::cases::mapi_http::Target, Failure> {
+    crate::target::mapi_http::Endpoint::new(url, "", "", a.insecure)
+        .map_err(|e| Failure::Usage(format!("--server: {e}")))?;
+    let user = a.user.clone().ok_or_else(|| Failure::Usage("--server needs --user".into()))?;
+    let password = server_password(&a.password, &a.password_file)?;
     let wait_limit = humantime::parse_duration(&a.wait_limit)
         .map_err(|e| Failure::Usage(format!("--wait-limit {:?}: {e}", a.wait_limit)))?;
     Ok(crate::cases::mapi_http::Target {

@@ -98,6 +98,16 @@ pub fn summary_at(info: &RunInfo, result: &RunResult, detail: Detail, strict: bo
                 cases[0].id
             );
         }
+        // What was not run, and why (summary.md names every case).
+        for (why, cases) in super::by_reason(&result.rows, Verdict::Excluded) {
+            let _ = writeln!(
+                s,
+                "EXCLUDED {}: {} (e.g. {})",
+                super::plural(cases.len(), "case"),
+                why.replace('\n', "; "),
+                cases[0].id
+            );
+        }
     }
     if detail != Detail::Quiet {
         let mut by: BTreeMap<(&str, &str), BTreeMap<Verdict, usize>> = BTreeMap::new();

@@ -133,8 +133,14 @@ pub fn reason(row: &Row) -> String {
 /// capability), the largest group first, then by reason; cases in run
 /// order.
 pub fn unimplemented_by_reason(rows: &[Row]) -> Vec<(String, Vec<&Row>)> {
+    by_reason(rows, Verdict::Unimplemented)
+}
+
+/// The cases of `verdict` grouped by reason, the largest group first, then
+/// by reason; cases in run order.
+pub fn by_reason(rows: &[Row], verdict: Verdict) -> Vec<(String, Vec<&Row>)> {
     let mut m: BTreeMap<String, Vec<&Row>> = BTreeMap::new();
-    for r in rows.iter().filter(|r| r.outcome.verdict == Verdict::Unimplemented) {
+    for r in rows.iter().filter(|r| r.outcome.verdict == verdict) {
         m.entry(reason(r)).or_default().push(r);
     }
     let mut out: Vec<(String, Vec<&Row>)> = m.into_iter().collect();
@@ -209,6 +215,24 @@ pub fn summary_md(info: &RunInfo, result: &RunResult) -> String {
         for (why, cases) in &missing {
             let one_line = why.replace('\n', "; ");
             let _ = writeln!(s, "- {}: {} (first: `{}`)", plural(cases.len(), "case"), one_line, cases[0].id);
+        }
+        let _ = writeln!(s);
+    }
+    let excluded = by_reason(rows, Verdict::Excluded);
+    if !excluded.is_empty() {
+        let _ = writeln!(
+            s,
+            "## Excluded
+"
+        );
+        let _ = writeln!(
+            s,
+            "{} EXCLUDED (not run), by reason, every case named.\n",
+            plural(c.get(&Verdict::Excluded).copied().unwrap_or(0), "case")
+        );
+        for (why, cases) in &excluded {
+            let ids: Vec<String> = cases.iter().map(|r| format!("`{}`", r.id)).collect();
+            let _ = writeln!(s, "- {}: {}: {}", plural(cases.len(), "case"), why.replace('\n', "; "), ids.join(", "));
         }
         let _ = writeln!(s);
     }
