@@ -113,16 +113,6 @@ impl fmt::Display for CallError {
     }
 }
 
-/// What sessions of one mailbox share (`oxcnotif serve`): the store, the
-/// folders' display names, the search folders' scopes and the ID counter.
-#[derive(Debug, Clone)]
-pub struct Mailbox {
-    store: Store,
-    names: HashMap<Id8, String>,
-    search_scopes: HashMap<Id8, Vec<Id8>>,
-    next_id: u64,
-}
-
 /// The reference server model.
 ///
 /// A session in three calls, as in spec case
@@ -310,27 +300,23 @@ impl Server {
         &self.store
     }
 
-    /// The mailbox as this server holds it, for [`Server::adopt`].
-    pub fn mailbox(&self) -> Mailbox {
-        Mailbox {
-            store: self.store.clone(),
-            names: self.names.clone(),
-            search_scopes: self.search_scopes.clone(),
-            next_id: self.next_id,
-        }
-    }
-
-    /// Takes a mailbox another session of it has just changed: what events
-    /// do not carry, such as a new folder's display name or that it is a
-    /// search folder, so that RopCreateFolder's duplicate-name check
-    /// (MS-OXCFOLD 3.2.5.2) and the S flag see the same mailbox in every
+    /// Takes what `from`, another session of the same mailbox, knows of
+    /// `folder` and events do not carry: its display name, whether it is a
+    /// search folder, and its search scope. So RopCreateFolder's
+    /// duplicate-name check and OpenExisting (MS-OXCFOLD 3.2.5.2), and the S
+    /// flag of a search folder's notifications, see the same folder in every
     /// session. Logons, handles, subscriptions and queued notifications
     /// stay.
-    pub fn adopt(&mut self, m: &Mailbox) {
-        self.store = m.store.clone();
-        self.names = m.names.clone();
-        self.search_scopes = m.search_scopes.clone();
-        self.next_id = self.next_id.max(m.next_id);
+    pub fn adopt_folder(&mut self, from: &Server, folder: &Id8) {
+        if let Some(n) = from.names.get(folder) {
+            self.names.insert(*folder, n.clone());
+        }
+        if from.store.is_search(folder) {
+            self.store.set_search(folder);
+        }
+        if let Some(scope) = from.search_scopes.get(folder) {
+            self.search_scopes.insert(*folder, scope.clone());
+        }
     }
 
     /// A server for a new session over the same store: the store, its

@@ -100,6 +100,13 @@ impl Store {
         })
     }
 
+    /// Makes a folder the store has a search folder.
+    pub fn set_search(&mut self, folder: &Id8) {
+        if let Some(f) = self.folders.get_mut(folder) {
+            f.search = true;
+        }
+    }
+
     /// Moves a folder under a new parent.
     pub fn reparent(&mut self, id: &Id8, parent: Id8) {
         if let Some(f) = self.folders.get_mut(id) {

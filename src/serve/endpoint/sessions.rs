@@ -129,14 +129,22 @@ impl Endpoint {
         let mut woken = self.replay_into(&user, Some(from), raised);
         // Then what the events do not carry (names, search folders): the
         // mailbox as the session that changed it sees it.
-        if let (Some(ctx), Some(mailbox)) = (self.contexts.get(&from), self.mailboxes.get_mut(&user)) {
-            let shared = ctx.server.mailbox();
-            mailbox.master.adopt(&shared);
-            for &id in mailbox.contexts.iter().filter(|&&id| id != from) {
-                if let Some(other) = self.contexts.get_mut(&id) {
-                    other.server.adopt(&shared);
+        // Only the folders the events name (and a copy's new ID): the cost
+        // stays with the change, not with the mailbox's size.
+        let folders: Vec<_> =
+            raised.iter().flat_map(|e| [Some(e.folder), e.new_id.filter(|_| e.message.is_none())]).flatten().collect();
+        if let (Some(ctx), Some(mailbox)) = (self.contexts.remove(&from), self.mailboxes.get_mut(&user)) {
+            for f in &folders {
+                mailbox.master.adopt_folder(&ctx.server, f);
+            }
+            for id in mailbox.contexts.iter().filter(|&&id| id != from) {
+                if let Some(other) = self.contexts.get_mut(id) {
+                    for f in &folders {
+                        other.server.adopt_folder(&ctx.server, f);
+                    }
                 }
             }
+            self.contexts.insert(from, ctx);
         }
         if self.contexts.get(&from).is_some_and(|c| !c.server.queued().is_empty()) && !woken.contains(&from) {
             woken.push(from);
