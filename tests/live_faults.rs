@@ -25,6 +25,8 @@ enum Fault {
     NeverWakes,
     /// RopPending left out of every Execute response.
     NoRopPending,
+    /// X-RequestId left out of every response.
+    NoRequestId,
     /// A lenient server: serves a request without X-RequestId, with another
     /// Content-Type or another method (the proxy mends them before
     /// forwarding), which the spec leaves to the server.
@@ -52,6 +54,10 @@ async fn mutate(
     let code: u32 = header_of(headers, "x-responsecode").and_then(|v| v.parse().ok()).unwrap_or(0);
     match fault {
         Fault::Clean | Fault::Lenient => body,
+        Fault::NoRequestId => {
+            headers.remove("x-requestid");
+            body
+        }
         Fault::Renumbered => {
             if code != 0 {
                 headers.insert("x-responsecode", (code + 1).to_string().parse().unwrap());
@@ -175,6 +181,11 @@ fn proxy(rt: &tokio::runtime::Runtime, upstream: SocketAddr, fault: Fault) -> So
 /// Runs the MAPI over HTTP cases through a proxy with `fault`: (exit
 /// status, results.json cases by id).
 fn run_through(fault: Fault) -> (i32, std::collections::BTreeMap<String, serde_json::Value>) {
+    run_cases_through(fault, "mapi-http.*")
+}
+
+/// [`run_through`] of the cases `glob` selects.
+fn run_cases_through(fault: Fault, glob: &str) -> (i32, std::collections::BTreeMap<String, serde_json::Value>) {
     let up = upstream(fault);
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let addr = proxy(&rt, up.addr(), fault);
@@ -182,7 +193,7 @@ fn run_through(fault: Fault) -> (i32, std::collections::BTreeMap<String, serde_j
     let _ = std::fs::remove_dir_all(&out);
     let url = format!("http://{addr}/mapi/emsmdb/?MailboxId=tester@oxcnotif.invalid");
     let o = Command::new(env!("CARGO_BIN_EXE_oxcnotif"))
-        .args(["run", "--server", &url, "--user", "tester", "--wait-limit", "600ms", "--cases", "mapi-http.*", "--out"])
+        .args(["run", "--server", &url, "--user", "tester", "--wait-limit", "600ms", "--cases", glob, "--out"])
         .arg(&out)
         .env("OXCNOTIF_PASSWORD", "pw-1")
         .output()
@@ -235,6 +246,22 @@ fn pending_without_its_line_end_fails_the_framing() {
 fn x_elapsed_time_in_seconds_fails_r168() {
     let (_, cases) = run_through(Fault::ElapsedInSeconds);
     fails_at(&cases, "mapi-http.notification-wait.limit", "MS-OXCMAPIHTTP_R168");
+}
+
+#[test]
+fn a_response_without_x_request_id_fails_the_sequence_cases_too() {
+    // The transport rules hold for every response a sequence case's steps
+    // cause over the wire, not only in the mapi-http cases.
+    let (code, cases) = run_cases_through(Fault::NoRequestId, "sequence.events-folder.object-created-*");
+    assert!(!cases.is_empty());
+    for id in cases.keys() {
+        fails_at(&cases, id, "MS-OXCMAPIHTTP_R44");
+    }
+    assert_eq!(code, 1);
+    // And a clean server passes them.
+    let (code, cases) = run_cases_through(Fault::Clean, "sequence.events-folder.object-created-*");
+    assert!(cases.values().all(|c| c["verdict"] == "PASS"), "{cases:#?}");
+    assert_eq!(code, 0);
 }
 
 #[test]

@@ -255,9 +255,8 @@ fn in_inbox(url: &str, rops: Vec<Value>) -> Vec<Value> {
 }
 
 /// The folders in the served mailbox's Inbox: RowCount of its hierarchy
-/// table (RopGetHierarchyTable, MS-OXCROPS_R1002). Counted, not looked up
-/// by name: `oxcnotif serve` does not find by name a folder another
-/// Session Context created (see the ignored test at the end).
+/// table (RopGetHierarchyTable, MS-OXCROPS_R1002): any folder left
+/// behind shows, whatever its name.
 fn inbox_folders(url: &str) -> u64 {
     let out = in_inbox(
         url,

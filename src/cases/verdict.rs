@@ -92,6 +92,15 @@ impl Grade {
             _ => None,
         }
     }
+
+    /// `must`, `should`, `info`: what [`Grade::from_name`] reads.
+    pub fn name(self) -> &'static str {
+        match self {
+            Grade::Must => "must",
+            Grade::Should => "should",
+            Grade::Info => "info",
+        }
+    }
 }
 
 /// One failed check.

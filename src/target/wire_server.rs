@@ -1231,6 +1231,15 @@ impl WireServer {
     fn record(&self, name: &str, x: &Exchange, request_type: &str) {
         let mut v = x.to_value(request_type);
         v["session"] = json!(name);
+        // The transport rules every response is held to, for the sequence
+        // runner to grade at their levels (`rules`).
+        let rules: Vec<Value> = crate::cases::mapi_http::response_rules(x, request_type)
+            .iter()
+            .map(|p| json!({"grade": p.grade.name(), "field": p.field, "message": p.message}))
+            .collect();
+        if !rules.is_empty() {
+            v["rules"] = Value::Array(rules);
+        }
         if let Ok(mut h) = self.http.lock() {
             h.push(v);
         }

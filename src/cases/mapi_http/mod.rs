@@ -61,6 +61,17 @@ mod runner;
 pub use load::parse_file;
 pub use runner::{run_builtin, run_on, Target};
 
+/// The rules every MAPI over HTTP response is held to (the headers every
+/// response carries, MS-OXCMAPIHTTP_R44; X-RequestId and X-ClientInfo
+/// returned, R2040, R156; Content-Type by X-ResponseCode, R2037, R2038; the
+/// inner stream's framing, R41, R1238, R1244, R2228, R168; a PING without a
+/// body, R1460), each at its own row's level: the problems of `x`, a
+/// response to `request_type`. The live-server target applies them to
+/// every response a sequence case's steps cause, too.
+pub fn response_rules(x: &crate::target::mapi_http::Exchange, request_type: &str) -> Vec<super::verdict::Problem> {
+    checks::always_checks(x, request_type)
+}
+
 use super::verdict::Grade;
 use serde_json::Value;
 use std::path::PathBuf;

@@ -78,6 +78,20 @@ impl Runner<'_> {
         };
         let mut entry = json!({"step": k, "input": crate::hex::encode(input), "max_output": max_output});
         let mut rules = Vec::new();
+        // A live-server target's transport: the rules each HTTP response
+        // behind this step broke, at their rows' levels (docs/live.md).
+        for x in ok.get("http").and_then(Value::as_array).into_iter().flatten() {
+            for r in x.get("rules").and_then(Value::as_array).into_iter().flatten() {
+                let grade = r["grade"].as_str().and_then(Grade::from_name).unwrap_or(Grade::Must);
+                let what = format!(
+                    "session {} {} response: {}",
+                    x["session"].as_str().unwrap_or("?"),
+                    x["request"]["X-RequestType"].as_str().unwrap_or("?"),
+                    r["message"].as_str().unwrap_or("")
+                );
+                rules.push(Problem::at(grade, r["field"].as_str().unwrap_or(""), what));
+            }
+        }
         if let Some(f) = ok.get("failed") {
             let code = f["code"].as_u64().unwrap_or(0) as u32;
             let message = f["message"].as_str().unwrap_or("").to_string();
