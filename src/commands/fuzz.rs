@@ -15,21 +15,9 @@ pub struct FuzzArgs {
     /// The implementation's adapter command (see docs/adapter.md)
     #[cfg_attr(feature = "cli", arg(long, required_unless_present = "server", conflicts_with = "server"))]
     pub target: Option<String>,
-    /// A MAPI over HTTP mailbox endpoint: the server sequences go over the wire (setup in a scratch folder, events by a second Session Context, everything deleted again; docs/live.md)
-    #[cfg_attr(feature = "cli", arg(long, value_name = "URL"))]
-    pub server: Option<String>,
-    /// The user of --server (HTTP Basic)
-    #[cfg_attr(feature = "cli", arg(long, requires = "server"))]
-    pub user: Option<String>,
-    /// The password of --user; or --password-file, or the environment variable OXCNOTIF_PASSWORD. Never echoed
-    #[cfg_attr(feature = "cli", arg(long, requires = "server", conflicts_with = "password_file"))]
-    pub password: Option<String>,
-    /// A file whose first line is the password of --user
-    #[cfg_attr(feature = "cli", arg(long, requires = "server"))]
-    pub password_file: Option<PathBuf>,
-    /// Accept any TLS certificate from --server
-    #[cfg_attr(feature = "cli", arg(long, requires = "server"))]
-    pub insecure: bool,
+    #[cfg_attr(feature = "cli", command(flatten))]
+    #[allow(missing_docs)]
+    pub login: super::run::ServerLogin,
     /// How long to run: 60s, 2m, 500ms
     #[cfg_attr(feature = "cli", arg(long, default_value = "60s"))]
     pub duration: String,
@@ -75,16 +63,20 @@ fn fuzz_with_log(c: &mut Console, a: &FuzzArgs, interrupted: Arc<AtomicBool>, lo
     };
     let mut process;
     let mut wire;
-    let (adapter, shown, rerun): (&mut dyn Implementation, String, String) = match (&a.target, &a.server) {
+    let (adapter, shown, rerun): (&mut dyn Implementation, String, String) = match (&a.target, &a.login.server) {
         (Some(cmd), _) => {
             process = AdapterProcess::start(cmd, opts).map_err(|e| super::start_failure(&e, log))?;
             (&mut process, cmd.clone(), format!("--target '{}'", cmd.replace('\'', r"'\''")))
         }
         (None, Some(url)) => {
-            let user = a.user.clone().ok_or_else(|| Failure::Usage("--server needs --user".into()))?;
-            let password = super::run::server_password(&a.password, &a.password_file)?;
+            let user = a.login.user.clone().ok_or_else(|| Failure::Usage("--server needs --user".into()))?;
+            let password = super::run::server_password(&a.login.password, &a.login.password_file)?;
             wire = crate::target::wire_server::WireServer::connect_with_timeout(
-                url, &user, &password, a.insecure, timeout,
+                url,
+                &user,
+                &password,
+                a.login.insecure,
+                timeout,
             )
             .map_err(|e| Failure::config(format!("--server {url}: {e}")))?;
             let rerun = format!("--server '{}' --user '{}'", url.replace('\'', r"'\''"), user.replace('\'', r"'\''"));

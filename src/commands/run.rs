@@ -17,21 +17,9 @@ pub struct RunArgs {
     /// The implementation's adapter command (see docs/adapter.md); the built-in reference when absent
     #[cfg_attr(feature = "cli", arg(long, conflicts_with = "server"))]
     pub target: Option<String>,
-    /// A MAPI over HTTP mailbox endpoint to test over the wire, as Autodiscover gives it (https://HOST/mapi/emsmdb/?MailboxId=...), query string kept
-    #[cfg_attr(feature = "cli", arg(long, value_name = "URL"))]
-    pub server: Option<String>,
-    /// The user of --server (HTTP Basic)
-    #[cfg_attr(feature = "cli", arg(long, requires = "server"))]
-    pub user: Option<String>,
-    /// The password of --user; or --password-file, or the environment variable OXCNOTIF_PASSWORD. Never echoed
-    #[cfg_attr(feature = "cli", arg(long, requires = "server", conflicts_with = "password_file"))]
-    pub password: Option<String>,
-    /// A file whose first line is the password of --user
-    #[cfg_attr(feature = "cli", arg(long, requires = "server"))]
-    pub password_file: Option<PathBuf>,
-    /// Accept any TLS certificate from --server (a test server's self-signed one)
-    #[cfg_attr(feature = "cli", arg(long, requires = "server"))]
-    pub insecure: bool,
+    #[cfg_attr(feature = "cli", command(flatten))]
+    #[allow(missing_docs)]
+    pub login: ServerLogin,
     /// Leave what each case created on --server (its scratch folder under the Inbox, named `oxcnotif scratch ...`, and the folders and messages of the mapi-http cases), for debugging; the run lists what it kept
     #[cfg_attr(feature = "cli", arg(long, requires = "server"))]
     pub keep: bool,
@@ -77,6 +65,28 @@ pub struct RunArgs {
     /// Print a line for every case, PASS included, in run order
     #[cfg_attr(feature = "cli", arg(long, short = 'v'))]
     pub verbose: bool,
+}
+
+/// `--server URL --user U` and the password options, shared by `oxcnotif
+/// run` and `oxcnotif fuzz`.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
+pub struct ServerLogin {
+    /// A MAPI over HTTP mailbox endpoint to test over the wire, as Autodiscover gives it (https://HOST/mapi/emsmdb/?MailboxId=...), query string kept
+    #[cfg_attr(feature = "cli", arg(long, value_name = "URL"))]
+    pub server: Option<String>,
+    /// The user of --server (HTTP Basic)
+    #[cfg_attr(feature = "cli", arg(long, requires = "server"))]
+    pub user: Option<String>,
+    /// The password of --user; or --password-file, or the environment variable OXCNOTIF_PASSWORD. Never echoed
+    #[cfg_attr(feature = "cli", arg(long, requires = "server", conflicts_with = "password_file"))]
+    pub password: Option<String>,
+    /// A file whose first line is the password of --user
+    #[cfg_attr(feature = "cli", arg(long, requires = "server"))]
+    pub password_file: Option<PathBuf>,
+    /// Accept any TLS certificate from --server (a test server's self-signed one)
+    #[cfg_attr(feature = "cli", arg(long, requires = "server"))]
+    pub insecure: bool,
 }
 
 /// The operations each role of `--require` needs.
@@ -170,7 +180,7 @@ fn run_with_log(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>, temp
         Some(o) => o.join("target-stderr.log"),
         None => temp_log.to_path_buf(),
     };
-    let server = match &a.server {
+    let server = match &a.login.server {
         Some(url) => Some(Arc::new(server_target(a, url)?)),
         None => None,
     };
@@ -236,13 +246,13 @@ fn run_with_log(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>, temp
     for f in &a.expected_failures {
         rerun_options.push(format!("--expected-failures {}", super::shell_word(&f.display().to_string())));
     }
-    if a.server.is_some() {
+    if a.login.server.is_some() {
         // The password is never echoed: a rerun reads it from the same
         // --password-file, or from OXCNOTIF_PASSWORD.
-        if let Some(f) = &a.password_file {
+        if let Some(f) = &a.login.password_file {
             rerun_options.push(format!("--password-file {}", super::shell_word(&f.display().to_string())));
         }
-        if a.insecure {
+        if a.login.insecure {
             rerun_options.push("--insecure".into());
         }
         if a.wait_limit.trim() != "5m" {
@@ -378,7 +388,7 @@ fn list(c: &mut Console, suite: &crate::cases::Suite, a: &RunArgs) -> Outcome {
         profile: a.profile.clone(),
         select: a.select.clone(),
         exclude: a.exclude.clone(),
-        server_only: a.server.is_some(),
+        server_only: a.login.server.is_some(),
         ..Default::default()
     };
     let planned = crate::cases::run::plan(suite, &opts);
@@ -438,17 +448,17 @@ pub(super) fn server_password(password: &Option<String>, file: &Option<PathBuf>)
 /// `--password-file` or `OXCNOTIF_PASSWORD`, in that order), checked
 /// before anything runs.
 fn server_target(a: &RunArgs, url: &str) -> Result<crate::cases::mapi_http::Target, Failure> {
-    crate::target::mapi_http::Endpoint::new(url, "", "", a.insecure)
+    crate::target::mapi_http::Endpoint::new(url, "", "", a.login.insecure)
         .map_err(|e| Failure::Usage(format!("--server: {e}")))?;
-    let user = a.user.clone().ok_or_else(|| Failure::Usage("--server needs --user".into()))?;
-    let password = server_password(&a.password, &a.password_file)?;
+    let user = a.login.user.clone().ok_or_else(|| Failure::Usage("--server needs --user".into()))?;
+    let password = server_password(&a.login.password, &a.login.password_file)?;
     let wait_limit = humantime::parse_duration(&a.wait_limit)
         .map_err(|e| Failure::Usage(format!("--wait-limit {:?}: {e}", a.wait_limit)))?;
     Ok(crate::cases::mapi_http::Target {
         url: url.to_string(),
         user,
         password,
-        insecure: a.insecure,
+        insecure: a.login.insecure,
         wait_limit: Some(wait_limit),
         reference: None,
         keep: a.keep,
