@@ -718,7 +718,7 @@ fn protocol_types_and_schema_agree() {
             "Execute",
             ok_value(&ExecuteOk::Failed { failed: CallFailed { code: 0x4B6, message: Some("ecRpcFormat".into()) } }),
         ),
-        ("Event", ok_value(&EventOk {})),
+        ("Event", ok_value(&EventOk { side_effects: vec!["0100000000000a01".into()] })),
         (
             "CheckTrace",
             ok_value(&CheckTraceOk::Findings {

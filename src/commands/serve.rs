@@ -49,6 +49,10 @@ pub struct ServeArgs {
     /// X-ExpirationInfo: idle time after which a Session Context is destroyed (R1285)
     #[cfg_attr(feature = "cli", arg(long, default_value = "15m"))]
     pub expiration: String,
+    /// After a message is created, deleted, moved or copied, also report ObjectModified of each folder
+    /// whose message count changed, with its TotalMessageCount, as Exchange does (docs/serve.md)
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub folder_counts: bool,
     /// A YAML or JSON list of events to cause, each after its After (docs/serve.md)
     #[cfg_attr(feature = "cli", arg(long))]
     pub events: Option<PathBuf>,
@@ -100,6 +104,7 @@ fn config(a: &ServeArgs) -> Result<Config, Failure> {
         pending_period_ms: ms("pending-period", &a.pending_period)?.max(1),
         wait_limit_ms: ms("wait-limit", &a.wait_limit)?,
         expiration_ms: ms("expiration", &a.expiration)?,
+        folder_counts: a.folder_counts,
         ..Config::default()
     })
 }

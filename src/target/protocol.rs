@@ -316,10 +316,22 @@ pub enum ExecuteOk {
     },
 }
 
-/// The `ok` of `event`: an empty object.
+/// The `ok` of `event`: an empty object, or the folders whose contents
+/// the event changed besides (docs/adapter.md, "event").
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct EventOk {}
+pub struct EventOk {
+    /// `side_effects`: FolderIds (16 hex digits, the case's IDs) of the
+    /// folders whose contents the store operation behind the event changed
+    /// too, such as the folder a message was created in: a live server may
+    /// also report ObjectModified of each (MS-OXCNOTIF 2.2.1.4.1.2, the
+    /// folder's TotalMessageCount and UnreadMessageCount), and a sequence
+    /// case tolerates one such notification per folder and subscription
+    /// that asked for it (spec-cases/README.md, "Notifications a live
+    /// server adds"). Empty for a target that reports none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub side_effects: Vec<String>,
+}
 
 /// A client rule broken in a trace step: a [`Finding`] with its step.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -129,7 +129,7 @@ impl Reference {
             Request::Event { event } => {
                 let e = Event::from_value(event).map_err(|e| format!("event.{e}"))?;
                 self.server.as_mut().ok_or("event before reset")?.event(&e);
-                protocol::ok_value(&EventOk {})
+                protocol::ok_value(&EventOk::default())
             }
             Request::CheckTrace { layout: l, preexisting_handles, steps } => {
                 let steps = trace_steps(steps)?;

@@ -89,6 +89,10 @@ impl IdMap {
     pub fn server(&self, case: Id8) -> Option<Id8> {
         self.to_server.get(&case.0).copied().map(Id8)
     }
+    /// The case ID bound to the server's `server`, if any.
+    pub fn case(&self, server: Id8) -> Option<Id8> {
+        self.to_case.get(&server.0).copied().map(Id8)
+    }
     /// Whether the case ID `case` is bound.
     pub fn has_case(&self, case: Id8) -> bool {
         self.to_server.contains_key(&case.0)
@@ -162,6 +166,8 @@ pub struct WireServer {
     inbox: Option<Id8>,
     scratch: Option<Scratch>,
     ids: IdMap,
+    /// Every input session A sent since the reset, as the case wrote it.
+    sent: Vec<u8>,
     /// Server FolderId of each folder this harness created, to its parent's.
     parents: HashMap<Raw, Raw>,
     /// Server IDs of the search folders this harness created.
@@ -179,6 +185,32 @@ pub struct WireServer {
 
 /// Why a request could not be carried out: the reply to give.
 type Fail = Reply;
+
+/// RopSetProperties (MS-OXCROPS 2.2.8.6) on the object at `slot`, giving
+/// each of `tags` a value of its type; the save or the change reports the
+/// tags set (MS-OXCNOTIF 2.2.1.4.1.2, Tags).
+fn set_properties(tags: &[u32], slot: u8) -> Result<Value, Fail> {
+    let mut values = Vec::new();
+    let mut size = 2usize;
+    for tag in tags {
+        let (v, n) = match tag & 0xFFFF {
+            0x0003 => (json!(0), 4),
+            0x000B => (json!(0), 2),
+            0x0002 => (json!(0), 2),
+            0x0014 => (json!(0), 8),
+            0x001F => (json!("oxcnotif"), 18),
+            other => {
+                return Err(Reply::Unimplemented(format!(
+                    "a property tag 0x{tag:08X}: this harness sets no property of type 0x{other:04X}"
+                )))
+            }
+        };
+        values.push(json!({"PropertyTag": tag, "PropertyValue": v}));
+        size += 4 + n;
+    }
+    Ok(json!({"RopId": 0x0A, "LogonId": 0, "InputHandleIndex": slot, "PropertyValueSize": size,
+              "PropertyValueCount": values.len(), "PropertyValues": values}))
+}
 
 fn broken(problem: impl Into<String>) -> Reply {
     Reply::Broken { problem: problem.into(), raw: None }
@@ -292,6 +324,7 @@ impl WireServer {
             inbox: None,
             scratch: None,
             ids: IdMap::default(),
+            sent: Vec::new(),
             parents: HashMap::new(),
             search: Vec::new(),
             messages: HashMap::new(),
@@ -387,6 +420,7 @@ impl WireServer {
             self.disconnect(&b, "session B");
         }
         self.ids.clear();
+        self.sent.clear();
         self.parents.clear();
         self.search.clear();
         self.messages.clear();
@@ -766,20 +800,31 @@ impl WireServer {
 
     /// B creates and saves a message in `folder` (server ID).
     fn create_message_in(&mut self, folder: Id8) -> Result<Id8, Fail> {
+        self.create_message_with(folder, &[])
+    }
+
+    /// B creates a message in `folder` (server ID), sets `tags` on it, and
+    /// saves it: the save's ObjectCreated carries the tags set
+    /// (MS-OXCNOTIF 2.2.1.4.1.2).
+    fn create_message_with(&mut self, folder: Id8, tags: &[u32]) -> Result<Id8, Fail> {
+        let mut rops = vec![json!({"RopId": 0x06, "LogonId": 0, "InputHandleIndex": 0, "OutputHandleIndex": 1,
+                                   "CodePageId": 0x0FFF, "FolderId": id_value(folder), "AssociatedFlag": 0})];
+        if !tags.is_empty() {
+            rops.push(set_properties(tags, 1)?);
+        }
+        let save = rops.len();
+        rops.push(
+            json!({"RopId": 0x0C, "LogonId": 0, "ResponseHandleIndex": 1, "InputHandleIndex": 1, "SaveFlags": 0x0A}),
+        );
+        rops.push(release(1));
         let b = self.session_b()?;
-        let (out, _) = self.rops(
-            b,
-            vec![
-                json!({"RopId": 0x06, "LogonId": 0, "InputHandleIndex": 0, "OutputHandleIndex": 1, "CodePageId": 0x0FFF,
-                       "FolderId": id_value(folder), "AssociatedFlag": 0}),
-                json!({"RopId": 0x0C, "LogonId": 0, "ResponseHandleIndex": 1, "InputHandleIndex": 1, "SaveFlags": 0x0A}),
-                release(1),
-            ],
-            vec![b.logon, NEW],
-        )?;
+        let (out, _) = self.rops(b, rops, vec![b.logon, NEW])?;
         check(&out, 0, "RopCreateMessage").map_err(Reply::Failed)?;
-        check(&out, 1, "RopSaveChangesMessage").map_err(Reply::Failed)?;
-        let id = id_of(&out[1]["MessageId"], "RopSaveChangesMessage's MessageId").map_err(Reply::Failed)?;
+        if save == 2 {
+            check(&out, 1, "RopSetProperties").map_err(Reply::Failed)?;
+        }
+        check(&out, save, "RopSaveChangesMessage").map_err(Reply::Failed)?;
+        let id = id_of(&out[save]["MessageId"], "RopSaveChangesMessage's MessageId").map_err(Reply::Failed)?;
         self.messages.insert(id.0, folder.0);
         Ok(id)
     }
@@ -801,7 +846,7 @@ impl WireServer {
         let keys: Vec<&str> = event.as_object().map(|o| o.keys().map(String::as_str).collect()).unwrap_or_default();
         let allowed: &[&str] = match (t, e.message.is_some()) {
             ("ObjectCreated", false) => &["Type", "LogonId", "Folder", "ParentFolder"],
-            ("ObjectCreated", true) => &["Type", "LogonId", "Folder", "Message"],
+            ("ObjectCreated", true) => &["Type", "LogonId", "Folder", "Message", "Tags"],
             ("ObjectDeleted", _) => &["Type", "LogonId", "Folder", "Message", "ParentFolder"],
             ("NewMail", _) => &["Type", "LogonId", "Folder", "Message", "MessageFlags", "MessageClass"],
             ("SearchCompleted", _) => &["Type", "LogonId", "Folder"],
@@ -839,6 +884,7 @@ impl WireServer {
                 }
             }
         }
+        let side_effects = self.side_effects_of(&e, t);
         let b = self.session_b()?;
         let logon = b.logon;
         match (t, e.message) {
@@ -861,6 +907,15 @@ impl WireServer {
                          message?): RopSaveChangesMessage creates a new one"
                     )));
                 }
+                if self.sent.windows(8).any(|w| w == m.0) {
+                    // The case's ID went to the server before the message
+                    // existed (a subscription to it, MS-OXCNOTIF 2.2.1.2.1.1);
+                    // the server names the new message itself.
+                    return Err(Reply::Unimplemented(format!(
+                        "event ObjectCreated of message {m}, which an earlier request names: the server chooses a new \
+                         message's MessageId, so a request cannot name it before it exists"
+                    )));
+                }
                 if !self.ids.has_case(e.folder) && !SPECIAL_FOLDER_IDS.contains(&e.folder) {
                     return Err(Reply::Unimplemented(format!(
                         "event ObjectCreated of message {m} in folder {}, which the setup does not create: \
@@ -868,7 +923,7 @@ impl WireServer {
                         e.folder
                     )));
                 }
-                let id = self.create_message_in(self.server_id(e.folder))?;
+                let id = self.create_message_with(self.server_id(e.folder), &e.tags)?;
                 self.ids.bind(m, id);
             }
             ("ObjectDeleted", None) => {
@@ -950,28 +1005,8 @@ impl WireServer {
             ("ObjectModified", _) => {
                 // RopSetProperties on a folder raises ObjectModified with the
                 // tags it set (MS-OXCNOTIF 2.2.1.4.1.2: Tags, MS-OXCROPS 2.2.8.6).
-                let mut values = Vec::new();
-                let mut size = 2usize;
-                for tag in &e.tags {
-                    let (v, n) = match tag & 0xFFFF {
-                        0x0003 => (json!(0), 4),
-                        0x000B => (json!(0), 2),
-                        0x0002 => (json!(0), 2),
-                        0x0014 => (json!(0), 8),
-                        0x001F => (json!("oxcnotif"), 18),
-                        other => {
-                            return Err(Reply::Unimplemented(format!(
-                                "event ObjectModified with tag 0x{tag:08X}: this harness sets no property of type \
-                                 0x{other:04X}"
-                            )))
-                        }
-                    };
-                    values.push(json!({"PropertyTag": tag, "PropertyValue": v}));
-                    size += 4 + n;
-                }
                 let folder = self.server_id(e.folder);
-                let set = json!({"RopId": 0x0A, "LogonId": 0, "InputHandleIndex": 1, "PropertyValueSize": size,
-                                 "PropertyValueCount": values.len(), "PropertyValues": values});
+                let set = set_properties(&e.tags, 1)?;
                 if let Some(m) = e.message {
                     // A message's change is reported when RopSaveChangesMessage
                     // commits it (MS-OXCNOTIF 2.2.1.1); B opens it read/write
@@ -1209,12 +1244,41 @@ impl WireServer {
             }
             _ => return Err(Reply::Unimplemented(format!("event {t} cannot be caused over the wire yet"))),
         }
-        Ok(protocol::ok_value(&EventOk {}))
+        Ok(protocol::ok_value(&EventOk { side_effects: side_effects.iter().map(Id8::to_string).collect() }))
+    }
+
+    /// The folders, as the case names them, whose contents the ROPs that
+    /// cause `e` change besides the object `e` names: the folder a message
+    /// is created in, deleted from, saved in, moved out of or into, copied
+    /// into; the parent a folder is created under, deleted from, moved out
+    /// of, and the folder it is moved or copied into. A live server may
+    /// report ObjectModified of each, with its new TotalMessageCount and
+    /// UnreadMessageCount (MS-OXCNOTIF 2.2.1.4.1.2); the sequence runner
+    /// tolerates one such notification per folder and subscription.
+    fn side_effects_of(&self, e: &crate::model::Event, t: &str) -> Vec<Id8> {
+        let view = |server: Id8| self.ids.case(server).unwrap_or(server);
+        let parent_of = |f: Id8| self.parents.get(&self.server_id(f).0).map(|p| view(Id8(*p)));
+        let scratch = self.scratch.as_ref().map(|s| view(s.id));
+        let mut out: Vec<Id8> = Vec::new();
+        match (t, e.message) {
+            ("ObjectCreated" | "ObjectDeleted" | "ObjectModified", Some(_)) => out.push(e.folder),
+            ("ObjectMoved", Some(_)) => out.extend([Some(e.folder), e.to_folder].into_iter().flatten()),
+            ("ObjectCopied", _) => out.extend(e.to_folder),
+            ("ObjectCreated", None) => out.extend(e.parent_folder.or(scratch)),
+            ("ObjectDeleted", None) => out.extend(e.parent_folder.or_else(|| parent_of(e.folder))),
+            ("ObjectMoved", None) => {
+                out.extend([e.parent_folder.or_else(|| parent_of(e.folder)), e.to_folder].into_iter().flatten())
+            }
+            _ => {}
+        }
+        out.dedup();
+        out
     }
 
     fn execute(&mut self, hex: &str, max_output: u64) -> Result<Value, Fail> {
         let input = crate::hex::parse(hex).map_err(|e| Reply::Failed(format!("hex: {}", e.message)))?;
         let a = self.a.as_ref().ok_or_else(|| Reply::Failed("execute before reset".into()))?;
+        self.sent.extend_from_slice(&input);
         let input = self.ids.to_server_bytes(&input);
         Ok(protocol::ok_value(&match self.execute_raw(a, &input, max_output)? {
             Ok(out) => {

@@ -12,6 +12,20 @@ pub(super) struct Handles {
     pub(super) live: BTreeMap<u32, (u8, bool)>,
     /// Every subscription handle returned in this session.
     pub(super) given: BTreeSet<u32>,
+    /// What each subscription handle asked for, as the case sent it.
+    pub(super) subs: BTreeMap<u32, Subscription>,
+}
+
+/// What a RopRegisterNotification that succeeded asked for ([MS-OXCROPS]
+/// 2.2.14.1.1): its LogonId, NotificationTypes and scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Subscription {
+    pub(super) logon_id: u8,
+    pub(super) notification_types: u16,
+    /// WantWholeStore TRUE (any nonzero byte).
+    pub(super) whole_store: bool,
+    pub(super) folder_id: Option<crate::wire::Id8>,
+    pub(super) message_id: Option<crate::wire::Id8>,
 }
 
 impl Handles {
@@ -75,6 +89,16 @@ impl Handles {
                         self.live.insert(h, (r.logon_id, false));
                     }
                     self.given.insert(h);
+                    self.subs.insert(
+                        h,
+                        Subscription {
+                            logon_id: r.logon_id,
+                            notification_types: r.notification_types,
+                            whole_store: r.want_whole_store != 0,
+                            folder_id: r.folder_id,
+                            message_id: r.message_id,
+                        },
+                    );
                     if table.len() <= slot {
                         table.resize(slot + 1, UNUSED_HANDLE);
                     }

@@ -68,6 +68,7 @@ mod grade;
 mod handles;
 mod load;
 mod runner;
+mod side_effects;
 
 use grade::*;
 pub(crate) use grade::{match_partial, substitute};
@@ -218,8 +219,15 @@ pub fn run_with(case: &SequenceCase, profile: &str, imp: &mut dyn Implementation
             })
             .collect(),
     );
-    let mut r =
-        Runner { case, profile, imp, exchanges: Vec::new(), binds: BTreeMap::new(), handles: Handles::default() };
+    let mut r = Runner {
+        case,
+        profile,
+        imp,
+        exchanges: Vec::new(),
+        binds: BTreeMap::new(),
+        handles: Handles::default(),
+        side_effects: Default::default(),
+    };
     let result = r.run(&expected);
     let mut o = match result {
         Ok(o) => o,

@@ -203,6 +203,11 @@ fn step_io(h: &mut String, entry: &Value, layout: Layout, marks: &[Mark], full: 
             let _ = writeln!(h, "<div>output: <span class=\"hex\">{}</span></div>", hex_cell(&b, 0, None));
         }
     }
+    // Notifications a live server added that the expectation tolerated
+    // (spec-cases/README.md, "Notifications a live server adds").
+    for t in entry["tolerated"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+        let _ = writeln!(h, "<div class=\"muted\">tolerated: {}</div>", escape(t));
+    }
 }
 
 pub(super) fn trace_evidence(h: &mut String, r: &Row) {

@@ -76,6 +76,11 @@ pub struct Config {
     pub expiration_ms: u64,
     /// X-ServerApplication (R164).
     pub server_application: String,
+    /// Whether a message created, deleted, moved or copied also raises
+    /// ObjectModified of each folder whose message count changed, with its
+    /// TotalMessageCount (MS-OXCNOTIF 2.2.1.4.1.2), as Exchange does: a
+    /// server that adds notifications the events imply (`serve --folder-counts`).
+    pub folder_counts: bool,
 }
 
 impl Default for Config {
@@ -88,6 +93,7 @@ impl Default for Config {
             wait_limit_ms: 300_000,
             expiration_ms: 900_000,
             server_application: format!("oxcnotif/{}", env!("CARGO_PKG_VERSION")),
+            folder_counts: false,
         }
     }
 }
@@ -475,7 +481,16 @@ impl Endpoint {
                 (e.code, None)
             }
         };
-        let raised = ctx.server.take_raised();
+        let mut raised = ctx.server.take_raised();
+        if self.config.folder_counts {
+            // Queued for the next output of this session, and replayed into
+            // the others with the events that caused them.
+            let counts = folder_count_events(&raised, ctx.server.store());
+            for e in &counts {
+                ctx.server.event(e);
+            }
+            raised.extend(counts);
+        }
         let woken = self.replay(id, &raised);
         let response =
             ExecuteResponse { status_code: 0, error_code, flags: 0, rop_buffer, auxiliary_buffer: Vec::new() };
@@ -561,4 +576,36 @@ impl Endpoint {
             c.last_active_ms = now_ms;
         }
     }
+}
+
+/// ObjectModified of each folder whose message count `raised` changed, with
+/// its TotalMessageCount as `store` holds it now (`Config::folder_counts`):
+/// the folder a message was created in or deleted from, and both folders of
+/// a message moved, the destination of one copied.
+fn folder_count_events(raised: &[Event], store: &crate::model::store::Store) -> Vec<Event> {
+    use crate::model::event::EventType;
+    let mut folders: Vec<(crate::wire::Id8, u8)> = Vec::new();
+    for e in raised.iter().filter(|e| e.message.is_some()) {
+        let touched = match e.event_type {
+            EventType::ObjectCreated | EventType::ObjectDeleted => vec![e.folder],
+            EventType::ObjectMoved => [Some(e.folder), e.to_folder].into_iter().flatten().collect(),
+            EventType::ObjectCopied => e.to_folder.into_iter().collect(),
+            _ => Vec::new(),
+        };
+        for f in touched {
+            if !folders.contains(&(f, e.logon_id)) {
+                folders.push((f, e.logon_id));
+            }
+        }
+    }
+    folders
+        .into_iter()
+        .filter(|(f, _)| store.folder_exists(f))
+        .map(|(f, logon_id)| {
+            let mut e = Event::new(EventType::ObjectModified, f, None);
+            e.logon_id = logon_id;
+            e.total_message_count = Some(store.messages_in(&f).len() as u32);
+            e
+        })
+        .collect()
 }
