@@ -78,7 +78,8 @@ fn fuzz_with_log(c: &mut Console, a: &FuzzArgs, interrupted: Arc<AtomicBool>, lo
                 a.login.insecure,
                 timeout,
             )
-            .map_err(|e| Failure::config(format!("--server {url}: {e}")))?;
+            .map_err(|e| Failure::config(format!("--server {url}: {e}")))?
+            .with_response_rules(crate::cases::mapi_http::response_rule_values);
             let rerun = format!("--server '{}' --user '{}'", url.replace('\'', r"'\''"), user.replace('\'', r"'\''"));
             (&mut wire, format!("MAPI over HTTP at {url}, as {user}"), rerun)
         }

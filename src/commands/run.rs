@@ -199,7 +199,8 @@ fn run_with_log(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>, temp
                 s.insecure,
                 timeout,
             )
-            .map_err(|e| Failure::config(format!("--server {}: {e}", s.url)))?;
+            .map_err(|e| Failure::config(format!("--server {}: {e}", s.url)))?
+            .with_response_rules(crate::cases::mapi_http::response_rule_values);
             w.keep(a.keep);
             wire.insert(w)
         }

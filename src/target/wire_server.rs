@@ -52,6 +52,10 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
+/// The rules an HTTP response to a request type is held to: one
+/// `{grade, field, message}` per rule it breaks.
+pub type ResponseRules = fn(&Exchange, &str) -> Vec<Value>;
+
 /// The timeout of every request unless [`WireServer::connect_with_timeout`]
 /// gives another.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -166,6 +170,9 @@ pub struct WireServer {
     inbox: Option<Id8>,
     scratch: Option<Scratch>,
     ids: IdMap,
+    /// The transport rules each response is held to, as the run gives them
+    /// ([`WireServer::with_response_rules`]); none by default.
+    response_rules: Option<ResponseRules>,
     /// Every input session A sent since the reset, as the case wrote it.
     sent: Vec<u8>,
     /// Server FolderId of each folder this harness created, to its parent's.
@@ -292,6 +299,16 @@ impl WireServer {
         WireServer::connect_with_timeout(url, user, password, insecure, DEFAULT_TIMEOUT)
     }
 
+    /// Holds every HTTP response behind a reply to `rules`: each rule it
+    /// breaks goes in that exchange's `rules` (`{grade, field, message}`),
+    /// which the sequence runner grades. The run passes the rules every
+    /// MAPI over HTTP response has (`cases::mapi_http::response_rule_values`);
+    /// the target layer itself knows no verdicts.
+    pub fn with_response_rules(mut self, rules: ResponseRules) -> WireServer {
+        self.response_rules = Some(rules);
+        self
+    }
+
     /// [`WireServer::connect`] with another timeout for every request.
     pub fn connect_with_timeout(
         url: &str,
@@ -324,6 +341,7 @@ impl WireServer {
             inbox: None,
             scratch: None,
             ids: IdMap::default(),
+            response_rules: None,
             sent: Vec::new(),
             parents: HashMap::new(),
             search: Vec::new(),
@@ -1297,10 +1315,7 @@ impl WireServer {
         v["session"] = json!(name);
         // The transport rules every response is held to, for the sequence
         // runner to grade at their levels (`rules`).
-        let rules: Vec<Value> = crate::cases::mapi_http::response_rules(x, request_type)
-            .iter()
-            .map(|p| json!({"grade": p.grade.name(), "field": p.field, "message": p.message}))
-            .collect();
+        let rules: Vec<Value> = self.response_rules.map(|f| f(x, request_type)).unwrap_or_default();
         if !rules.is_empty() {
             v["rules"] = Value::Array(rules);
         }

@@ -72,6 +72,15 @@ pub fn response_rules(x: &crate::target::mapi_http::Exchange, request_type: &str
     checks::always_checks(x, request_type)
 }
 
+/// [`response_rules`] as the live-server target records them
+/// ([`crate::target::wire_server::ResponseRules`]): `{grade, field, message}`.
+pub fn response_rule_values(x: &crate::target::mapi_http::Exchange, request_type: &str) -> Vec<Value> {
+    response_rules(x, request_type)
+        .iter()
+        .map(|p| serde_json::json!({"grade": p.grade.name(), "field": p.field, "message": p.message}))
+        .collect()
+}
+
 use super::verdict::Grade;
 use serde_json::Value;
 use std::path::PathBuf;
