@@ -79,21 +79,7 @@ impl Runner<'_> {
             _ => Value::Null,
         };
         let mut entry = json!({"step": k, "input": crate::hex::encode(input), "max_output": max_output});
-        let mut rules = Vec::new();
-        // A live-server target's transport: the rules each HTTP response
-        // behind this step broke, at their rows' levels (docs/live.md).
-        for x in ok.get("http").and_then(Value::as_array).into_iter().flatten() {
-            for r in x.get("rules").and_then(Value::as_array).into_iter().flatten() {
-                let grade = r["grade"].as_str().and_then(Grade::from_name).unwrap_or(Grade::Must);
-                let what = format!(
-                    "session {} {} response: {}",
-                    x["session"].as_str().unwrap_or("?"),
-                    x["request"]["X-RequestType"].as_str().unwrap_or("?"),
-                    r["message"].as_str().unwrap_or("")
-                );
-                rules.push(Problem::at(grade, r["field"].as_str().unwrap_or(""), what));
-            }
-        }
+        let mut rules = transport_rules(&ok);
         if let Some(f) = ok.get("failed") {
             let code = f["code"].as_u64().unwrap_or(0) as u32;
             let message = f["message"].as_str().unwrap_or("").to_string();
@@ -392,6 +378,8 @@ impl Runner<'_> {
         let mut problems: Vec<Problem> = Vec::new();
         let mut problems_at_reset: Vec<Problem> = Vec::new();
         if let Reply::Ok(ok) = &reply {
+            // A live server's responses while the setup was built.
+            problems_at_reset.extend(transport_rules(ok));
             if let Some(m) = ok.get("logons").and_then(Value::as_object) {
                 for (l, h) in m {
                     self.binds.insert(format!("$logon{l}"), h.clone());
@@ -430,6 +418,9 @@ impl Runner<'_> {
                     }
                     if let Reply::Ok(ok) = &reply {
                         self.side_effects.add(ok);
+                        // The trigger session's responses are held to the
+                        // same transport rules as the client session's.
+                        problems.extend(transport_rules(ok).into_iter().map(|p| p.in_step(k)));
                     }
                     log.push(json!({"step": k, "event": e.get("Type").cloned().unwrap_or(Value::Null)}));
                     continue;
@@ -522,4 +513,24 @@ impl Runner<'_> {
         // `grade:`, output rules at their own level), so no further cap.
         Ok(Outcome::graded(problems, Grade::Must, Value::Array(log), expected.clone()))
     }
+}
+
+/// A live-server target's transport: the rules each HTTP response behind
+/// a reply broke (its `http` exchanges' `rules`), at their rows' levels
+/// (docs/live.md), named by the session that got the response.
+pub(super) fn transport_rules(ok: &Value) -> Vec<Problem> {
+    let mut rules = Vec::new();
+    for x in ok.get("http").and_then(Value::as_array).into_iter().flatten() {
+        for r in x.get("rules").and_then(Value::as_array).into_iter().flatten() {
+            let grade = r["grade"].as_str().and_then(Grade::from_name).unwrap_or(Grade::Must);
+            let what = format!(
+                "session {} {} response: {}",
+                x["session"].as_str().unwrap_or("?"),
+                x["request"]["X-RequestType"].as_str().unwrap_or("?"),
+                r["message"].as_str().unwrap_or("")
+            );
+            rules.push(Problem::at(grade, r["field"].as_str().unwrap_or(""), what));
+        }
+    }
+    rules
 }
