@@ -34,7 +34,15 @@ pub(super) fn header(h: &mut String, info: &RunInfo, result: &RunResult) {
     let _ = writeln!(
         h,
         "<tr><th>profile</th><td id=\"profile\">{}</td></tr>",
-        info.profile.as_deref().map(escape).unwrap_or_else(|| "none: each case's own profile".into())
+        match (info.profile.as_deref(), &info.server) {
+            (Some(p), _) => escape(p),
+            // A live server is one product: tested as the spec says unless
+            // --profile names it (src/cases/run.rs, profile_of).
+            (None, Some(_)) => "spec: the server is tested as the spec says; cases of a product profile are EXCLUDED \
+                                (--profile names its product)"
+                .into(),
+            (None, None) => "none: each case's own profile".into(),
+        }
     );
     let restarts = info.restarts.max(result.restarts);
     if restarts > 0 {
