@@ -115,6 +115,21 @@ fn a_server_that_also_reports_each_changed_folders_count_passes_with_those_notif
 }
 
 #[test]
+fn a_wrong_password_is_a_configuration_error_that_says_so() {
+    let s = common::serve("live-run-password", &[]);
+    let o = Command::new(env!("CARGO_BIN_EXE_oxcnotif"))
+        .args(["run", "--server", &s.url, "--user", "tester", "--no-report", "--cases", "sequence.*"])
+        .env("OXCNOTIF_PASSWORD", "not-pw-1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("HTTP 401 Unauthorized: the server refused user \"tester\""), "{stderr}");
+    assert!(!stderr.contains("not-pw-1"), "the password is echoed: {stderr}");
+    assert_eq!(stderr.matches(s.url.as_str()).count(), 1, "the URL once: {stderr}");
+}
+
+#[test]
 fn a_self_signed_server_is_refused_without_insecure() {
     let s =
         common::serve("live-run-tls-strict", &["--tls-cert", &fixture("cert.pem"), "--tls-key", &fixture("key.pem")]);

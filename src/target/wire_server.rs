@@ -352,10 +352,11 @@ impl WireServer {
             kept: Vec::new(),
             http: Default::default(),
         };
-        let s = w.open_session("reachability check", 0).map_err(|r| format!("{url}: {}", reply_text(&r)))?;
+        // The caller names the URL (`--server URL: …`).
+        let s = w.open_session("reachability check", 0).map_err(|r| reply_text(&r))?;
         w.disconnect(&s, "the reachability check's session");
         if let Some(l) = w.leftovers.pop() {
-            return Err(format!("{url}: {l}"));
+            return Err(l);
         }
         Ok(w)
     }
@@ -555,6 +556,12 @@ impl WireServer {
         match r {
             Err(_) => Err(broken(format!("Connect got no answer in {t:?}"))),
             Ok(Err(e)) => Err(broken(format!("Connect: {e}"))),
+            // HTTP 401 before any X-ResponseCode: the credentials were
+            // refused (MS-OXCMAPIHTTP leaves authentication to HTTP).
+            Ok(Ok((x, Err(_)))) if x.status == 401 && x.response_code.is_none() => Err(Reply::Failed(format!(
+                "Connect: HTTP 401 Unauthorized: the server refused user {:?} with that password",
+                self.user
+            ))),
             Ok(Ok((x, Err(e)))) => Err(Reply::Failed(format!("Connect: {e} (HTTP {})", x.status))),
             Ok(Ok((_, Ok(c)))) if c.error_code != 0 => {
                 Err(Reply::Failed(format!("Connect: ErrorCode 0x{:08X}", c.error_code)))
