@@ -15,12 +15,12 @@
 //! live server adds").
 
 use super::*;
+use crate::wire::notification_data::flag::M as M_FLAG;
+use crate::wire::notification_data::notification_type::{
+    OBJECT_COPIED, OBJECT_CREATED, OBJECT_DELETED, OBJECT_MODIFIED, OBJECT_MOVED,
+};
+use crate::wire::notification_data::TYPE_MASK;
 use crate::wire::Id8;
-
-/// ObjectModified in NotificationFlags' NotificationType bits (MS-OXCNOTIF 2.2.1.4.1.1).
-const OBJECT_MODIFIED: u16 = 0x0010;
-/// The M flag: the notification is about a message.
-const M_FLAG: u16 = 0x8000;
 
 /// The folders whose contents changed besides an event's own object, each
 /// with the subscription handles that already had their one notification.
@@ -48,12 +48,13 @@ impl SideEffects {
         for r in &output.rops_list {
             let RopResponse::Notify(n) = r else { continue };
             let d = &n.notification_data;
+            let t = d.notification_flags & TYPE_MASK;
             if d.notification_flags & M_FLAG == 0
-                || !matches!(d.notification_flags & 0x0FFF, 0x0004 | 0x0008 | 0x0020 | 0x0040)
+                || ![OBJECT_CREATED, OBJECT_DELETED, OBJECT_MOVED, OBJECT_COPIED].contains(&t)
             {
                 continue;
             }
-            let moved = d.notification_flags & 0x0FFF == 0x0020;
+            let moved = t == OBJECT_MOVED;
             for f in [d.folder_id, d.old_folder_id.filter(|_| moved)].into_iter().flatten() {
                 let f = f.to_string();
                 if !self.pool.iter().any(|(g, used)| *g == f && used.is_empty()) {
@@ -80,7 +81,7 @@ impl SideEffects {
 /// its logon, with the folder in its scope. `None` when it may not be.
 fn folder_of_side_effect(n: &crate::wire::notify::RopNotifyResponse, handles: &Handles) -> Option<Id8> {
     let d = &n.notification_data;
-    if d.notification_flags & 0x0FFF != OBJECT_MODIFIED || d.notification_flags & M_FLAG != 0 {
+    if d.notification_flags & TYPE_MASK != OBJECT_MODIFIED || d.notification_flags & M_FLAG != 0 {
         return None;
     }
     let folder = d.folder_id?;

@@ -217,26 +217,10 @@ impl WireServer {
                         e.folder
                     )));
                 }
-                let b = self.session_b()?;
-                let (out, _) = self.rops(
-                    b,
-                    vec![
-                        open_folder(0, 1, folder),
-                        open_folder(0, 2, to),
-                        json!({"RopId": 0x33, "LogonId": 0, "SourceHandleIndex": 1, "DestHandleIndex": 2,
-                               "MessageIdCount": 1, "MessageIds": [id_value(message)], "WantAsynchronous": 0,
-                               "WantCopy": 0}),
-                        release(1),
-                        release(2),
-                    ],
-                    vec![logon, NEW, NEW],
-                )?;
-                check(&out, 0, "RopOpenFolder of the source").map_err(Reply::Failed)?;
-                check(&out, 1, "RopOpenFolder of the destination").map_err(Reply::Failed)?;
-                check(&out, 2, "RopMoveCopyMessages").map_err(Reply::Failed)?;
-                if out[2]["PartialCompletion"].as_u64().unwrap_or(0) != 0 {
-                    return Err(Reply::Failed("RopMoveCopyMessages answered PartialCompletion TRUE".into()));
-                }
+                let rop = json!({"RopId": 0x33, "LogonId": 0, "SourceHandleIndex": 1, "DestHandleIndex": 2,
+                                 "MessageIdCount": 1, "MessageIds": [id_value(message)], "WantAsynchronous": 0,
+                                 "WantCopy": 0});
+                self.move_between(folder, "source", to, rop, "RopMoveCopyMessages")?;
                 self.messages.insert(message.0, to.0);
             }
             ("ObjectMoved", None) => {
@@ -256,26 +240,10 @@ impl WireServer {
                         )));
                     }
                 }
-                let b = self.session_b()?;
-                let (out, _) = self.rops(
-                    b,
-                    vec![
-                        open_folder(0, 1, parent),
-                        open_folder(0, 2, to_server),
-                        json!({"RopId": 0x35, "LogonId": 0, "SourceHandleIndex": 1, "DestHandleIndex": 2,
-                               "WantAsynchronous": 0, "UseUnicode": 0, "FolderId": id_value(folder),
-                               "NewFolderName": folder_name(e.folder)}),
-                        release(1),
-                        release(2),
-                    ],
-                    vec![logon, NEW, NEW],
-                )?;
-                check(&out, 0, "RopOpenFolder of the parent").map_err(Reply::Failed)?;
-                check(&out, 1, "RopOpenFolder of the destination").map_err(Reply::Failed)?;
-                check(&out, 2, "RopMoveFolder").map_err(Reply::Failed)?;
-                if out[2]["PartialCompletion"].as_u64().unwrap_or(0) != 0 {
-                    return Err(Reply::Failed("RopMoveFolder answered PartialCompletion TRUE".into()));
-                }
+                let rop = json!({"RopId": 0x35, "LogonId": 0, "SourceHandleIndex": 1, "DestHandleIndex": 2,
+                                 "WantAsynchronous": 0, "UseUnicode": 0, "FolderId": id_value(folder),
+                                 "NewFolderName": folder_name(e.folder)});
+                self.move_between(parent, "parent", to_server, rop, "RopMoveFolder")?;
                 self.parents.insert(folder.0, to_server.0);
             }
             ("ObjectCopied", m) => {
@@ -412,6 +380,27 @@ impl WireServer {
             _ => return Err(Reply::Unimplemented(format!("event {t} cannot be caused over the wire yet"))),
         }
         Ok(protocol::ok_value(&EventOk { side_effects: side_effects.iter().map(Id8::to_string).collect() }))
+    }
+
+    /// B opens `source` (named `role` in a failure) in slot 1 and `dest` in
+    /// slot 2 and sends `rop`, a move between them (RopMoveCopyMessages,
+    /// MS-OXCROPS 2.2.4.6; RopMoveFolder, 2.2.4.7), which must succeed
+    /// whole (PartialCompletion FALSE).
+    fn move_between(&mut self, source: Id8, role: &str, dest: Id8, rop: Value, what: &str) -> Result<(), Fail> {
+        let b = self.session_b()?;
+        let logon = b.logon;
+        let (out, _) = self.rops(
+            b,
+            vec![open_folder(0, 1, source), open_folder(0, 2, dest), rop, release(1), release(2)],
+            vec![logon, NEW, NEW],
+        )?;
+        check(&out, 0, &format!("RopOpenFolder of the {role}")).map_err(Reply::Failed)?;
+        check(&out, 1, "RopOpenFolder of the destination").map_err(Reply::Failed)?;
+        check(&out, 2, what).map_err(Reply::Failed)?;
+        if out[2]["PartialCompletion"].as_u64().unwrap_or(0) != 0 {
+            return Err(Reply::Failed(format!("{what} answered PartialCompletion TRUE")));
+        }
+        Ok(())
     }
 
     /// The folders, as the case names them, whose contents the ROPs that
