@@ -64,15 +64,15 @@ impl SideEffects {
         }
     }
 
-    /// Takes one folder's side effect for subscription `h`; whether there was one.
-    fn take(&mut self, folder: &str, h: u32) -> bool {
-        match self.pool.iter_mut().find(|(f, used)| f == folder && !used.contains(&h)) {
-            Some((_, used)) => {
-                used.insert(h);
-                true
-            }
-            None => false,
-        }
+    /// The first pool entry of `folder` that subscription `h` has not had its
+    /// notification from, leaving out the entries `held` already claims for `h`.
+    fn free_slot(&self, folder: Id8, h: u32, held: &[(usize, usize)], cands: &[Option<(Id8, u32)>]) -> Option<usize> {
+        let folder = folder.to_string();
+        self.pool.iter().enumerate().position(|(k, (f, used))| {
+            *f == folder
+                && !used.contains(&h)
+                && !held.iter().any(|&(i, slot)| slot == k && cands[i].is_some_and(|(_, g)| g == h))
+        })
     }
 }
 
@@ -112,34 +112,34 @@ pub(super) fn tolerate(
     if al.len() <= el.len() || al.len() != typed.rops_list.len() {
         return (act.clone(), Vec::new());
     }
-    let mut spare = al.len() - el.len();
+    let cands: Vec<Option<(Id8, u32)>> = typed
+        .rops_list
+        .iter()
+        .map(|t| match t {
+            RopResponse::Notify(n) => folder_of_side_effect(n, handles).map(|f| (f, n.notification_handle)),
+            _ => None,
+        })
+        .collect();
+    let spare = al.len() - el.len();
+    let mut search = Align { el, al, cands: &cands, effects, taken: Vec::new(), budget: ALIGN_BUDGET };
+    let taken = match search.from(0, 0, binds.clone(), spare) {
+        Some(()) => search.taken,
+        None => greedy(el, al, &cands, binds, effects, spare),
+    };
     let (mut kept, mut notes, mut bytes) = (Vec::new(), Vec::new(), 0u64);
-    let mut j = 0;
     for (i, (a, t)) in al.iter().zip(&typed.rops_list).enumerate() {
-        let matches_next = el.get(j).is_some_and(|e| {
-            let (mut b, mut diffs) = (binds.clone(), Vec::new());
-            match_partial("", e, a, &mut b, &mut diffs);
-            diffs.is_empty()
-        });
-        if !matches_next && spare > 0 {
-            if let RopResponse::Notify(n) = t {
-                if let Some(folder) = folder_of_side_effect(n, handles) {
-                    if effects.take(&folder.to_string(), n.notification_handle) {
-                        spare -= 1;
-                        bytes += size_of(t);
-                        notes.push(format!(
-                            "RopsList[{i}]: ObjectModified of folder {folder} at 0x{:08X}, not expected, is taken as the \
-                             server's report of that folder's own change: the ROPs behind the case's event changed its \
-                             contents, and the subscription asked for ObjectModified there (MS-OXCNOTIF 2.2.1.4.1.2)",
-                            n.notification_handle
-                        ));
-                        continue;
-                    }
-                }
-            }
-        }
-        kept.push(a.clone());
-        j += 1;
+        let Some(&(_, slot)) = taken.iter().find(|(k, _)| *k == i) else {
+            kept.push(a.clone());
+            continue;
+        };
+        let (folder, h) = cands[i].expect("only a candidate is taken");
+        effects.pool[slot].1.insert(h);
+        bytes += size_of(t);
+        notes.push(format!(
+            "RopsList[{i}]: ObjectModified of folder {folder} at 0x{h:08X}, not expected, is taken as the server's \
+             report of that folder's own change: the ROPs behind the case's event changed its contents, and the \
+             subscription asked for ObjectModified there (MS-OXCNOTIF 2.2.1.4.1.2)"
+        ));
     }
     let mut out = act.clone();
     out["RopsList"] = Value::Array(kept);
@@ -147,6 +147,90 @@ pub(super) fn tolerate(
         out["RopSize"] = json!(size.saturating_sub(bytes));
     }
     (out, notes)
+}
+
+/// How many steps the search for an alignment may take before the greedy
+/// reading is used instead (an output of a few dozen ROPs takes far fewer).
+const ALIGN_BUDGET: u32 = 100_000;
+
+/// Whether expectation entry `e` matches output entry `a` under `binds`,
+/// and the binds after it.
+fn entry_matches(e: &Value, a: &Value, binds: &BTreeMap<String, Value>) -> Option<BTreeMap<String, Value>> {
+    let (mut b, mut diffs) = (binds.clone(), Vec::new());
+    match_partial("", e, a, &mut b, &mut diffs);
+    diffs.is_empty().then_some(b)
+}
+
+/// The search for which side-effect notifications to take out so that the
+/// rest of the output matches the expectation entry for entry. Entries are
+/// matched before they are taken out, so a notification the case names is
+/// kept when both readings work; but a loose expectation entry that would
+/// match a side effect's notification does not swallow it when the
+/// notification it names comes later.
+struct Align<'a> {
+    el: &'a [Value],
+    al: &'a [Value],
+    cands: &'a [Option<(Id8, u32)>],
+    effects: &'a SideEffects,
+    /// (output index, pool entry) of each notification taken out.
+    taken: Vec<(usize, usize)>,
+    budget: u32,
+}
+
+impl Align<'_> {
+    fn from(&mut self, i: usize, j: usize, binds: BTreeMap<String, Value>, spare: usize) -> Option<()> {
+        self.budget = self.budget.checked_sub(1)?;
+        if i == self.al.len() {
+            return (j == self.el.len()).then_some(());
+        }
+        if j < self.el.len() {
+            if let Some(b) = entry_matches(&self.el[j], &self.al[i], &binds) {
+                if self.from(i + 1, j + 1, b, spare).is_some() {
+                    return Some(());
+                }
+                if self.budget == 0 {
+                    return None;
+                }
+            }
+        }
+        let (folder, h) = self.cands[i].filter(|_| spare > 0)?;
+        let slot = self.effects.free_slot(folder, h, &self.taken, self.cands)?;
+        self.taken.push((i, slot));
+        if self.from(i + 1, j, binds, spare - 1).is_some() {
+            return Some(());
+        }
+        self.taken.pop();
+        None
+    }
+}
+
+/// The reading used when no alignment makes the output match (it differs
+/// from the expectation anyway) or the search runs out of steps: a
+/// candidate is taken out where it does not match the next expected entry,
+/// so the differences reported are those of the rest.
+fn greedy(
+    el: &[Value],
+    al: &[Value],
+    cands: &[Option<(Id8, u32)>],
+    binds: &BTreeMap<String, Value>,
+    effects: &SideEffects,
+    mut spare: usize,
+) -> Vec<(usize, usize)> {
+    let (mut taken, mut j) = (Vec::new(), 0);
+    for (i, a) in al.iter().enumerate() {
+        let matches_next = el.get(j).is_some_and(|e| entry_matches(e, a, binds).is_some());
+        if !matches_next && spare > 0 {
+            if let Some((folder, h)) = cands[i] {
+                if let Some(slot) = effects.free_slot(folder, h, &taken, cands) {
+                    taken.push((i, slot));
+                    spare -= 1;
+                    continue;
+                }
+            }
+        }
+        j += 1;
+    }
+    taken
 }
 
 /// The bytes one response takes in a ROP output buffer.
@@ -259,6 +343,52 @@ mod tests {
         hs.live.clear();
         let (left, _) = run(vec![notify(7, 0x1010, id(1))], 0, &hs, &[id(1)]);
         assert_eq!(left, 1, "a released subscription hears nothing");
+    }
+
+    #[test]
+    fn a_loose_expectation_does_not_swallow_the_side_effect_ahead_of_its_notification() {
+        // The folder's ObjectModified comes first; the expectation names only
+        // RopId 0x2A, which it matches too. Matched greedily, the message's
+        // ObjectCreated after it would be left over as unexpected.
+        let hs = handles(7, 0x0014, true, None);
+        let typed = RopOutputBuffer {
+            rops_list: vec![notify(7, 0x1010, id(1)), notify(7, 0x8004, id(1))],
+            server_object_handle_table: Vec::new(),
+        };
+        let act = typed.to_value(Layout::Spec);
+        let exp = json!({"RopsList": [{"RopId": 0x2A}]});
+        let mut pool = SideEffects::default();
+        pool.add(&json!({"side_effects": [id(1).to_string()]}));
+        let (out, notes) = tolerate(&exp, &act, &typed, &hs, &BTreeMap::new(), &mut pool);
+        let left = out["RopsList"].as_array().unwrap();
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0]["NotificationData"]["NotificationFlags"], json!(0x8004));
+        assert!(notes[0].starts_with("RopsList[0]: ObjectModified of folder 0100000000000a01"), "{notes:?}");
+        // Its one notification is used up: the next poll tolerates none.
+        let (out, notes) = tolerate(&exp, &act, &typed, &hs, &BTreeMap::new(), &mut pool);
+        assert_eq!((out["RopsList"].as_array().unwrap().len(), notes.len()), (2, 0));
+    }
+
+    #[test]
+    fn a_notification_the_case_names_is_kept_when_either_reading_works() {
+        // Two folder ObjectModified of one folder, at two subscriptions; the
+        // case names the one at 8. The one at 7 is the side effect.
+        let mut hs = handles(7, 0x0010, true, None);
+        let other = handles(8, 0x0010, true, None);
+        hs.live.extend(other.live);
+        hs.subs.extend(other.subs);
+        let typed = RopOutputBuffer {
+            rops_list: vec![notify(7, 0x1010, id(1)), notify(8, 0x1010, id(1))],
+            server_object_handle_table: Vec::new(),
+        };
+        let act = typed.to_value(Layout::Spec);
+        let exp = json!({"RopsList": [{"RopId": 0x2A, "NotificationHandle": 8}]});
+        let mut pool = SideEffects::default();
+        pool.add(&json!({"side_effects": [id(1).to_string()]}));
+        let (out, notes) = tolerate(&exp, &act, &typed, &hs, &BTreeMap::new(), &mut pool);
+        assert_eq!(out["RopsList"].as_array().unwrap().len(), 1);
+        assert_eq!(out["RopsList"][0]["NotificationHandle"], json!(8));
+        assert!(notes[0].contains("at 0x00000007"), "{notes:?}");
     }
 
     #[test]
