@@ -1,9 +1,9 @@
 //! `oxcnotif run --server` interrupted in the middle of a case: after
 //! Ctrl-C (SIGINT), once or twice, the served mailbox holds exactly what it
 //! held before the run, so the harness left nothing it created and changed
-//! nothing it did not (issue 15). The mailbox is read from `oxcnotif
-//! serve`'s `GET /oxcnotif/mailbox`: its folders, their parents and its
-//! messages.
+//! nothing it did not (issue 15); after SIGKILL, the next run deletes what
+//! the killed one left. The mailbox is read from `oxcnotif serve`'s `GET
+//! /oxcnotif/mailbox`: its folders, their parents and its messages.
 
 #![cfg(unix)]
 
@@ -64,6 +64,19 @@ fn slow_proxy(upstream: std::net::SocketAddr, delay: Duration) -> std::net::Sock
 /// before and after.
 fn interrupt(name: &str, signals: usize) -> (i32, String, String, Value, Value) {
     let s = common::serve(name, &["--wait-limit", "450ms", "--pending-period", "100ms"]);
+    let state = common::temp_dir(&format!("{name}-state"));
+    let (code, stdout, stderr, before, after) = interrupt_at(&s, signals, "INT", &state.0);
+    (code, stdout, stderr, before, after)
+}
+
+/// [`interrupt`] against the running `s`, with `signal` (INT or KILL) and
+/// the scratch folder journal in `state`.
+fn interrupt_at(
+    s: &common::Served,
+    signals: usize,
+    signal: &str,
+    state: &std::path::Path,
+) -> (i32, String, String, Value, Value) {
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
     let c = Client::new(Endpoint::new(&s.url, "tester", "pw-1", false).unwrap(), "{0}:1".into());
     let before = mailbox(&rt, &c);
@@ -78,6 +91,7 @@ fn interrupt(name: &str, signals: usize) -> (i32, String, String, Value, Value) 
         .args(["run", "--server", &url, "--user", "tester", "--wait-limit", "450ms", "--no-report"])
         .args(["--cases", "sequence.*"])
         .env("OXCNOTIF_PASSWORD", "pw-1")
+        .env("OXCNOTIF_STATE_DIR", state)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -92,7 +106,7 @@ fn interrupt(name: &str, signals: usize) -> (i32, String, String, Value, Value) 
         std::thread::sleep(Duration::from_millis(5));
     }
     for _ in 0..signals {
-        Command::new("kill").args(["-INT", &run.id().to_string()]).status().unwrap();
+        Command::new("kill").args([&format!("-{signal}"), &run.id().to_string()]).status().unwrap();
         std::thread::sleep(Duration::from_millis(50));
     }
     let t = Instant::now();
@@ -131,4 +145,45 @@ fn a_second_ctrl_c_exits_at_once_and_still_deletes_the_scratch_folder() {
     assert_eq!(code, 130, "a second Ctrl-C exits 130\n{stdout}\n{stderr}");
     assert!(stderr.contains("deleted the scratch folder"), "{stderr}");
     assert_eq!(before, after, "the mailbox changed:\n{stdout}\n{stderr}");
+}
+
+#[test]
+fn after_sigkill_the_next_run_deletes_what_the_killed_one_left() {
+    let s = common::serve("interrupt-kill", &["--wait-limit", "450ms", "--pending-period", "100ms"]);
+    let state = common::temp_dir("interrupt-kill-state");
+    let (code, stdout, stderr, before, after) = interrupt_at(&s, 1, "KILL", &state.0);
+    assert_eq!(code, -1, "killed by a signal\n{stdout}\n{stderr}");
+    assert_ne!(before, after, "a killed run has no chance to clean up; the test needs its scratch folder there");
+    let journal = state.0.join("scratch");
+    let entries = || std::fs::read_dir(&journal).map(|d| d.flatten().count()).unwrap_or(0);
+    assert_eq!(entries(), 1, "the journal records the killed run's scratch folder");
+    let text = std::fs::read_to_string(std::fs::read_dir(&journal).unwrap().flatten().next().unwrap().path()).unwrap();
+    assert!(!text.contains("pw-1"), "the journal holds no password: {text}");
+
+    // A run as another user, or to another URL, leaves it alone.
+    let next = |url: &str, user: &str| {
+        Command::new(env!("CARGO_BIN_EXE_oxcnotif"))
+            .args(["run", "--server", url, "--user", user, "--wait-limit", "450ms", "--no-report"])
+            .args(["--cases", "sequence.basics.*"])
+            .env("OXCNOTIF_PASSWORD", "pw-1")
+            .env("OXCNOTIF_STATE_DIR", &state.0)
+            .output()
+            .unwrap()
+    };
+    let other = next(&format!("{}&x=1", s.url), "tester");
+    assert!(!String::from_utf8_lossy(&other.stderr).contains("killed"), "{}", String::from_utf8_lossy(&other.stderr));
+    assert_eq!(entries(), 1);
+
+    let out = next(&s.url, "tester");
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("note: deleted the scratch folder \"oxcnotif scratch ")
+            && stderr.contains("that a run killed before it could clean up (process "),
+        "{stderr}"
+    );
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let c = Client::new(Endpoint::new(&s.url, "tester", "pw-1", false).unwrap(), "{0}:1".into());
+    assert_eq!(before, mailbox(&rt, &c), "the mailbox is as it was before the killed run");
+    assert_eq!(entries(), 0, "the journal entry goes with the folder");
 }

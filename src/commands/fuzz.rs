@@ -80,6 +80,9 @@ fn fuzz_with_log(c: &mut Console, a: &FuzzArgs, interrupted: Arc<AtomicBool>, lo
             )
             .map_err(|e| Failure::config(format!("--server {url}: {e}")))?
             .with_response_rules(crate::cases::mapi_http::response_rule_values);
+            for l in wire.swept() {
+                eprintln!("note: {l}");
+            }
             let rerun = format!("--server '{}' --user '{}'", url.replace('\'', r"'\''"), user.replace('\'', r"'\''"));
             (&mut wire, format!("MAPI over HTTP at {url}, as {user}"), rerun)
         }

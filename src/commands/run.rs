@@ -202,6 +202,9 @@ fn run_with_log(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>, temp
             .map_err(|e| Failure::config(format!("--server {}: {e}", s.url)))?
             .with_response_rules(crate::cases::mapi_http::response_rule_values);
             w.keep(a.keep);
+            for l in w.swept() {
+                eprintln!("note: {l}");
+            }
             wire.insert(w)
         }
         None => &mut reference,

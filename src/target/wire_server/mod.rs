@@ -122,6 +122,8 @@ pub struct WireServer {
     /// `--keep`: scratch folders are left, and named in `kept`.
     keep: bool,
     kept: Vec<String>,
+    /// What [`super::scratch::sweep`] did at connect, one sentence each.
+    swept: Vec<String>,
     /// The HTTP exchanges of the request being answered.
     http: std::sync::Mutex<Vec<Value>>,
 }
@@ -286,6 +288,7 @@ impl WireServer {
             leftovers: Vec::new(),
             keep: false,
             kept: Vec::new(),
+            swept: Vec::new(),
             http: Default::default(),
         };
         // The caller names the URL (`--server URL: …`).
@@ -294,7 +297,15 @@ impl WireServer {
         if let Some(l) = w.leftovers.pop() {
             return Err(l);
         }
+        // What runs killed with SIGKILL left (src/target/scratch.rs).
+        w.swept = super::scratch::sweep(&w.endpoint, timeout);
         Ok(w)
+    }
+
+    /// The scratch folders of killed runs deleted at connect (or why not),
+    /// one sentence each ([`super::scratch::sweep`]).
+    pub fn swept(&self) -> &[String] {
+        &self.swept
     }
 
     /// What this harness created and could not delete (or sessions it
