@@ -68,8 +68,10 @@ def main():
         "# spec/requirements/levels.py (MUST, SHOULD, MAY, or open). A check takes",
         "# the level of the requirement it verifies. Rows marked reviewed: true were",
         "# set by hand and are kept when the file is regenerated: every keyword-free",
-        "# row a case cites was read (\"can\" grants a permission: MAY; undefined",
-        "# behaviour: open; a statement of the format or protocol: MUST).",
+        "# row a case or a check cites was read (\"can\" grants a permission: MAY;",
+        "# undefined or implementation-specific behaviour, or an informative",
+        "# sentence: open; a statement of the format or protocol: MUST), and",
+        "# src/cases/levels.rs fails when a cited one is not.",
     ]
     for rid, text, normative, behavior, section in rows:
         if rid in seen:
