@@ -81,8 +81,8 @@ fn pct(n: usize, of: usize) -> String {
 }
 
 fn write_rows<'a>(s: &mut String, rows: impl Iterator<Item = &'a Assessed<'a>>) {
-    let _ = writeln!(s, "| ID | section | Microsoft | scope | status | cases, or reason | requirement |");
-    let _ = writeln!(s, "|---|---|---|---|---|---|---|");
+    let _ = writeln!(s, "| ID | section | level | Microsoft | scope | status | cases, or reason | requirement |");
+    let _ = writeln!(s, "|---|---|---|---|---|---|---|---|");
     for a in rows {
         let r = a.row;
         let why = if !a.cases.is_empty() {
@@ -98,9 +98,10 @@ fn write_rows<'a>(s: &mut String, rows: impl Iterator<Item = &'a Assessed<'a>>) 
         }
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
             r.id,
             cell(&r.section),
+            crate::cases::levels::level(&r.id).map_or("—", |l| l.name()),
             cell(&ms),
             cell(&r.scope),
             a.status.name(),
@@ -154,8 +155,10 @@ pub fn render(info: &RunInfo, result: &RunResult, table: &Table) -> String {
     }
     let _ = writeln!(
         s,
-        "\nThe first three are *verified*. Microsoft's column is the table's Verification: its suite verifies \
-         the rows marked Test Case or Adapter.\n"
+        "\nThe first three are *verified*. The level is the one a check of the row is graded at \
+         (spec/requirements/levels.yaml): a broken MUST is FAIL, a SHOULD NON-STRICT, a MAY or open row INFO. \
+         Microsoft's column is the table's Verification: its suite verifies the rows marked Test Case or \
+         Adapter.\n"
     );
 
     // (1) Summary.
@@ -370,10 +373,10 @@ mod tests {
             "| Test Case | 2 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |",
             "- MS-OXCNOTIF_R999: `e.excluded`",
             "- MS-OXCNOTIF_R408 (status.yaml line 14)",
-            "| MS-OXCNOTIF_R409 | 3.2.5.1 | Unverified | Client | verified, failing | `d.xfail` (XFAIL), `c.pass` | Release it. |",
-            "| MS-OXCNOTIF_R2 | 2.1 | Adapter | Both | out of scope | RPC \\| transport | RPC. |",
-            "| MS-OXCNOTIF_R4 | 2.1 | Unverified (informative) | Both | not testable | informative text |",
-            "| MS-OXCNOTIF_R1 | 2.1 | Adapter | Both | not covered | — | ROP buffers <1> & more. |",
+            "| MS-OXCNOTIF_R409 | 3.2.5.1 | MUST | Unverified | Client | verified, failing | `d.xfail` (XFAIL), `c.pass` | Release it. |",
+            "| MS-OXCNOTIF_R2 | 2.1 | MUST | Adapter | Both | out of scope | RPC \\| transport | RPC. |",
+            "| MS-OXCNOTIF_R4 | 2.1 | open | Unverified (informative) | Both | not testable | informative text |",
+            "| MS-OXCNOTIF_R1 | 2.1 | MUST | Adapter | Both | not covered | — | ROP buffers <1> & more. |",
             "## MS-OXCROPS rows cited",
             "| 2.1 | 3 | 2 | 0 | 0 | 0 | 0 | 1 | 1 | 1 |",
         ] {
