@@ -166,6 +166,45 @@ fn a_server_run_as_a_product_runs_that_products_cases_and_excludes_the_others() 
 }
 
 #[test]
+fn a_server_of_the_legacy_layout_runs_the_cases_that_read_the_same_and_its_own() {
+    // serve --layout legacy reads NotificationTypes as 1 byte, then
+    // Reserved. Run as such, the legacy cases run and the spec ones whose
+    // requests frame differently are EXCLUDED, naming --layout; run as spec
+    // (the default), the reverse.
+    let s = common::serve("live-run-layout", &["--layout", "legacy", "--wait-limit", "450ms"]);
+    let (code, stderr, cases) = run(
+        "layout",
+        &s.url,
+        &["--layout", "legacy", "--cases", "sequence.legacy.*", "--cases", "sequence.register.*"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let v = |id: &str| cases[id]["verdict"].as_str().unwrap().to_string();
+    for id in [
+        "sequence.legacy.register-one-byte-types",
+        "sequence.legacy.folder-scope",
+        "sequence.legacy.spec-extended-request-unparseable",
+    ] {
+        assert_eq!(v(id), "PASS", "{id}: {}", cases[id]);
+    }
+    for id in ["sequence.legacy.spec-reads-extended-request", "sequence.register.extended-flag"] {
+        assert_eq!(v(id), "EXCLUDED", "{id}");
+        assert!(cases[id]["note"].as_str().unwrap().contains("give --layout spec"), "{}", cases[id]);
+    }
+    assert!(verdicts(&cases).keys().all(|k| k == "PASS" || k == "EXCLUDED"), "{:?}", verdicts(&cases));
+
+    let spec = common::serve("live-run-layout-spec", &["--wait-limit", "450ms"]);
+    let (code, stderr, cases) = run("layout-spec", &spec.url, &["--cases", "sequence.legacy.*"]);
+    assert_eq!(code, 0, "{stderr}");
+    let v = |id: &str| cases[id]["verdict"].as_str().unwrap().to_string();
+    // The same bytes in both layouts: a spec server runs them too.
+    assert_eq!(v("sequence.legacy.register-one-byte-types"), "PASS");
+    assert_eq!(v("sequence.legacy.folder-scope"), "PASS");
+    let x = &cases["sequence.legacy.spec-extended-request-unparseable"];
+    assert_eq!(x["verdict"], "EXCLUDED");
+    assert!(x["note"].as_str().unwrap().contains("give --layout legacy"), "{x}");
+}
+
+#[test]
 fn keep_leaves_the_scratch_folders_and_names_them() {
     let s = common::serve("live-run-keep", &["--wait-limit", "450ms"]);
     let before = mailbox(&s.url);

@@ -81,6 +81,11 @@ pub struct RunOptions {
     /// server (sequence, mapi-http) run; codec, monitor and regression
     /// cases are left out of the run.
     pub server_only: bool,
+    /// The layout the target reads RopRegisterNotification in (`--layout`):
+    /// a case runs when it is written for it or its requests read the same
+    /// in both ([`super::sequence::layout`]). `None`: each case's own, or
+    /// spec for a server on the wire.
+    pub layout: Option<crate::wire::Layout>,
 }
 
 /// Where the `mapi-http` cases run.
@@ -128,6 +133,10 @@ impl RunOptions {
     }
     /// The profile a sequence case runs as, or `None` when it is written
     /// for another product than the run's.
+    /// The layout the target reads requests in, when the run fixes one.
+    fn target_layout(&self) -> Option<crate::wire::Layout> {
+        self.layout.or(self.server_only.then_some(crate::wire::Layout::Spec))
+    }
     fn profile_of(&self, c: &super::sequence::SequenceCase) -> Option<String> {
         match &self.profile {
             // A live server is one product: without --profile it is tested
@@ -214,9 +223,30 @@ pub fn run_suite(suite: &super::Suite, imp: &mut dyn Implementation, opts: &RunO
         let outcome = if opts.excluded(&c.id) {
             Outcome::without_checks(Verdict::Excluded, "excluded by --exclude")
         } else {
+            let layout = opts.target_layout();
+            let mismatch = layout.and_then(|l| super::sequence::layout::mismatch(c, l).map(|why| (l, why)));
             match &profile {
+                Some(_) if mismatch.is_some() => {
+                    let (l, why) = mismatch.expect("a mismatch");
+                    Outcome::without_checks(
+                        Verdict::Excluded,
+                        match opts.server_only {
+                            true => format!(
+                                "written for the {0} layout: {why}; the server is tested as {1} (give --layout {0} \
+                                 if it reads RopRegisterNotification that way)",
+                                c.layout.name(),
+                                l.name()
+                            ),
+                            false => format!(
+                                "written for the {} layout: {why}; this run is for {}",
+                                c.layout.name(),
+                                l.name()
+                            ),
+                        },
+                    )
+                }
                 Some(p) => {
-                    let o = super::sequence::run_with(c, p, imp);
+                    let o = super::sequence::run_as(c, p, layout.unwrap_or(c.layout), imp);
                     if was_interrupted(&o) {
                         result.incomplete = true;
                         break;
@@ -314,7 +344,8 @@ pub fn plan<'a>(suite: &'a super::Suite, opts: &RunOptions) -> Vec<Planned<'a>> 
         out.push(Planned { kind: "wire", group: c.structure.name().to_string(), case: c });
     }
     for c in suite.sequences.iter().filter(|c| wanted(&c.id)) {
-        if let Some(p) = opts.profile_of(c) {
+        let fits = opts.target_layout().is_none_or(|l| super::sequence::layout::mismatch(c, l).is_none());
+        if let Some(p) = opts.profile_of(c).filter(|_| fits) {
             out.push(Planned { kind: "sequence", group: format!("sequence ({p})"), case: c });
         }
     }

@@ -29,6 +29,9 @@ pub struct RunArgs {
     /// Product profile: run the spec-profile sequence cases as this product and apply its expected failures (spec, exchange-2007, exchange-2010, exchange-2013-and-later)
     #[cfg_attr(feature = "cli", arg(long))]
     pub profile: Option<String>,
+    /// The layout the target reads RopRegisterNotification in: spec (2-byte NotificationTypes), or legacy (1 byte, then Reserved, as gromox and Microsoft's test client send it); a sequence case written for the other runs only if its requests read the same in both (default: each case's own; spec for --server)
+    #[cfg_attr(feature = "cli", arg(long, value_name = "LAYOUT"))]
+    pub layout: Option<String>,
     /// Run only the cases whose id matches (`*` and `?` wildcards; repeatable)
     #[cfg_attr(feature = "cli", arg(long = "cases", alias = "case", value_name = "GLOB"))]
     pub select: Vec<String>,
@@ -153,6 +156,13 @@ fn run_with_log(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>, temp
         // Found now, not after the whole run.
         probe_writable(o).map_err(|e| Failure::config(format!("--out {}: cannot write there: {e}", o.display())))?;
     }
+    let layout = match a.layout.as_deref() {
+        None => None,
+        Some(l) => Some(
+            crate::wire::Layout::from_name(l)
+                .ok_or_else(|| Failure::Usage(format!("--layout {l:?} is not spec or legacy")))?,
+        ),
+    };
     if let Some(p) = &a.profile {
         if crate::model::profile::named(p).is_none() {
             let names: Vec<String> = crate::model::profile::all().keys().cloned().collect();
@@ -263,6 +273,9 @@ fn run_with_log(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>, temp
             rerun_options.push(format!("--wait-limit {}", super::shell_word(a.wait_limit.trim())));
         }
     }
+    if let Some(l) = &a.layout {
+        rerun_options.push(format!("--layout {}", super::shell_word(l)));
+    }
     if a.common.timeout.trim() != "5" {
         rerun_options.push(format!("--timeout {}", super::shell_word(a.common.timeout.trim())));
     }
@@ -278,6 +291,7 @@ fn run_with_log(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>, temp
             (None, Some(_)) => MapiHttpMode::default(),
         },
         server_only: server.is_some(),
+        layout,
     };
     let result = run_suite(&suite, imp, &opts);
     if let Some(w) = wire.as_mut() {
@@ -393,6 +407,7 @@ fn list(c: &mut Console, suite: &crate::cases::Suite, a: &RunArgs) -> Outcome {
         select: a.select.clone(),
         exclude: a.exclude.clone(),
         server_only: a.login.server.is_some(),
+        layout: a.layout.as_deref().and_then(crate::wire::Layout::from_name),
         ..Default::default()
     };
     let planned = crate::cases::run::plan(suite, &opts);

@@ -66,6 +66,7 @@ use std::path::{Path, PathBuf};
 
 mod grade;
 mod handles;
+pub mod layout;
 mod load;
 mod runner;
 mod side_effects;
@@ -179,6 +180,13 @@ pub fn run_sequence(case: &SequenceCase) -> Outcome {
 /// Runs a sequence case against an implementation (server role), which
 /// `reset` tells to behave as `profile`.
 pub fn run_with(case: &SequenceCase, profile: &str, imp: &mut dyn Implementation) -> Outcome {
+    run_as(case, profile, case.layout, imp)
+}
+
+/// [`run_with`] against a target that reads requests in `layout` (its
+/// `reset` says so), which [`layout::mismatch`] found the case can run on:
+/// the case's own buffers are still written in its own layout.
+pub fn run_as(case: &SequenceCase, profile: &str, layout: Layout, imp: &mut dyn Implementation) -> Outcome {
     let mut needed = vec!["reset", "execute"];
     if case.steps.iter().any(|s| matches!(s.action, Action::Event(_) | Action::Repeat { .. })) {
         needed.push("event");
@@ -222,6 +230,7 @@ pub fn run_with(case: &SequenceCase, profile: &str, imp: &mut dyn Implementation
     let mut r = Runner {
         case,
         profile,
+        layout,
         imp,
         exchanges: Vec::new(),
         binds: BTreeMap::new(),

@@ -18,6 +18,8 @@ pub(super) struct Executed {
 pub(super) struct Runner<'a> {
     pub(super) case: &'a SequenceCase,
     pub(super) profile: &'a str,
+    /// The layout the target reads requests in (`reset`).
+    pub(super) layout: Layout,
     pub(super) imp: &'a mut dyn Implementation,
     pub(super) exchanges: Vec<Exchange>,
     pub(super) binds: BTreeMap<String, Value>,
@@ -370,7 +372,7 @@ impl Runner<'_> {
 impl Runner<'_> {
     pub(super) fn run(&mut self, expected: &Value) -> Result<Outcome, Box<Outcome>> {
         let case = self.case;
-        let req = request::reset(self.profile, case.layout.name(), &case.setup_value);
+        let req = request::reset(self.profile, self.layout.name(), &case.setup_value);
         let reply = self.call(req, true);
         if let Some(o) = unusable("reset", &reply) {
             return Err(o.into());
