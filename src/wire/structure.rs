@@ -95,193 +95,338 @@ use super::transport::rpc_header_ext::RpcHeaderExt;
 use super::{read_all, Layout, WireStructure};
 use serde_json::Value;
 
-/// Every structure the harness encodes and decodes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Structure {
+/// Declares [`Structure`] from one table: each row is a variant, its Rust
+/// type, its name on the command line and in case files, its title (what it
+/// is, in the spec's words, and who sends it), the spec section that
+/// defines it, and the ROP whose buffer it is (`None` for the ROP buffers,
+/// NotificationData, TaggedPropertyValue and the transport structures). A
+/// new structure is one row of the table below, in the order the CLI lists
+/// them.
+macro_rules! structures {
+    ($( $(#[$doc:meta])* $v:ident = $t:ty, $name:literal, $title:literal, $section:literal, $rop:expr; )*) => {
+        /// Every structure the harness encodes and decodes.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Structure {
+            $( $(#[$doc])* $v, )*
+        }
+
+        /// How many structures there are.
+        const COUNT: usize = [$($name),*].len();
+
+        impl Structure {
+            /// All structures, in the order the CLI lists them.
+            pub const ALL: [Structure; COUNT] = [$(Structure::$v),*];
+
+            /// The name used on the command line and in case files.
+            pub fn name(self) -> &'static str {
+                match self { $(Structure::$v => $name,)* }
+            }
+
+            /// What it is, in the spec's words, and who sends it.
+            pub fn title(self) -> &'static str {
+                match self { $(Structure::$v => $title,)* }
+            }
+
+            /// The spec section that defines it.
+            pub fn section(self) -> &'static str {
+                match self { $(Structure::$v => $section,)* }
+            }
+
+            /// The ROP whose buffer it is (the [`rop`] table), or `None`.
+            pub fn rop(self) -> Option<&'static Rop> {
+                match self { $(Structure::$v => $rop,)* }
+            }
+
+            /// Reads `bytes` as this structure (with a span per field when
+            /// `trace`).
+            fn read_as(self, bytes: &[u8], layout: Layout, trace: bool) -> Dissection {
+                match self { $(Structure::$v => run::<$t>(bytes, layout, trace),)* }
+            }
+
+            /// Writes `value` as this structure.
+            fn write_as(self, value: &Value, layout: Layout) -> Result<Vec<u8>, EncodeError> {
+                match self { $(Structure::$v => enc::<$t>(value, layout),)* }
+            }
+        }
+    };
+}
+
+structures! {
     /// `rop-input-buffer`: MS-OXCROPS 2.2.1, sent by the client.
-    RopInputBuffer,
+    RopInputBuffer = RopInputBuffer, "rop-input-buffer",
+        "ROP input buffer, sent by the client", "MS-OXCROPS 2.2.1", None;
     /// `rop-output-buffer`: MS-OXCROPS 2.2.1, sent by the server.
-    RopOutputBuffer,
+    RopOutputBuffer = RopOutputBuffer, "rop-output-buffer",
+        "ROP output buffer, sent by the server", "MS-OXCROPS 2.2.1", None;
     /// `register-notification-request`: MS-OXCROPS 2.2.14.1.1.
-    RegisterNotificationRequest,
+    RegisterNotificationRequest = RopRegisterNotificationRequest, "register-notification-request",
+        "RopRegisterNotification request", "MS-OXCROPS 2.2.14.1.1", Some(&rop::REGISTER_NOTIFICATION);
     /// `register-notification-response`: MS-OXCROPS 2.2.14.1.2.
-    RegisterNotificationResponse,
+    RegisterNotificationResponse = RopRegisterNotificationResponse, "register-notification-response",
+        "RopRegisterNotification response", "MS-OXCROPS 2.2.14.1.2", Some(&rop::REGISTER_NOTIFICATION);
     /// `release-request`: MS-OXCROPS 2.2.15.3.1.
-    ReleaseRequest,
+    ReleaseRequest = RopReleaseRequest, "release-request",
+        "RopRelease request", "MS-OXCROPS 2.2.15.3.1", Some(&rop::RELEASE);
     /// `notify-response`: MS-OXCROPS 2.2.14.2.1.
-    NotifyResponse,
+    NotifyResponse = RopNotifyResponse, "notify-response",
+        "RopNotify response", "MS-OXCROPS 2.2.14.2.1", Some(&rop::NOTIFY);
     /// `notification-data`: MS-OXCNOTIF 2.2.1.4.1.2.
-    NotificationData,
+    NotificationData = NotificationData, "notification-data", "NotificationData", "MS-OXCNOTIF 2.2.1.4.1.2", None;
     /// `pending-response`: MS-OXCROPS 2.2.14.3.1.
-    PendingResponse,
+    PendingResponse = RopPendingResponse, "pending-response",
+        "RopPending response", "MS-OXCROPS 2.2.14.3.1", Some(&rop::PENDING);
     /// `buffer-too-small-response`: MS-OXCROPS 2.2.15.1.1.
-    BufferTooSmallResponse,
+    BufferTooSmallResponse = RopBufferTooSmallResponse, "buffer-too-small-response",
+        "RopBufferTooSmall response", "MS-OXCROPS 2.2.15.1.1", Some(&rop::BUFFER_TOO_SMALL);
     /// `get-hierarchy-table-request`: MS-OXCROPS 2.2.4.13.1.
-    GetHierarchyTableRequest,
+    GetHierarchyTableRequest = RopGetHierarchyTableRequest, "get-hierarchy-table-request",
+        "RopGetHierarchyTable request", "MS-OXCROPS 2.2.4.13.1", Some(&rop::GET_HIERARCHY_TABLE);
     /// `get-hierarchy-table-response`: MS-OXCROPS 2.2.4.13.2.
-    GetHierarchyTableResponse,
+    GetHierarchyTableResponse = RopGetHierarchyTableResponse, "get-hierarchy-table-response",
+        "RopGetHierarchyTable response", "MS-OXCROPS 2.2.4.13.2", Some(&rop::GET_HIERARCHY_TABLE);
     /// `get-contents-table-request`: MS-OXCROPS 2.2.4.14.1.
-    GetContentsTableRequest,
+    GetContentsTableRequest = RopGetContentsTableRequest, "get-contents-table-request",
+        "RopGetContentsTable request", "MS-OXCROPS 2.2.4.14.1", Some(&rop::GET_CONTENTS_TABLE);
     /// `get-contents-table-response`: MS-OXCROPS 2.2.4.14.2.
-    GetContentsTableResponse,
+    GetContentsTableResponse = RopGetContentsTableResponse, "get-contents-table-response",
+        "RopGetContentsTable response", "MS-OXCROPS 2.2.4.14.2", Some(&rop::GET_CONTENTS_TABLE);
     /// `get-attachment-table-request`: MS-OXCROPS 2.2.6.17.1.
-    GetAttachmentTableRequest,
+    GetAttachmentTableRequest = RopGetAttachmentTableRequest, "get-attachment-table-request",
+        "RopGetAttachmentTable request", "MS-OXCROPS 2.2.6.17.1", Some(&rop::GET_ATTACHMENT_TABLE);
     /// `get-attachment-table-response`: MS-OXCROPS 2.2.6.17.2.
-    GetAttachmentTableResponse,
+    GetAttachmentTableResponse = RopGetAttachmentTableResponse, "get-attachment-table-response",
+        "RopGetAttachmentTable response", "MS-OXCROPS 2.2.6.17.2", Some(&rop::GET_ATTACHMENT_TABLE);
     /// `get-permissions-table-request`: MS-OXCROPS 2.2.10.2.1.
-    GetPermissionsTableRequest,
+    GetPermissionsTableRequest = RopGetPermissionsTableRequest, "get-permissions-table-request",
+        "RopGetPermissionsTable request", "MS-OXCROPS 2.2.10.2.1", Some(&rop::GET_PERMISSIONS_TABLE);
     /// `get-permissions-table-response`: MS-OXCROPS 2.2.10.2.2.
-    GetPermissionsTableResponse,
+    GetPermissionsTableResponse = RopGetPermissionsTableResponse, "get-permissions-table-response",
+        "RopGetPermissionsTable response", "MS-OXCROPS 2.2.10.2.2", Some(&rop::GET_PERMISSIONS_TABLE);
     /// `get-rules-table-request`: MS-OXCROPS 2.2.11.2.1.
-    GetRulesTableRequest,
+    GetRulesTableRequest = RopGetRulesTableRequest, "get-rules-table-request",
+        "RopGetRulesTable request", "MS-OXCROPS 2.2.11.2.1", Some(&rop::GET_RULES_TABLE);
     /// `get-rules-table-response`: MS-OXCROPS 2.2.11.2.2.
-    GetRulesTableResponse,
+    GetRulesTableResponse = RopGetRulesTableResponse, "get-rules-table-response",
+        "RopGetRulesTable response", "MS-OXCROPS 2.2.11.2.2", Some(&rop::GET_RULES_TABLE);
     /// `set-columns-request`: MS-OXCROPS 2.2.5.1.1.
-    SetColumnsRequest,
+    SetColumnsRequest = RopSetColumnsRequest, "set-columns-request",
+        "RopSetColumns request", "MS-OXCROPS 2.2.5.1.1", Some(&rop::SET_COLUMNS);
     /// `set-columns-response`: MS-OXCROPS 2.2.5.1.2.
-    SetColumnsResponse,
+    SetColumnsResponse = RopSetColumnsResponse, "set-columns-response",
+        "RopSetColumns response", "MS-OXCROPS 2.2.5.1.2", Some(&rop::SET_COLUMNS);
     /// `reset-table-request`: MS-OXCROPS 2.2.5.15.1.
-    ResetTableRequest,
+    ResetTableRequest = RopResetTableRequest, "reset-table-request",
+        "RopResetTable request", "MS-OXCROPS 2.2.5.15.1", Some(&rop::RESET_TABLE);
     /// `reset-table-response`: MS-OXCROPS 2.2.5.15.2.
-    ResetTableResponse,
+    ResetTableResponse = RopResetTableResponse, "reset-table-response",
+        "RopResetTable response", "MS-OXCROPS 2.2.5.15.2", Some(&rop::RESET_TABLE);
     /// `restrict-request`: MS-OXCROPS 2.2.5.3.1.
-    RestrictRequest,
+    RestrictRequest = RopRestrictRequest, "restrict-request",
+        "RopRestrict request", "MS-OXCROPS 2.2.5.3.1", Some(&rop::RESTRICT);
     /// `restrict-response`: MS-OXCROPS 2.2.5.3.2.
-    RestrictResponse,
+    RestrictResponse = RopRestrictResponse, "restrict-response",
+        "RopRestrict response", "MS-OXCROPS 2.2.5.3.2", Some(&rop::RESTRICT);
     /// `query-position-request`: MS-OXCROPS 2.2.5.7.1.
-    QueryPositionRequest,
+    QueryPositionRequest = RopQueryPositionRequest, "query-position-request",
+        "RopQueryPosition request", "MS-OXCROPS 2.2.5.7.1", Some(&rop::QUERY_POSITION);
     /// `query-position-response`: MS-OXCROPS 2.2.5.7.2.
-    QueryPositionResponse,
+    QueryPositionResponse = RopQueryPositionResponse, "query-position-response",
+        "RopQueryPosition response", "MS-OXCROPS 2.2.5.7.2", Some(&rop::QUERY_POSITION);
     /// `seek-row-request`: MS-OXCROPS 2.2.5.8.1.
-    SeekRowRequest,
+    SeekRowRequest = RopSeekRowRequest, "seek-row-request",
+        "RopSeekRow request", "MS-OXCROPS 2.2.5.8.1", Some(&rop::SEEK_ROW);
     /// `seek-row-response`: MS-OXCROPS 2.2.5.8.2.
-    SeekRowResponse,
+    SeekRowResponse = RopSeekRowResponse, "seek-row-response",
+        "RopSeekRow response", "MS-OXCROPS 2.2.5.8.2", Some(&rop::SEEK_ROW);
     /// `seek-row-bookmark-request`: MS-OXCROPS 2.2.5.9.1.
-    SeekRowBookmarkRequest,
+    SeekRowBookmarkRequest = RopSeekRowBookmarkRequest, "seek-row-bookmark-request",
+        "RopSeekRowBookmark request", "MS-OXCROPS 2.2.5.9.1", Some(&rop::SEEK_ROW_BOOKMARK);
     /// `seek-row-bookmark-response`: MS-OXCROPS 2.2.5.9.2.
-    SeekRowBookmarkResponse,
+    SeekRowBookmarkResponse = RopSeekRowBookmarkResponse, "seek-row-bookmark-response",
+        "RopSeekRowBookmark response", "MS-OXCROPS 2.2.5.9.2", Some(&rop::SEEK_ROW_BOOKMARK);
     /// `seek-row-fractional-request`: MS-OXCROPS 2.2.5.10.1.
-    SeekRowFractionalRequest,
+    SeekRowFractionalRequest = RopSeekRowFractionalRequest, "seek-row-fractional-request",
+        "RopSeekRowFractional request", "MS-OXCROPS 2.2.5.10.1", Some(&rop::SEEK_ROW_FRACTIONAL);
     /// `seek-row-fractional-response`: MS-OXCROPS 2.2.5.10.2.
-    SeekRowFractionalResponse,
+    SeekRowFractionalResponse = RopSeekRowFractionalResponse, "seek-row-fractional-response",
+        "RopSeekRowFractional response", "MS-OXCROPS 2.2.5.10.2", Some(&rop::SEEK_ROW_FRACTIONAL);
     /// `create-bookmark-request`: MS-OXCROPS 2.2.5.11.1.
-    CreateBookmarkRequest,
+    CreateBookmarkRequest = RopCreateBookmarkRequest, "create-bookmark-request",
+        "RopCreateBookmark request", "MS-OXCROPS 2.2.5.11.1", Some(&rop::CREATE_BOOKMARK);
     /// `create-bookmark-response`: MS-OXCROPS 2.2.5.11.2.
-    CreateBookmarkResponse,
+    CreateBookmarkResponse = RopCreateBookmarkResponse, "create-bookmark-response",
+        "RopCreateBookmark response", "MS-OXCROPS 2.2.5.11.2", Some(&rop::CREATE_BOOKMARK);
     /// `query-columns-all-request`: MS-OXCROPS 2.2.5.12.1.
-    QueryColumnsAllRequest,
+    QueryColumnsAllRequest = RopQueryColumnsAllRequest, "query-columns-all-request",
+        "RopQueryColumnsAll request", "MS-OXCROPS 2.2.5.12.1", Some(&rop::QUERY_COLUMNS_ALL);
     /// `query-columns-all-response`: MS-OXCROPS 2.2.5.12.2.
-    QueryColumnsAllResponse,
+    QueryColumnsAllResponse = RopQueryColumnsAllResponse, "query-columns-all-response",
+        "RopQueryColumnsAll response", "MS-OXCROPS 2.2.5.12.2", Some(&rop::QUERY_COLUMNS_ALL);
     /// `collapse-row-request`: MS-OXCROPS 2.2.5.17.1.
-    CollapseRowRequest,
+    CollapseRowRequest = RopCollapseRowRequest, "collapse-row-request",
+        "RopCollapseRow request", "MS-OXCROPS 2.2.5.17.1", Some(&rop::COLLAPSE_ROW);
     /// `collapse-row-response`: MS-OXCROPS 2.2.5.17.2.
-    CollapseRowResponse,
+    CollapseRowResponse = RopCollapseRowResponse, "collapse-row-response",
+        "RopCollapseRow response", "MS-OXCROPS 2.2.5.17.2", Some(&rop::COLLAPSE_ROW);
     /// `tagged-property-value`: MS-OXCDATA 2.11.4.
-    TaggedPropertyValue,
+    TaggedPropertyValue = TaggedPropertyValue, "tagged-property-value",
+        "TaggedPropertyValue", "MS-OXCDATA 2.11.4", None;
     /// `query-rows-request`: MS-OXCROPS 2.2.5.4.1.
-    QueryRowsRequest,
+    QueryRowsRequest = RopQueryRowsRequest, "query-rows-request",
+        "RopQueryRows request", "MS-OXCROPS 2.2.5.4.1", Some(&rop::QUERY_ROWS);
     /// `query-rows-response`: MS-OXCROPS 2.2.5.4.2.
-    QueryRowsResponse,
+    QueryRowsResponse = RopQueryRowsResponse, "query-rows-response",
+        "RopQueryRows response", "MS-OXCROPS 2.2.5.4.2", Some(&rop::QUERY_ROWS);
     /// `find-row-request`: MS-OXCROPS 2.2.5.13.1.
-    FindRowRequest,
+    FindRowRequest = RopFindRowRequest, "find-row-request",
+        "RopFindRow request", "MS-OXCROPS 2.2.5.13.1", Some(&rop::FIND_ROW);
     /// `find-row-response`: MS-OXCROPS 2.2.5.13.2.
-    FindRowResponse,
+    FindRowResponse = RopFindRowResponse, "find-row-response",
+        "RopFindRow response", "MS-OXCROPS 2.2.5.13.2", Some(&rop::FIND_ROW);
     /// `expand-row-request`: MS-OXCROPS 2.2.5.16.1.
-    ExpandRowRequest,
+    ExpandRowRequest = RopExpandRowRequest, "expand-row-request",
+        "RopExpandRow request", "MS-OXCROPS 2.2.5.16.1", Some(&rop::EXPAND_ROW);
     /// `expand-row-response`: MS-OXCROPS 2.2.5.16.2.
-    ExpandRowResponse,
+    ExpandRowResponse = RopExpandRowResponse, "expand-row-response",
+        "RopExpandRow response", "MS-OXCROPS 2.2.5.16.2", Some(&rop::EXPAND_ROW);
     /// `create-message-request`: MS-OXCROPS 2.2.6.2.1.
-    CreateMessageRequest,
+    CreateMessageRequest = RopCreateMessageRequest, "create-message-request",
+        "RopCreateMessage request", "MS-OXCROPS 2.2.6.2.1", Some(&rop::CREATE_MESSAGE);
     /// `create-message-response`: MS-OXCROPS 2.2.6.2.2.
-    CreateMessageResponse,
+    CreateMessageResponse = RopCreateMessageResponse, "create-message-response",
+        "RopCreateMessage response", "MS-OXCROPS 2.2.6.2.2", Some(&rop::CREATE_MESSAGE);
     /// `save-changes-message-request`: MS-OXCROPS 2.2.6.3.1.
-    SaveChangesMessageRequest,
+    SaveChangesMessageRequest = RopSaveChangesMessageRequest, "save-changes-message-request",
+        "RopSaveChangesMessage request", "MS-OXCROPS 2.2.6.3.1", Some(&rop::SAVE_CHANGES_MESSAGE);
     /// `save-changes-message-response`: MS-OXCROPS 2.2.6.3.2.
-    SaveChangesMessageResponse,
+    SaveChangesMessageResponse = RopSaveChangesMessageResponse, "save-changes-message-response",
+        "RopSaveChangesMessage response", "MS-OXCROPS 2.2.6.3.2", Some(&rop::SAVE_CHANGES_MESSAGE);
     /// `delete-folder-request`: MS-OXCROPS 2.2.4.3.1.
-    DeleteFolderRequest,
+    DeleteFolderRequest = RopDeleteFolderRequest, "delete-folder-request",
+        "RopDeleteFolder request", "MS-OXCROPS 2.2.4.3.1", Some(&rop::DELETE_FOLDER);
     /// `delete-folder-response`: MS-OXCROPS 2.2.4.3.2.
-    DeleteFolderResponse,
+    DeleteFolderResponse = RopDeleteFolderResponse, "delete-folder-response",
+        "RopDeleteFolder response", "MS-OXCROPS 2.2.4.3.2", Some(&rop::DELETE_FOLDER);
     /// `delete-messages-request`: MS-OXCROPS 2.2.4.11.1.
-    DeleteMessagesRequest,
+    DeleteMessagesRequest = RopDeleteMessagesRequest, "delete-messages-request",
+        "RopDeleteMessages request", "MS-OXCROPS 2.2.4.11.1", Some(&rop::DELETE_MESSAGES);
     /// `delete-messages-response`: MS-OXCROPS 2.2.4.11.2.
-    DeleteMessagesResponse,
+    DeleteMessagesResponse = RopDeleteMessagesResponse, "delete-messages-response",
+        "RopDeleteMessages response", "MS-OXCROPS 2.2.4.11.2", Some(&rop::DELETE_MESSAGES);
     /// `set-search-criteria-request`: MS-OXCROPS 2.2.4.4.1.
-    SetSearchCriteriaRequest,
+    SetSearchCriteriaRequest = RopSetSearchCriteriaRequest, "set-search-criteria-request",
+        "RopSetSearchCriteria request", "MS-OXCROPS 2.2.4.4.1", Some(&rop::SET_SEARCH_CRITERIA);
     /// `set-search-criteria-response`: MS-OXCROPS 2.2.4.4.2.
-    SetSearchCriteriaResponse,
+    SetSearchCriteriaResponse = RopSetSearchCriteriaResponse, "set-search-criteria-response",
+        "RopSetSearchCriteria response", "MS-OXCROPS 2.2.4.4.2", Some(&rop::SET_SEARCH_CRITERIA);
     /// `transport-new-mail-request`: MS-OXCROPS 2.2.7.7.1.
-    TransportNewMailRequest,
+    TransportNewMailRequest = RopTransportNewMailRequest, "transport-new-mail-request",
+        "RopTransportNewMail request", "MS-OXCROPS 2.2.7.7.1", Some(&rop::TRANSPORT_NEW_MAIL);
     /// `transport-new-mail-response`: MS-OXCROPS 2.2.7.7.2.
-    TransportNewMailResponse,
+    TransportNewMailResponse = RopTransportNewMailResponse, "transport-new-mail-response",
+        "RopTransportNewMail response", "MS-OXCROPS 2.2.7.7.2", Some(&rop::TRANSPORT_NEW_MAIL);
     /// `hard-delete-messages-request`: MS-OXCROPS 2.2.4.12.1.
-    HardDeleteMessagesRequest,
+    HardDeleteMessagesRequest = RopHardDeleteMessagesRequest, "hard-delete-messages-request",
+        "RopHardDeleteMessages request", "MS-OXCROPS 2.2.4.12.1", Some(&rop::HARD_DELETE_MESSAGES);
     /// `hard-delete-messages-response`: MS-OXCROPS 2.2.4.12.2.
-    HardDeleteMessagesResponse,
+    HardDeleteMessagesResponse = RopHardDeleteMessagesResponse, "hard-delete-messages-response",
+        "RopHardDeleteMessages response", "MS-OXCROPS 2.2.4.12.2", Some(&rop::HARD_DELETE_MESSAGES);
     /// `hard-delete-messages-and-subfolders-request`: MS-OXCROPS 2.2.4.10.1.
-    HardDeleteMessagesAndSubfoldersRequest,
+    HardDeleteMessagesAndSubfoldersRequest = RopHardDeleteMessagesAndSubfoldersRequest, "hard-delete-messages-and-subfolders-request",
+        "RopHardDeleteMessagesAndSubfolders request",
+        "MS-OXCROPS 2.2.4.10.1", Some(&rop::HARD_DELETE_MESSAGES_AND_SUBFOLDERS);
     /// `hard-delete-messages-and-subfolders-response`: MS-OXCROPS 2.2.4.10.2.
-    HardDeleteMessagesAndSubfoldersResponse,
-    /// `set-properties-request`: MS-OXCROPS 2.2.8.6.1.
-    SetPropertiesRequest,
-    /// `set-properties-response`: MS-OXCROPS 2.2.8.6.2.
-    SetPropertiesResponse,
-    /// `move-copy-messages-request`: MS-OXCROPS 2.2.4.6.1.
-    MoveCopyMessagesRequest,
-    /// `move-copy-messages-response`: MS-OXCROPS 2.2.4.6.2.
-    MoveCopyMessagesResponse,
-    /// `move-folder-request`: MS-OXCROPS 2.2.4.7.1.
-    MoveFolderRequest,
-    /// `move-folder-response`: MS-OXCROPS 2.2.4.7.2.
-    MoveFolderResponse,
-    /// `copy-folder-request`: MS-OXCROPS 2.2.4.8.1.
-    CopyFolderRequest,
-    /// `copy-folder-response`: MS-OXCROPS 2.2.4.8.2.
-    CopyFolderResponse,
-    /// `logon-request`: MS-OXCROPS 2.2.3.1.1.
-    LogonRequest,
-    /// `logon-response`: MS-OXCROPS 2.2.3.1.2.
-    LogonResponse,
-    /// `open-folder-request`: MS-OXCROPS 2.2.4.1.1.
-    OpenFolderRequest,
-    /// `open-folder-response`: MS-OXCROPS 2.2.4.1.2.
-    OpenFolderResponse,
-    /// `open-message-request`: MS-OXCROPS 2.2.6.1.1.
-    OpenMessageRequest,
-    /// `open-message-response`: MS-OXCROPS 2.2.6.1.2.
-    OpenMessageResponse,
-    /// `create-folder-request`: MS-OXCROPS 2.2.4.2.1.
-    CreateFolderRequest,
-    /// `create-folder-response`: MS-OXCROPS 2.2.4.2.2.
-    CreateFolderResponse,
+    HardDeleteMessagesAndSubfoldersResponse = RopHardDeleteMessagesAndSubfoldersResponse, "hard-delete-messages-and-subfolders-response",
+        "RopHardDeleteMessagesAndSubfolders response",
+        "MS-OXCROPS 2.2.4.10.2", Some(&rop::HARD_DELETE_MESSAGES_AND_SUBFOLDERS);
     /// `rpc-header-ext`: MS-OXCRPC 2.2.2.1.
-    RpcHeaderExt,
+    RpcHeaderExt = RpcHeaderExt, "rpc-header-ext", "RPC_HEADER_EXT", "MS-OXCRPC 2.2.2.1", None;
     /// `extended-buffer-in`: MS-OXCRPC 3.1.4.2.1.1.1, Execute's request RopBuffer (rgbIn).
-    ExtendedBufferIn,
+    ExtendedBufferIn = ExtendedBufferIn, "extended-buffer-in",
+        "extended buffer of ROP requests (rgbIn), sent by the client", "MS-OXCRPC 3.1.4.2.1.1.1", None;
     /// `extended-buffer-out`: MS-OXCRPC 3.1.4.2.1.1.2, Execute's response RopBuffer (rgbOut).
-    ExtendedBufferOut,
+    ExtendedBufferOut = ExtendedBufferOut, "extended-buffer-out",
+        "extended buffer of ROP responses (rgbOut), sent by the server", "MS-OXCRPC 3.1.4.2.1.1.2", None;
     /// `execute-request-body`: MS-OXCMAPIHTTP 2.2.4.2.1, the Execute request body.
-    ExecuteRequestBody,
+    ExecuteRequestBody = ExecuteRequest, "execute-request-body",
+        "Execute request body (MAPI over HTTP), sent by the client", "MS-OXCMAPIHTTP 2.2.4.2.1", None;
     /// `execute-response-body`: MS-OXCMAPIHTTP 2.2.4.2.2, the Execute success response body.
-    ExecuteResponseBody,
+    ExecuteResponseBody = ExecuteResponse, "execute-response-body",
+        "Execute success response body (MAPI over HTTP), sent by the server", "MS-OXCMAPIHTTP 2.2.4.2.2", None;
     /// `failure-response-body`: MS-OXCMAPIHTTP 2.2.4.2.3, the failure response body (Connect, Execute, Disconnect, NotificationWait).
-    FailureResponseBody,
+    FailureResponseBody = FailureResponse, "failure-response-body",
+        "failure response body of the mailbox endpoint (MAPI over HTTP), sent by the server",
+        "MS-OXCMAPIHTTP 2.2.4.2.3", None;
     /// `notification-wait-request-body`: MS-OXCMAPIHTTP 2.2.4.4.1, the NotificationWait request body.
-    NotificationWaitRequestBody,
+    NotificationWaitRequestBody = NotificationWaitRequest, "notification-wait-request-body",
+        "NotificationWait request body (MAPI over HTTP), sent by the client", "MS-OXCMAPIHTTP 2.2.4.4.1", None;
     /// `notification-wait-response-body`: MS-OXCMAPIHTTP 2.2.4.4.2, the NotificationWait success response body.
-    NotificationWaitResponseBody,
+    NotificationWaitResponseBody = NotificationWaitResponse, "notification-wait-response-body",
+        "NotificationWait success response body (MAPI over HTTP), sent by the server", "MS-OXCMAPIHTTP 2.2.4.4.2", None;
     /// `disconnect-request-body`: MS-OXCMAPIHTTP 2.2.4.3.1, the Disconnect request body.
-    DisconnectRequestBody,
+    DisconnectRequestBody = DisconnectRequest, "disconnect-request-body",
+        "Disconnect request body (MAPI over HTTP), sent by the client", "MS-OXCMAPIHTTP 2.2.4.3.1", None;
     /// `disconnect-response-body`: MS-OXCMAPIHTTP 2.2.4.3.2, the Disconnect success response body.
-    DisconnectResponseBody,
+    DisconnectResponseBody = DisconnectResponse, "disconnect-response-body",
+        "Disconnect success response body (MAPI over HTTP), sent by the server", "MS-OXCMAPIHTTP 2.2.4.3.2", None;
     /// `connect-request-body`: MS-OXCMAPIHTTP 2.2.4.1.1, the Connect request body.
-    ConnectRequestBody,
+    ConnectRequestBody = ConnectRequest, "connect-request-body",
+        "Connect request body (MAPI over HTTP), sent by the client", "MS-OXCMAPIHTTP 2.2.4.1.1", None;
     /// `connect-response-body`: MS-OXCMAPIHTTP 2.2.4.1.2, the Connect success response body.
-    ConnectResponseBody,
+    ConnectResponseBody = ConnectResponse, "connect-response-body",
+        "Connect success response body (MAPI over HTTP), sent by the server", "MS-OXCMAPIHTTP 2.2.4.1.2", None;
     /// `aux-buffer`: MS-OXCRPC 2.2.2.2, the auxiliary blocks of an AuxiliaryBuffer's plain payload.
-    AuxBuffer,
+    AuxBuffer = AuxBuffer, "aux-buffer",
+        "auxiliary blocks (AUX_HEADER and its data) of an AuxiliaryBuffer's payload", "MS-OXCRPC 2.2.2.2", None;
     /// `inner-stream`: MS-OXCMAPIHTTP 2.2.7, the response inner stream (meta-tags, headers, body).
-    InnerStream,
+    InnerStream = InnerStream, "inner-stream",
+        "response inner stream (meta-tags, additional headers, body), sent by the server", "MS-OXCMAPIHTTP 2.2.7", None;
+    /// `set-properties-request`: MS-OXCROPS 2.2.8.6.1.
+    SetPropertiesRequest = RopSetPropertiesRequest, "set-properties-request",
+        "RopSetProperties request", "MS-OXCROPS 2.2.8.6.1", Some(&rop::SET_PROPERTIES);
+    /// `set-properties-response`: MS-OXCROPS 2.2.8.6.2.
+    SetPropertiesResponse = RopSetPropertiesResponse, "set-properties-response",
+        "RopSetProperties response", "MS-OXCROPS 2.2.8.6.2", Some(&rop::SET_PROPERTIES);
+    /// `move-copy-messages-request`: MS-OXCROPS 2.2.4.6.1.
+    MoveCopyMessagesRequest = RopMoveCopyMessagesRequest, "move-copy-messages-request",
+        "RopMoveCopyMessages request", "MS-OXCROPS 2.2.4.6.1", Some(&rop::MOVE_COPY_MESSAGES);
+    /// `move-copy-messages-response`: MS-OXCROPS 2.2.4.6.2.
+    MoveCopyMessagesResponse = RopMoveCopyMessagesResponse, "move-copy-messages-response",
+        "RopMoveCopyMessages response", "MS-OXCROPS 2.2.4.6.2", Some(&rop::MOVE_COPY_MESSAGES);
+    /// `move-folder-request`: MS-OXCROPS 2.2.4.7.1.
+    MoveFolderRequest = RopMoveFolderRequest, "move-folder-request",
+        "RopMoveFolder request", "MS-OXCROPS 2.2.4.7.1", Some(&rop::MOVE_FOLDER);
+    /// `move-folder-response`: MS-OXCROPS 2.2.4.7.2.
+    MoveFolderResponse = RopMoveFolderResponse, "move-folder-response",
+        "RopMoveFolder response", "MS-OXCROPS 2.2.4.7.2", Some(&rop::MOVE_FOLDER);
+    /// `copy-folder-request`: MS-OXCROPS 2.2.4.8.1.
+    CopyFolderRequest = RopCopyFolderRequest, "copy-folder-request",
+        "RopCopyFolder request", "MS-OXCROPS 2.2.4.8.1", Some(&rop::COPY_FOLDER);
+    /// `copy-folder-response`: MS-OXCROPS 2.2.4.8.2.
+    CopyFolderResponse = RopCopyFolderResponse, "copy-folder-response",
+        "RopCopyFolder response", "MS-OXCROPS 2.2.4.8.2", Some(&rop::COPY_FOLDER);
+    /// `logon-request`: MS-OXCROPS 2.2.3.1.1.
+    LogonRequest = RopLogonRequest, "logon-request", "RopLogon request", "MS-OXCROPS 2.2.3.1.1", Some(&rop::LOGON);
+    /// `logon-response`: MS-OXCROPS 2.2.3.1.2.
+    LogonResponse = RopLogonResponse, "logon-response", "RopLogon response", "MS-OXCROPS 2.2.3.1.2", Some(&rop::LOGON);
+    /// `open-folder-request`: MS-OXCROPS 2.2.4.1.1.
+    OpenFolderRequest = RopOpenFolderRequest, "open-folder-request",
+        "RopOpenFolder request", "MS-OXCROPS 2.2.4.1.1", Some(&rop::OPEN_FOLDER);
+    /// `open-folder-response`: MS-OXCROPS 2.2.4.1.2.
+    OpenFolderResponse = RopOpenFolderResponse, "open-folder-response",
+        "RopOpenFolder response", "MS-OXCROPS 2.2.4.1.2", Some(&rop::OPEN_FOLDER);
+    /// `open-message-request`: MS-OXCROPS 2.2.6.1.1.
+    OpenMessageRequest = RopOpenMessageRequest, "open-message-request",
+        "RopOpenMessage request", "MS-OXCROPS 2.2.6.1.1", Some(&rop::OPEN_MESSAGE);
+    /// `open-message-response`: MS-OXCROPS 2.2.6.1.2.
+    OpenMessageResponse = RopOpenMessageResponse, "open-message-response",
+        "RopOpenMessage response", "MS-OXCROPS 2.2.6.1.2", Some(&rop::OPEN_MESSAGE);
+    /// `create-folder-request`: MS-OXCROPS 2.2.4.2.1.
+    CreateFolderRequest = RopCreateFolderRequest, "create-folder-request",
+        "RopCreateFolder request", "MS-OXCROPS 2.2.4.2.1", Some(&rop::CREATE_FOLDER);
+    /// `create-folder-response`: MS-OXCROPS 2.2.4.2.2.
+    CreateFolderResponse = RopCreateFolderResponse, "create-folder-response",
+        "RopCreateFolder response", "MS-OXCROPS 2.2.4.2.2", Some(&rop::CREATE_FOLDER);
 }
 
 /// What `dissect` gives: the listing as far as decoding got, the findings,
@@ -309,606 +454,10 @@ fn enc<T: WireStructure>(v: &Value, layout: Layout) -> Result<Vec<u8>, EncodeErr
     Ok(out)
 }
 
-macro_rules! dispatch {
-    ($s:expr, $f:ident ( $($arg:expr),* )) => {
-        match $s {
-            Structure::RopInputBuffer => $f::<RopInputBuffer>($($arg),*),
-            Structure::RopOutputBuffer => $f::<RopOutputBuffer>($($arg),*),
-            Structure::RegisterNotificationRequest => $f::<RopRegisterNotificationRequest>($($arg),*),
-            Structure::RegisterNotificationResponse => $f::<RopRegisterNotificationResponse>($($arg),*),
-            Structure::ReleaseRequest => $f::<RopReleaseRequest>($($arg),*),
-            Structure::NotifyResponse => $f::<RopNotifyResponse>($($arg),*),
-            Structure::NotificationData => $f::<NotificationData>($($arg),*),
-            Structure::PendingResponse => $f::<RopPendingResponse>($($arg),*),
-            Structure::BufferTooSmallResponse => $f::<RopBufferTooSmallResponse>($($arg),*),
-            Structure::GetHierarchyTableRequest => $f::<RopGetHierarchyTableRequest>($($arg),*),
-            Structure::GetHierarchyTableResponse => $f::<RopGetHierarchyTableResponse>($($arg),*),
-            Structure::GetContentsTableRequest => $f::<RopGetContentsTableRequest>($($arg),*),
-            Structure::GetContentsTableResponse => $f::<RopGetContentsTableResponse>($($arg),*),
-            Structure::GetAttachmentTableRequest => $f::<RopGetAttachmentTableRequest>($($arg),*),
-            Structure::GetAttachmentTableResponse => $f::<RopGetAttachmentTableResponse>($($arg),*),
-            Structure::GetPermissionsTableRequest => $f::<RopGetPermissionsTableRequest>($($arg),*),
-            Structure::GetPermissionsTableResponse => $f::<RopGetPermissionsTableResponse>($($arg),*),
-            Structure::GetRulesTableRequest => $f::<RopGetRulesTableRequest>($($arg),*),
-            Structure::GetRulesTableResponse => $f::<RopGetRulesTableResponse>($($arg),*),
-            Structure::SetColumnsRequest => $f::<RopSetColumnsRequest>($($arg),*),
-            Structure::SetColumnsResponse => $f::<RopSetColumnsResponse>($($arg),*),
-            Structure::ResetTableRequest => $f::<RopResetTableRequest>($($arg),*),
-            Structure::ResetTableResponse => $f::<RopResetTableResponse>($($arg),*),
-            Structure::RestrictRequest => $f::<RopRestrictRequest>($($arg),*),
-            Structure::RestrictResponse => $f::<RopRestrictResponse>($($arg),*),
-            Structure::QueryPositionRequest => $f::<RopQueryPositionRequest>($($arg),*),
-            Structure::QueryPositionResponse => $f::<RopQueryPositionResponse>($($arg),*),
-            Structure::SeekRowRequest => $f::<RopSeekRowRequest>($($arg),*),
-            Structure::SeekRowResponse => $f::<RopSeekRowResponse>($($arg),*),
-            Structure::SeekRowBookmarkRequest => $f::<RopSeekRowBookmarkRequest>($($arg),*),
-            Structure::SeekRowBookmarkResponse => $f::<RopSeekRowBookmarkResponse>($($arg),*),
-            Structure::SeekRowFractionalRequest => $f::<RopSeekRowFractionalRequest>($($arg),*),
-            Structure::SeekRowFractionalResponse => $f::<RopSeekRowFractionalResponse>($($arg),*),
-            Structure::CreateBookmarkRequest => $f::<RopCreateBookmarkRequest>($($arg),*),
-            Structure::CreateBookmarkResponse => $f::<RopCreateBookmarkResponse>($($arg),*),
-            Structure::QueryColumnsAllRequest => $f::<RopQueryColumnsAllRequest>($($arg),*),
-            Structure::QueryColumnsAllResponse => $f::<RopQueryColumnsAllResponse>($($arg),*),
-            Structure::CollapseRowRequest => $f::<RopCollapseRowRequest>($($arg),*),
-            Structure::CollapseRowResponse => $f::<RopCollapseRowResponse>($($arg),*),
-            Structure::TaggedPropertyValue => $f::<TaggedPropertyValue>($($arg),*),
-            Structure::QueryRowsRequest => $f::<RopQueryRowsRequest>($($arg),*),
-            Structure::QueryRowsResponse => $f::<RopQueryRowsResponse>($($arg),*),
-            Structure::FindRowRequest => $f::<RopFindRowRequest>($($arg),*),
-            Structure::FindRowResponse => $f::<RopFindRowResponse>($($arg),*),
-            Structure::ExpandRowRequest => $f::<RopExpandRowRequest>($($arg),*),
-            Structure::ExpandRowResponse => $f::<RopExpandRowResponse>($($arg),*),
-            Structure::CreateMessageRequest => $f::<RopCreateMessageRequest>($($arg),*),
-            Structure::CreateMessageResponse => $f::<RopCreateMessageResponse>($($arg),*),
-            Structure::SaveChangesMessageRequest => $f::<RopSaveChangesMessageRequest>($($arg),*),
-            Structure::SaveChangesMessageResponse => $f::<RopSaveChangesMessageResponse>($($arg),*),
-            Structure::DeleteFolderRequest => $f::<RopDeleteFolderRequest>($($arg),*),
-            Structure::DeleteFolderResponse => $f::<RopDeleteFolderResponse>($($arg),*),
-            Structure::DeleteMessagesRequest => $f::<RopDeleteMessagesRequest>($($arg),*),
-            Structure::DeleteMessagesResponse => $f::<RopDeleteMessagesResponse>($($arg),*),
-            Structure::SetSearchCriteriaRequest => $f::<RopSetSearchCriteriaRequest>($($arg),*),
-            Structure::SetSearchCriteriaResponse => $f::<RopSetSearchCriteriaResponse>($($arg),*),
-            Structure::TransportNewMailRequest => $f::<RopTransportNewMailRequest>($($arg),*),
-            Structure::TransportNewMailResponse => $f::<RopTransportNewMailResponse>($($arg),*),
-            Structure::HardDeleteMessagesRequest => $f::<RopHardDeleteMessagesRequest>($($arg),*),
-            Structure::HardDeleteMessagesResponse => $f::<RopHardDeleteMessagesResponse>($($arg),*),
-            Structure::HardDeleteMessagesAndSubfoldersRequest => $f::<RopHardDeleteMessagesAndSubfoldersRequest>($($arg),*),
-            Structure::HardDeleteMessagesAndSubfoldersResponse => $f::<RopHardDeleteMessagesAndSubfoldersResponse>($($arg),*),
-            Structure::SetPropertiesRequest => $f::<RopSetPropertiesRequest>($($arg),*),
-            Structure::SetPropertiesResponse => $f::<RopSetPropertiesResponse>($($arg),*),
-            Structure::MoveCopyMessagesRequest => $f::<RopMoveCopyMessagesRequest>($($arg),*),
-            Structure::MoveCopyMessagesResponse => $f::<RopMoveCopyMessagesResponse>($($arg),*),
-            Structure::MoveFolderRequest => $f::<RopMoveFolderRequest>($($arg),*),
-            Structure::MoveFolderResponse => $f::<RopMoveFolderResponse>($($arg),*),
-            Structure::CopyFolderRequest => $f::<RopCopyFolderRequest>($($arg),*),
-            Structure::CopyFolderResponse => $f::<RopCopyFolderResponse>($($arg),*),
-            Structure::LogonRequest => $f::<RopLogonRequest>($($arg),*),
-            Structure::LogonResponse => $f::<RopLogonResponse>($($arg),*),
-            Structure::OpenFolderRequest => $f::<RopOpenFolderRequest>($($arg),*),
-            Structure::OpenFolderResponse => $f::<RopOpenFolderResponse>($($arg),*),
-            Structure::OpenMessageRequest => $f::<RopOpenMessageRequest>($($arg),*),
-            Structure::OpenMessageResponse => $f::<RopOpenMessageResponse>($($arg),*),
-            Structure::CreateFolderRequest => $f::<RopCreateFolderRequest>($($arg),*),
-            Structure::CreateFolderResponse => $f::<RopCreateFolderResponse>($($arg),*),
-            Structure::RpcHeaderExt => $f::<RpcHeaderExt>($($arg),*),
-            Structure::ExtendedBufferIn => $f::<ExtendedBufferIn>($($arg),*),
-            Structure::ExtendedBufferOut => $f::<ExtendedBufferOut>($($arg),*),
-            Structure::ExecuteRequestBody => $f::<ExecuteRequest>($($arg),*),
-            Structure::ExecuteResponseBody => $f::<ExecuteResponse>($($arg),*),
-            Structure::FailureResponseBody => $f::<FailureResponse>($($arg),*),
-            Structure::NotificationWaitRequestBody => $f::<NotificationWaitRequest>($($arg),*),
-            Structure::NotificationWaitResponseBody => $f::<NotificationWaitResponse>($($arg),*),
-            Structure::DisconnectRequestBody => $f::<DisconnectRequest>($($arg),*),
-            Structure::DisconnectResponseBody => $f::<DisconnectResponse>($($arg),*),
-            Structure::ConnectRequestBody => $f::<ConnectRequest>($($arg),*),
-            Structure::ConnectResponseBody => $f::<ConnectResponse>($($arg),*),
-            Structure::AuxBuffer => $f::<AuxBuffer>($($arg),*),
-            Structure::InnerStream => $f::<InnerStream>($($arg),*),
-        }
-    };
-}
-
 impl Structure {
-    /// All structures, in the order the CLI lists them.
-    pub const ALL: [Structure; 92] = [
-        Structure::RopInputBuffer,
-        Structure::RopOutputBuffer,
-        Structure::RegisterNotificationRequest,
-        Structure::RegisterNotificationResponse,
-        Structure::ReleaseRequest,
-        Structure::NotifyResponse,
-        Structure::NotificationData,
-        Structure::PendingResponse,
-        Structure::BufferTooSmallResponse,
-        Structure::GetHierarchyTableRequest,
-        Structure::GetHierarchyTableResponse,
-        Structure::GetContentsTableRequest,
-        Structure::GetContentsTableResponse,
-        Structure::GetAttachmentTableRequest,
-        Structure::GetAttachmentTableResponse,
-        Structure::GetPermissionsTableRequest,
-        Structure::GetPermissionsTableResponse,
-        Structure::GetRulesTableRequest,
-        Structure::GetRulesTableResponse,
-        Structure::SetColumnsRequest,
-        Structure::SetColumnsResponse,
-        Structure::ResetTableRequest,
-        Structure::ResetTableResponse,
-        Structure::RestrictRequest,
-        Structure::RestrictResponse,
-        Structure::QueryPositionRequest,
-        Structure::QueryPositionResponse,
-        Structure::SeekRowRequest,
-        Structure::SeekRowResponse,
-        Structure::SeekRowBookmarkRequest,
-        Structure::SeekRowBookmarkResponse,
-        Structure::SeekRowFractionalRequest,
-        Structure::SeekRowFractionalResponse,
-        Structure::CreateBookmarkRequest,
-        Structure::CreateBookmarkResponse,
-        Structure::QueryColumnsAllRequest,
-        Structure::QueryColumnsAllResponse,
-        Structure::CollapseRowRequest,
-        Structure::CollapseRowResponse,
-        Structure::TaggedPropertyValue,
-        Structure::QueryRowsRequest,
-        Structure::QueryRowsResponse,
-        Structure::FindRowRequest,
-        Structure::FindRowResponse,
-        Structure::ExpandRowRequest,
-        Structure::ExpandRowResponse,
-        Structure::CreateMessageRequest,
-        Structure::CreateMessageResponse,
-        Structure::SaveChangesMessageRequest,
-        Structure::SaveChangesMessageResponse,
-        Structure::DeleteFolderRequest,
-        Structure::DeleteFolderResponse,
-        Structure::DeleteMessagesRequest,
-        Structure::DeleteMessagesResponse,
-        Structure::SetSearchCriteriaRequest,
-        Structure::SetSearchCriteriaResponse,
-        Structure::TransportNewMailRequest,
-        Structure::TransportNewMailResponse,
-        Structure::HardDeleteMessagesRequest,
-        Structure::HardDeleteMessagesResponse,
-        Structure::HardDeleteMessagesAndSubfoldersRequest,
-        Structure::HardDeleteMessagesAndSubfoldersResponse,
-        Structure::RpcHeaderExt,
-        Structure::ExtendedBufferIn,
-        Structure::ExtendedBufferOut,
-        Structure::ExecuteRequestBody,
-        Structure::ExecuteResponseBody,
-        Structure::FailureResponseBody,
-        Structure::NotificationWaitRequestBody,
-        Structure::NotificationWaitResponseBody,
-        Structure::DisconnectRequestBody,
-        Structure::DisconnectResponseBody,
-        Structure::ConnectRequestBody,
-        Structure::ConnectResponseBody,
-        Structure::AuxBuffer,
-        Structure::InnerStream,
-        Structure::SetPropertiesRequest,
-        Structure::SetPropertiesResponse,
-        Structure::MoveCopyMessagesRequest,
-        Structure::MoveCopyMessagesResponse,
-        Structure::MoveFolderRequest,
-        Structure::MoveFolderResponse,
-        Structure::CopyFolderRequest,
-        Structure::CopyFolderResponse,
-        Structure::LogonRequest,
-        Structure::LogonResponse,
-        Structure::OpenFolderRequest,
-        Structure::OpenFolderResponse,
-        Structure::OpenMessageRequest,
-        Structure::OpenMessageResponse,
-        Structure::CreateFolderRequest,
-        Structure::CreateFolderResponse,
-    ];
-
-    /// The name used on the command line and in case files.
-    pub fn name(self) -> &'static str {
-        match self {
-            Structure::RopInputBuffer => "rop-input-buffer",
-            Structure::RopOutputBuffer => "rop-output-buffer",
-            Structure::RegisterNotificationRequest => "register-notification-request",
-            Structure::RegisterNotificationResponse => "register-notification-response",
-            Structure::ReleaseRequest => "release-request",
-            Structure::NotifyResponse => "notify-response",
-            Structure::NotificationData => "notification-data",
-            Structure::PendingResponse => "pending-response",
-            Structure::BufferTooSmallResponse => "buffer-too-small-response",
-            Structure::GetHierarchyTableRequest => "get-hierarchy-table-request",
-            Structure::GetHierarchyTableResponse => "get-hierarchy-table-response",
-            Structure::GetContentsTableRequest => "get-contents-table-request",
-            Structure::GetContentsTableResponse => "get-contents-table-response",
-            Structure::GetAttachmentTableRequest => "get-attachment-table-request",
-            Structure::GetAttachmentTableResponse => "get-attachment-table-response",
-            Structure::GetPermissionsTableRequest => "get-permissions-table-request",
-            Structure::GetPermissionsTableResponse => "get-permissions-table-response",
-            Structure::GetRulesTableRequest => "get-rules-table-request",
-            Structure::GetRulesTableResponse => "get-rules-table-response",
-            Structure::SetColumnsRequest => "set-columns-request",
-            Structure::SetColumnsResponse => "set-columns-response",
-            Structure::ResetTableRequest => "reset-table-request",
-            Structure::ResetTableResponse => "reset-table-response",
-            Structure::RestrictRequest => "restrict-request",
-            Structure::RestrictResponse => "restrict-response",
-            Structure::QueryPositionRequest => "query-position-request",
-            Structure::QueryPositionResponse => "query-position-response",
-            Structure::SeekRowRequest => "seek-row-request",
-            Structure::SeekRowResponse => "seek-row-response",
-            Structure::SeekRowBookmarkRequest => "seek-row-bookmark-request",
-            Structure::SeekRowBookmarkResponse => "seek-row-bookmark-response",
-            Structure::SeekRowFractionalRequest => "seek-row-fractional-request",
-            Structure::SeekRowFractionalResponse => "seek-row-fractional-response",
-            Structure::CreateBookmarkRequest => "create-bookmark-request",
-            Structure::CreateBookmarkResponse => "create-bookmark-response",
-            Structure::QueryColumnsAllRequest => "query-columns-all-request",
-            Structure::QueryColumnsAllResponse => "query-columns-all-response",
-            Structure::CollapseRowRequest => "collapse-row-request",
-            Structure::CollapseRowResponse => "collapse-row-response",
-            Structure::TaggedPropertyValue => "tagged-property-value",
-            Structure::QueryRowsRequest => "query-rows-request",
-            Structure::QueryRowsResponse => "query-rows-response",
-            Structure::FindRowRequest => "find-row-request",
-            Structure::FindRowResponse => "find-row-response",
-            Structure::ExpandRowRequest => "expand-row-request",
-            Structure::ExpandRowResponse => "expand-row-response",
-            Structure::CreateMessageRequest => "create-message-request",
-            Structure::CreateMessageResponse => "create-message-response",
-            Structure::SaveChangesMessageRequest => "save-changes-message-request",
-            Structure::SaveChangesMessageResponse => "save-changes-message-response",
-            Structure::DeleteFolderRequest => "delete-folder-request",
-            Structure::DeleteFolderResponse => "delete-folder-response",
-            Structure::DeleteMessagesRequest => "delete-messages-request",
-            Structure::DeleteMessagesResponse => "delete-messages-response",
-            Structure::SetSearchCriteriaRequest => "set-search-criteria-request",
-            Structure::SetSearchCriteriaResponse => "set-search-criteria-response",
-            Structure::TransportNewMailRequest => "transport-new-mail-request",
-            Structure::TransportNewMailResponse => "transport-new-mail-response",
-            Structure::HardDeleteMessagesRequest => "hard-delete-messages-request",
-            Structure::HardDeleteMessagesResponse => "hard-delete-messages-response",
-            Structure::HardDeleteMessagesAndSubfoldersRequest => "hard-delete-messages-and-subfolders-request",
-            Structure::HardDeleteMessagesAndSubfoldersResponse => "hard-delete-messages-and-subfolders-response",
-            Structure::SetPropertiesRequest => "set-properties-request",
-            Structure::SetPropertiesResponse => "set-properties-response",
-            Structure::MoveCopyMessagesRequest => "move-copy-messages-request",
-            Structure::MoveCopyMessagesResponse => "move-copy-messages-response",
-            Structure::MoveFolderRequest => "move-folder-request",
-            Structure::MoveFolderResponse => "move-folder-response",
-            Structure::CopyFolderRequest => "copy-folder-request",
-            Structure::CopyFolderResponse => "copy-folder-response",
-            Structure::LogonRequest => "logon-request",
-            Structure::LogonResponse => "logon-response",
-            Structure::OpenFolderRequest => "open-folder-request",
-            Structure::OpenFolderResponse => "open-folder-response",
-            Structure::OpenMessageRequest => "open-message-request",
-            Structure::OpenMessageResponse => "open-message-response",
-            Structure::CreateFolderRequest => "create-folder-request",
-            Structure::CreateFolderResponse => "create-folder-response",
-            Structure::RpcHeaderExt => "rpc-header-ext",
-            Structure::ExtendedBufferIn => "extended-buffer-in",
-            Structure::ExtendedBufferOut => "extended-buffer-out",
-            Structure::ExecuteRequestBody => "execute-request-body",
-            Structure::ExecuteResponseBody => "execute-response-body",
-            Structure::FailureResponseBody => "failure-response-body",
-            Structure::NotificationWaitRequestBody => "notification-wait-request-body",
-            Structure::NotificationWaitResponseBody => "notification-wait-response-body",
-            Structure::DisconnectRequestBody => "disconnect-request-body",
-            Structure::DisconnectResponseBody => "disconnect-response-body",
-            Structure::ConnectRequestBody => "connect-request-body",
-            Structure::ConnectResponseBody => "connect-response-body",
-            Structure::AuxBuffer => "aux-buffer",
-            Structure::InnerStream => "inner-stream",
-        }
-    }
-
     /// Looks a structure up by its [`Structure::name`].
     pub fn from_name(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|x| x.name() == s)
-    }
-
-    /// What it is, in the spec's words, and who sends it.
-    pub fn title(self) -> &'static str {
-        match self {
-            Structure::RopInputBuffer => "ROP input buffer, sent by the client",
-            Structure::RopOutputBuffer => "ROP output buffer, sent by the server",
-            Structure::RegisterNotificationRequest => "RopRegisterNotification request",
-            Structure::RegisterNotificationResponse => "RopRegisterNotification response",
-            Structure::ReleaseRequest => "RopRelease request",
-            Structure::NotifyResponse => "RopNotify response",
-            Structure::NotificationData => "NotificationData",
-            Structure::PendingResponse => "RopPending response",
-            Structure::BufferTooSmallResponse => "RopBufferTooSmall response",
-            Structure::GetHierarchyTableRequest => "RopGetHierarchyTable request",
-            Structure::GetHierarchyTableResponse => "RopGetHierarchyTable response",
-            Structure::GetContentsTableRequest => "RopGetContentsTable request",
-            Structure::GetContentsTableResponse => "RopGetContentsTable response",
-            Structure::GetAttachmentTableRequest => "RopGetAttachmentTable request",
-            Structure::GetAttachmentTableResponse => "RopGetAttachmentTable response",
-            Structure::GetPermissionsTableRequest => "RopGetPermissionsTable request",
-            Structure::GetPermissionsTableResponse => "RopGetPermissionsTable response",
-            Structure::GetRulesTableRequest => "RopGetRulesTable request",
-            Structure::GetRulesTableResponse => "RopGetRulesTable response",
-            Structure::SetColumnsRequest => "RopSetColumns request",
-            Structure::SetColumnsResponse => "RopSetColumns response",
-            Structure::ResetTableRequest => "RopResetTable request",
-            Structure::ResetTableResponse => "RopResetTable response",
-            Structure::RestrictRequest => "RopRestrict request",
-            Structure::RestrictResponse => "RopRestrict response",
-            Structure::QueryPositionRequest => "RopQueryPosition request",
-            Structure::QueryPositionResponse => "RopQueryPosition response",
-            Structure::SeekRowRequest => "RopSeekRow request",
-            Structure::SeekRowResponse => "RopSeekRow response",
-            Structure::SeekRowBookmarkRequest => "RopSeekRowBookmark request",
-            Structure::SeekRowBookmarkResponse => "RopSeekRowBookmark response",
-            Structure::SeekRowFractionalRequest => "RopSeekRowFractional request",
-            Structure::SeekRowFractionalResponse => "RopSeekRowFractional response",
-            Structure::CreateBookmarkRequest => "RopCreateBookmark request",
-            Structure::CreateBookmarkResponse => "RopCreateBookmark response",
-            Structure::QueryColumnsAllRequest => "RopQueryColumnsAll request",
-            Structure::QueryColumnsAllResponse => "RopQueryColumnsAll response",
-            Structure::CollapseRowRequest => "RopCollapseRow request",
-            Structure::CollapseRowResponse => "RopCollapseRow response",
-            Structure::TaggedPropertyValue => "TaggedPropertyValue",
-            Structure::QueryRowsRequest => "RopQueryRows request",
-            Structure::QueryRowsResponse => "RopQueryRows response",
-            Structure::FindRowRequest => "RopFindRow request",
-            Structure::FindRowResponse => "RopFindRow response",
-            Structure::ExpandRowRequest => "RopExpandRow request",
-            Structure::ExpandRowResponse => "RopExpandRow response",
-            Structure::CreateMessageRequest => "RopCreateMessage request",
-            Structure::CreateMessageResponse => "RopCreateMessage response",
-            Structure::SaveChangesMessageRequest => "RopSaveChangesMessage request",
-            Structure::SaveChangesMessageResponse => "RopSaveChangesMessage response",
-            Structure::DeleteFolderRequest => "RopDeleteFolder request",
-            Structure::DeleteFolderResponse => "RopDeleteFolder response",
-            Structure::DeleteMessagesRequest => "RopDeleteMessages request",
-            Structure::DeleteMessagesResponse => "RopDeleteMessages response",
-            Structure::SetSearchCriteriaRequest => "RopSetSearchCriteria request",
-            Structure::SetSearchCriteriaResponse => "RopSetSearchCriteria response",
-            Structure::TransportNewMailRequest => "RopTransportNewMail request",
-            Structure::TransportNewMailResponse => "RopTransportNewMail response",
-            Structure::HardDeleteMessagesRequest => "RopHardDeleteMessages request",
-            Structure::HardDeleteMessagesResponse => "RopHardDeleteMessages response",
-            Structure::HardDeleteMessagesAndSubfoldersRequest => "RopHardDeleteMessagesAndSubfolders request",
-            Structure::HardDeleteMessagesAndSubfoldersResponse => "RopHardDeleteMessagesAndSubfolders response",
-            Structure::SetPropertiesRequest => "RopSetProperties request",
-            Structure::SetPropertiesResponse => "RopSetProperties response",
-            Structure::MoveCopyMessagesRequest => "RopMoveCopyMessages request",
-            Structure::MoveCopyMessagesResponse => "RopMoveCopyMessages response",
-            Structure::MoveFolderRequest => "RopMoveFolder request",
-            Structure::MoveFolderResponse => "RopMoveFolder response",
-            Structure::CopyFolderRequest => "RopCopyFolder request",
-            Structure::CopyFolderResponse => "RopCopyFolder response",
-            Structure::LogonRequest => "RopLogon request",
-            Structure::LogonResponse => "RopLogon response",
-            Structure::OpenFolderRequest => "RopOpenFolder request",
-            Structure::OpenFolderResponse => "RopOpenFolder response",
-            Structure::OpenMessageRequest => "RopOpenMessage request",
-            Structure::OpenMessageResponse => "RopOpenMessage response",
-            Structure::CreateFolderRequest => "RopCreateFolder request",
-            Structure::CreateFolderResponse => "RopCreateFolder response",
-            Structure::RpcHeaderExt => "RPC_HEADER_EXT",
-            Structure::ExtendedBufferIn => "extended buffer of ROP requests (rgbIn), sent by the client",
-            Structure::ExtendedBufferOut => "extended buffer of ROP responses (rgbOut), sent by the server",
-            Structure::ExecuteRequestBody => "Execute request body (MAPI over HTTP), sent by the client",
-            Structure::ExecuteResponseBody => "Execute success response body (MAPI over HTTP), sent by the server",
-            Structure::FailureResponseBody => {
-                "failure response body of the mailbox endpoint (MAPI over HTTP), sent by the server"
-            }
-            Structure::NotificationWaitRequestBody => {
-                "NotificationWait request body (MAPI over HTTP), sent by the client"
-            }
-            Structure::NotificationWaitResponseBody => {
-                "NotificationWait success response body (MAPI over HTTP), sent by the server"
-            }
-            Structure::DisconnectRequestBody => "Disconnect request body (MAPI over HTTP), sent by the client",
-            Structure::DisconnectResponseBody => {
-                "Disconnect success response body (MAPI over HTTP), sent by the server"
-            }
-            Structure::ConnectRequestBody => "Connect request body (MAPI over HTTP), sent by the client",
-            Structure::ConnectResponseBody => "Connect success response body (MAPI over HTTP), sent by the server",
-            Structure::AuxBuffer => "auxiliary blocks (AUX_HEADER and its data) of an AuxiliaryBuffer's payload",
-            Structure::InnerStream => "response inner stream (meta-tags, additional headers, body), sent by the server",
-        }
-    }
-
-    /// The ROP whose buffer it is (the [`rop`] table), or
-    /// `None` for the ROP buffers and NotificationData.
-    pub fn rop(self) -> Option<&'static Rop> {
-        Some(match self {
-            Structure::RopInputBuffer
-            | Structure::RopOutputBuffer
-            | Structure::NotificationData
-            | Structure::TaggedPropertyValue
-            | Structure::RpcHeaderExt
-            | Structure::ExtendedBufferIn
-            | Structure::ExtendedBufferOut
-            | Structure::ExecuteRequestBody
-            | Structure::ExecuteResponseBody
-            | Structure::FailureResponseBody
-            | Structure::NotificationWaitRequestBody
-            | Structure::NotificationWaitResponseBody
-            | Structure::DisconnectRequestBody
-            | Structure::DisconnectResponseBody
-            | Structure::ConnectRequestBody
-            | Structure::ConnectResponseBody
-            | Structure::AuxBuffer
-            | Structure::InnerStream => return None,
-            Structure::RegisterNotificationRequest | Structure::RegisterNotificationResponse => {
-                &rop::REGISTER_NOTIFICATION
-            }
-            Structure::ReleaseRequest => &rop::RELEASE,
-            Structure::NotifyResponse => &rop::NOTIFY,
-            Structure::PendingResponse => &rop::PENDING,
-            Structure::BufferTooSmallResponse => &rop::BUFFER_TOO_SMALL,
-            Structure::GetHierarchyTableRequest => &rop::GET_HIERARCHY_TABLE,
-            Structure::GetHierarchyTableResponse => &rop::GET_HIERARCHY_TABLE,
-            Structure::GetContentsTableRequest => &rop::GET_CONTENTS_TABLE,
-            Structure::GetContentsTableResponse => &rop::GET_CONTENTS_TABLE,
-            Structure::GetAttachmentTableRequest => &rop::GET_ATTACHMENT_TABLE,
-            Structure::GetAttachmentTableResponse => &rop::GET_ATTACHMENT_TABLE,
-            Structure::GetPermissionsTableRequest => &rop::GET_PERMISSIONS_TABLE,
-            Structure::GetPermissionsTableResponse => &rop::GET_PERMISSIONS_TABLE,
-            Structure::GetRulesTableRequest => &rop::GET_RULES_TABLE,
-            Structure::GetRulesTableResponse => &rop::GET_RULES_TABLE,
-            Structure::SetColumnsRequest => &rop::SET_COLUMNS,
-            Structure::SetColumnsResponse => &rop::SET_COLUMNS,
-            Structure::ResetTableRequest => &rop::RESET_TABLE,
-            Structure::ResetTableResponse => &rop::RESET_TABLE,
-            Structure::RestrictRequest => &rop::RESTRICT,
-            Structure::RestrictResponse => &rop::RESTRICT,
-            Structure::QueryPositionRequest => &rop::QUERY_POSITION,
-            Structure::QueryPositionResponse => &rop::QUERY_POSITION,
-            Structure::SeekRowRequest => &rop::SEEK_ROW,
-            Structure::SeekRowResponse => &rop::SEEK_ROW,
-            Structure::SeekRowBookmarkRequest => &rop::SEEK_ROW_BOOKMARK,
-            Structure::SeekRowBookmarkResponse => &rop::SEEK_ROW_BOOKMARK,
-            Structure::SeekRowFractionalRequest => &rop::SEEK_ROW_FRACTIONAL,
-            Structure::SeekRowFractionalResponse => &rop::SEEK_ROW_FRACTIONAL,
-            Structure::CreateBookmarkRequest => &rop::CREATE_BOOKMARK,
-            Structure::CreateBookmarkResponse => &rop::CREATE_BOOKMARK,
-            Structure::QueryColumnsAllRequest => &rop::QUERY_COLUMNS_ALL,
-            Structure::QueryColumnsAllResponse => &rop::QUERY_COLUMNS_ALL,
-            Structure::CollapseRowRequest => &rop::COLLAPSE_ROW,
-            Structure::CollapseRowResponse => &rop::COLLAPSE_ROW,
-            Structure::QueryRowsRequest => &rop::QUERY_ROWS,
-            Structure::QueryRowsResponse => &rop::QUERY_ROWS,
-            Structure::FindRowRequest => &rop::FIND_ROW,
-            Structure::FindRowResponse => &rop::FIND_ROW,
-            Structure::ExpandRowRequest => &rop::EXPAND_ROW,
-            Structure::ExpandRowResponse => &rop::EXPAND_ROW,
-            Structure::CreateMessageRequest => &rop::CREATE_MESSAGE,
-            Structure::CreateMessageResponse => &rop::CREATE_MESSAGE,
-            Structure::SaveChangesMessageRequest => &rop::SAVE_CHANGES_MESSAGE,
-            Structure::SaveChangesMessageResponse => &rop::SAVE_CHANGES_MESSAGE,
-            Structure::DeleteFolderRequest => &rop::DELETE_FOLDER,
-            Structure::DeleteFolderResponse => &rop::DELETE_FOLDER,
-            Structure::DeleteMessagesRequest => &rop::DELETE_MESSAGES,
-            Structure::DeleteMessagesResponse => &rop::DELETE_MESSAGES,
-            Structure::SetSearchCriteriaRequest => &rop::SET_SEARCH_CRITERIA,
-            Structure::SetSearchCriteriaResponse => &rop::SET_SEARCH_CRITERIA,
-            Structure::TransportNewMailRequest => &rop::TRANSPORT_NEW_MAIL,
-            Structure::TransportNewMailResponse => &rop::TRANSPORT_NEW_MAIL,
-            Structure::HardDeleteMessagesRequest => &rop::HARD_DELETE_MESSAGES,
-            Structure::HardDeleteMessagesResponse => &rop::HARD_DELETE_MESSAGES,
-            Structure::HardDeleteMessagesAndSubfoldersRequest => &rop::HARD_DELETE_MESSAGES_AND_SUBFOLDERS,
-            Structure::HardDeleteMessagesAndSubfoldersResponse => &rop::HARD_DELETE_MESSAGES_AND_SUBFOLDERS,
-            Structure::SetPropertiesRequest => &rop::SET_PROPERTIES,
-            Structure::SetPropertiesResponse => &rop::SET_PROPERTIES,
-            Structure::MoveCopyMessagesRequest => &rop::MOVE_COPY_MESSAGES,
-            Structure::MoveCopyMessagesResponse => &rop::MOVE_COPY_MESSAGES,
-            Structure::MoveFolderRequest => &rop::MOVE_FOLDER,
-            Structure::MoveFolderResponse => &rop::MOVE_FOLDER,
-            Structure::CopyFolderRequest => &rop::COPY_FOLDER,
-            Structure::CopyFolderResponse => &rop::COPY_FOLDER,
-            Structure::LogonRequest => &rop::LOGON,
-            Structure::LogonResponse => &rop::LOGON,
-            Structure::OpenFolderRequest => &rop::OPEN_FOLDER,
-            Structure::OpenFolderResponse => &rop::OPEN_FOLDER,
-            Structure::OpenMessageRequest => &rop::OPEN_MESSAGE,
-            Structure::OpenMessageResponse => &rop::OPEN_MESSAGE,
-            Structure::CreateFolderRequest => &rop::CREATE_FOLDER,
-            Structure::CreateFolderResponse => &rop::CREATE_FOLDER,
-        })
-    }
-
-    /// The spec section that defines it.
-    pub fn section(self) -> &'static str {
-        match self {
-            Structure::RopInputBuffer | Structure::RopOutputBuffer => "MS-OXCROPS 2.2.1",
-            Structure::RegisterNotificationRequest => "MS-OXCROPS 2.2.14.1.1",
-            Structure::RegisterNotificationResponse => "MS-OXCROPS 2.2.14.1.2",
-            Structure::ReleaseRequest => "MS-OXCROPS 2.2.15.3.1",
-            Structure::NotifyResponse => "MS-OXCROPS 2.2.14.2.1",
-            Structure::NotificationData => "MS-OXCNOTIF 2.2.1.4.1.2",
-            Structure::PendingResponse => "MS-OXCROPS 2.2.14.3.1",
-            Structure::BufferTooSmallResponse => "MS-OXCROPS 2.2.15.1.1",
-            Structure::GetHierarchyTableRequest => "MS-OXCROPS 2.2.4.13.1",
-            Structure::GetHierarchyTableResponse => "MS-OXCROPS 2.2.4.13.2",
-            Structure::GetContentsTableRequest => "MS-OXCROPS 2.2.4.14.1",
-            Structure::GetContentsTableResponse => "MS-OXCROPS 2.2.4.14.2",
-            Structure::GetAttachmentTableRequest => "MS-OXCROPS 2.2.6.17.1",
-            Structure::GetAttachmentTableResponse => "MS-OXCROPS 2.2.6.17.2",
-            Structure::GetPermissionsTableRequest => "MS-OXCROPS 2.2.10.2.1",
-            Structure::GetPermissionsTableResponse => "MS-OXCROPS 2.2.10.2.2",
-            Structure::GetRulesTableRequest => "MS-OXCROPS 2.2.11.2.1",
-            Structure::GetRulesTableResponse => "MS-OXCROPS 2.2.11.2.2",
-            Structure::SetColumnsRequest => "MS-OXCROPS 2.2.5.1.1",
-            Structure::SetColumnsResponse => "MS-OXCROPS 2.2.5.1.2",
-            Structure::ResetTableRequest => "MS-OXCROPS 2.2.5.15.1",
-            Structure::ResetTableResponse => "MS-OXCROPS 2.2.5.15.2",
-            Structure::RestrictRequest => "MS-OXCROPS 2.2.5.3.1",
-            Structure::RestrictResponse => "MS-OXCROPS 2.2.5.3.2",
-            Structure::QueryPositionRequest => "MS-OXCROPS 2.2.5.7.1",
-            Structure::QueryPositionResponse => "MS-OXCROPS 2.2.5.7.2",
-            Structure::SeekRowRequest => "MS-OXCROPS 2.2.5.8.1",
-            Structure::SeekRowResponse => "MS-OXCROPS 2.2.5.8.2",
-            Structure::SeekRowBookmarkRequest => "MS-OXCROPS 2.2.5.9.1",
-            Structure::SeekRowBookmarkResponse => "MS-OXCROPS 2.2.5.9.2",
-            Structure::SeekRowFractionalRequest => "MS-OXCROPS 2.2.5.10.1",
-            Structure::SeekRowFractionalResponse => "MS-OXCROPS 2.2.5.10.2",
-            Structure::CreateBookmarkRequest => "MS-OXCROPS 2.2.5.11.1",
-            Structure::CreateBookmarkResponse => "MS-OXCROPS 2.2.5.11.2",
-            Structure::QueryColumnsAllRequest => "MS-OXCROPS 2.2.5.12.1",
-            Structure::QueryColumnsAllResponse => "MS-OXCROPS 2.2.5.12.2",
-            Structure::CollapseRowRequest => "MS-OXCROPS 2.2.5.17.1",
-            Structure::CollapseRowResponse => "MS-OXCROPS 2.2.5.17.2",
-            Structure::TaggedPropertyValue => "MS-OXCDATA 2.11.4",
-            Structure::QueryRowsRequest => "MS-OXCROPS 2.2.5.4.1",
-            Structure::QueryRowsResponse => "MS-OXCROPS 2.2.5.4.2",
-            Structure::FindRowRequest => "MS-OXCROPS 2.2.5.13.1",
-            Structure::FindRowResponse => "MS-OXCROPS 2.2.5.13.2",
-            Structure::ExpandRowRequest => "MS-OXCROPS 2.2.5.16.1",
-            Structure::ExpandRowResponse => "MS-OXCROPS 2.2.5.16.2",
-            Structure::CreateMessageRequest => "MS-OXCROPS 2.2.6.2.1",
-            Structure::CreateMessageResponse => "MS-OXCROPS 2.2.6.2.2",
-            Structure::SaveChangesMessageRequest => "MS-OXCROPS 2.2.6.3.1",
-            Structure::SaveChangesMessageResponse => "MS-OXCROPS 2.2.6.3.2",
-            Structure::DeleteFolderRequest => "MS-OXCROPS 2.2.4.3.1",
-            Structure::DeleteFolderResponse => "MS-OXCROPS 2.2.4.3.2",
-            Structure::DeleteMessagesRequest => "MS-OXCROPS 2.2.4.11.1",
-            Structure::DeleteMessagesResponse => "MS-OXCROPS 2.2.4.11.2",
-            Structure::SetSearchCriteriaRequest => "MS-OXCROPS 2.2.4.4.1",
-            Structure::SetSearchCriteriaResponse => "MS-OXCROPS 2.2.4.4.2",
-            Structure::TransportNewMailRequest => "MS-OXCROPS 2.2.7.7.1",
-            Structure::TransportNewMailResponse => "MS-OXCROPS 2.2.7.7.2",
-            Structure::HardDeleteMessagesRequest => "MS-OXCROPS 2.2.4.12.1",
-            Structure::HardDeleteMessagesResponse => "MS-OXCROPS 2.2.4.12.2",
-            Structure::HardDeleteMessagesAndSubfoldersRequest => "MS-OXCROPS 2.2.4.10.1",
-            Structure::HardDeleteMessagesAndSubfoldersResponse => "MS-OXCROPS 2.2.4.10.2",
-            Structure::SetPropertiesRequest => "MS-OXCROPS 2.2.8.6.1",
-            Structure::SetPropertiesResponse => "MS-OXCROPS 2.2.8.6.2",
-            Structure::MoveCopyMessagesRequest => "MS-OXCROPS 2.2.4.6.1",
-            Structure::MoveCopyMessagesResponse => "MS-OXCROPS 2.2.4.6.2",
-            Structure::MoveFolderRequest => "MS-OXCROPS 2.2.4.7.1",
-            Structure::MoveFolderResponse => "MS-OXCROPS 2.2.4.7.2",
-            Structure::CopyFolderRequest => "MS-OXCROPS 2.2.4.8.1",
-            Structure::CopyFolderResponse => "MS-OXCROPS 2.2.4.8.2",
-            Structure::LogonRequest => "MS-OXCROPS 2.2.3.1.1",
-            Structure::LogonResponse => "MS-OXCROPS 2.2.3.1.2",
-            Structure::OpenFolderRequest => "MS-OXCROPS 2.2.4.1.1",
-            Structure::OpenFolderResponse => "MS-OXCROPS 2.2.4.1.2",
-            Structure::OpenMessageRequest => "MS-OXCROPS 2.2.6.1.1",
-            Structure::OpenMessageResponse => "MS-OXCROPS 2.2.6.1.2",
-            Structure::CreateFolderRequest => "MS-OXCROPS 2.2.4.2.1",
-            Structure::CreateFolderResponse => "MS-OXCROPS 2.2.4.2.2",
-            Structure::RpcHeaderExt => "MS-OXCRPC 2.2.2.1",
-            Structure::ExtendedBufferIn => "MS-OXCRPC 3.1.4.2.1.1.1",
-            Structure::ExtendedBufferOut => "MS-OXCRPC 3.1.4.2.1.1.2",
-            Structure::ExecuteRequestBody => "MS-OXCMAPIHTTP 2.2.4.2.1",
-            Structure::ExecuteResponseBody => "MS-OXCMAPIHTTP 2.2.4.2.2",
-            Structure::FailureResponseBody => "MS-OXCMAPIHTTP 2.2.4.2.3",
-            Structure::NotificationWaitRequestBody => "MS-OXCMAPIHTTP 2.2.4.4.1",
-            Structure::NotificationWaitResponseBody => "MS-OXCMAPIHTTP 2.2.4.4.2",
-            Structure::DisconnectRequestBody => "MS-OXCMAPIHTTP 2.2.4.3.1",
-            Structure::DisconnectResponseBody => "MS-OXCMAPIHTTP 2.2.4.3.2",
-            Structure::ConnectRequestBody => "MS-OXCMAPIHTTP 2.2.4.1.1",
-            Structure::ConnectResponseBody => "MS-OXCMAPIHTTP 2.2.4.1.2",
-            Structure::AuxBuffer => "MS-OXCRPC 2.2.2.2",
-            Structure::InnerStream => "MS-OXCMAPIHTTP 2.2.7",
-        }
     }
 
     /// Decodes `bytes` (all of them) to the external value form.
@@ -941,7 +490,7 @@ impl Structure {
     /// assert_eq!((e.field.as_str(), e.offset), ("NotificationData.TagCount", 24));
     /// ```
     pub fn decode(self, bytes: &[u8], layout: Layout) -> Result<(Value, Vec<Finding>), Error> {
-        let d = dispatch!(self, run(bytes, layout, false));
+        let d = self.read_as(bytes, layout, false);
         d.result.map(|v| (v, d.findings))
     }
 
@@ -972,7 +521,7 @@ impl Structure {
     /// assert!(lines[at + 1].trim_start().starts_with("! MUST MS-OXCNOTIF_R50 at 0006 Reserved"));
     /// ```
     pub fn dissect(self, bytes: &[u8], layout: Layout) -> Dissection {
-        dispatch!(self, run(bytes, layout, true))
+        self.read_as(bytes, layout, true)
     }
 
     /// Encodes a value in the external form. The value's fields are the
@@ -1001,7 +550,7 @@ impl Structure {
     /// assert_eq!(e.field, "FolderId");
     /// ```
     pub fn encode(self, value: &Value, layout: Layout) -> Result<Vec<u8>, EncodeError> {
-        dispatch!(self, enc(value, layout))
+        self.write_as(value, layout)
     }
 }
 
