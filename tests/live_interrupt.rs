@@ -65,7 +65,7 @@ fn slow_proxy(upstream: std::net::SocketAddr, delay: Duration) -> std::net::Sock
 fn interrupt(name: &str, signals: usize) -> (i32, String, String, Value, Value) {
     let s = common::serve(name, &["--wait-limit", "450ms", "--pending-period", "100ms"]);
     let state = common::temp_dir(&format!("{name}-state"));
-    let (code, stdout, stderr, before, after) = interrupt_at(&s, signals, "INT", &state.0);
+    let (code, stdout, stderr, before, after, _) = interrupt_at(&s, signals, "INT", &state.0);
     (code, stdout, stderr, before, after)
 }
 
@@ -76,17 +76,20 @@ fn interrupt_at(
     signals: usize,
     signal: &str,
     state: &std::path::Path,
-) -> (i32, String, String, Value, Value) {
+) -> (i32, String, String, Value, Value, String) {
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
     let c = Client::new(Endpoint::new(&s.url, "tester", "pw-1", false).unwrap(), "{0}:1".into());
     let before = mailbox(&rt, &c);
     let known = folder_ids(&before);
-    // Twice: through a proxy that slows every request, so that the case is
-    // still running when the second signal comes.
-    let url = match signals {
-        1 => s.url.clone(),
+    // Twice, or SIGKILL: through a proxy that slows every request, so
+    // that the case is still running (and its scratch folder there) when
+    // the last signal comes.
+    let url = match (signals, signal) {
+        (1, "INT") => s.url.clone(),
         _ => s.url.replace(&s.addr().to_string(), &slow_proxy(s.addr(), Duration::from_millis(150)).to_string()),
     };
+    let journal = state.join("scratch");
+    let journaled = || std::fs::read_dir(&journal).map(|d| d.flatten().count() > 0).unwrap_or(false);
     let mut run = Command::new(env!("CARGO_BIN_EXE_oxcnotif"))
         .args(["run", "--server", &url, "--user", "tester", "--wait-limit", "450ms", "--no-report"])
         .args(["--cases", "sequence.*"])
@@ -99,7 +102,8 @@ fn interrupt_at(
     let t = Instant::now();
     loop {
         let now = folder_ids(&mailbox(&rt, &c));
-        if now.iter().any(|f| !known.contains(f)) {
+        // SIGKILL leaves only what the journal holds: wait for its entry too.
+        if now.iter().any(|f| !known.contains(f)) && (signal != "KILL" || journaled()) {
             break;
         }
         assert!(t.elapsed() < Duration::from_secs(30), "the run made no scratch folder in 30 s");
@@ -128,6 +132,7 @@ fn interrupt_at(
         String::from_utf8_lossy(&out.stderr).into_owned(),
         before,
         after,
+        url,
     )
 }
 
@@ -151,7 +156,8 @@ fn a_second_ctrl_c_exits_at_once_and_still_deletes_the_scratch_folder() {
 fn after_sigkill_the_next_run_deletes_what_the_killed_one_left() {
     let s = common::serve("interrupt-kill", &["--wait-limit", "450ms", "--pending-period", "100ms"]);
     let state = common::temp_dir("interrupt-kill-state");
-    let (code, stdout, stderr, before, after) = interrupt_at(&s, 1, "KILL", &state.0);
+    // The killed run went through a slow proxy; the journal names that URL.
+    let (code, stdout, stderr, before, after, url) = interrupt_at(&s, 1, "KILL", &state.0);
     assert_eq!(code, -1, "killed by a signal\n{stdout}\n{stderr}");
     assert_ne!(before, after, "a killed run has no chance to clean up; the test needs its scratch folder there");
     let journal = state.0.join("scratch");
@@ -170,11 +176,11 @@ fn after_sigkill_the_next_run_deletes_what_the_killed_one_left() {
             .output()
             .unwrap()
     };
-    let other = next(&format!("{}&x=1", s.url), "tester");
+    let other = next(&format!("{url}&x=1"), "tester");
     assert!(!String::from_utf8_lossy(&other.stderr).contains("killed"), "{}", String::from_utf8_lossy(&other.stderr));
     assert_eq!(entries(), 1);
 
-    let out = next(&s.url, "tester");
+    let out = next(&url, "tester");
     let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
     assert!(

@@ -88,6 +88,14 @@ pub fn journal_dir() -> Option<PathBuf> {
     Some(base.join("scratch"))
 }
 
+/// The URL as the journal keeps it: scheme, host, port, path and query,
+/// without any user name or password written into the URL itself.
+fn url_key(url: &hyper::Uri) -> String {
+    let port = url.port_u16().map(|p| format!(":{p}")).unwrap_or_default();
+    let path = url.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    format!("{}://{}{port}{path}", url.scheme_str().unwrap_or("http"), url.host().unwrap_or_default())
+}
+
 fn entry_path(dir: &Path, pid: u32, folder: Id8) -> PathBuf {
     dir.join(format!("{pid}-{folder}.json"))
 }
@@ -98,7 +106,7 @@ fn write_entry(dir: &Path, l: &Live) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let pid = std::process::id();
     let v = json!({
-        "url": l.endpoint.url.to_string(),
+        "url": url_key(&l.endpoint.url),
         "user": l.endpoint.user,
         "user_dn": l.user_dn,
         "essdn": l.essdn,
@@ -141,7 +149,7 @@ pub fn sweep(endpoint: &Endpoint, timeout: Duration) -> Vec<String> {
     let mut paths: Vec<PathBuf> =
         files.flatten().map(|f| f.path()).filter(|p| p.extension().is_some_and(|x| x == "json")).collect();
     paths.sort();
-    let url = endpoint.url.to_string();
+    let url = url_key(&endpoint.url);
     let mut said = Vec::new();
     let mut rt = None;
     for path in paths {

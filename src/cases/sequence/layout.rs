@@ -9,12 +9,10 @@
 //! below 0x0100 without Extended), and every other ROP is the same.
 //! Responses do not depend on the layout.
 
-use super::grade::substitute;
 use super::{Action, SequenceCase};
 use crate::wire::rop_buffer::{RopInputBuffer, RopRequest};
 use crate::wire::{decode, Layout, WireStructure};
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// Why `case` cannot run against a target that reads requests in
 /// `target`'s layout (the step whose request reads differently), or `None`
@@ -28,7 +26,7 @@ pub fn mismatch(case: &SequenceCase, target: Layout) -> Option<String> {
             Action::Send(v) => {
                 // Handles are not known before the run; any value frames the
                 // buffer the same way.
-                let v = substitute(&unbound_as_zero(v), &BTreeMap::new(), &mut Vec::new());
+                let v = unbound_as_zero(v);
                 match RopInputBuffer::from_value(&v, case.layout).and_then(|b| crate::wire::encode(&b, case.layout)) {
                     Ok(b) => b,
                     Err(_) => continue, // the run reports it
