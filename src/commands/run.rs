@@ -310,6 +310,7 @@ fn run_with_log(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>, temp
         command: a.target.clone(),
         server: server.as_ref().map(|s| (s.url.clone(), s.user.clone())),
         profile: a.profile.clone(),
+        layout: a.layout.clone(),
         incomplete: result.incomplete,
         restarts: result.restarts,
         rerun_options,

@@ -40,6 +40,8 @@ pub struct RunInfo {
     pub server: Option<(String, String)>,
     /// The `--profile`, if any.
     pub profile: Option<String>,
+    /// The `--layout`, if any.
+    pub layout: Option<String>,
     /// The run was cut short (Ctrl-C).
     pub incomplete: bool,
     /// Times the target was restarted.
@@ -167,6 +169,15 @@ pub fn summary_md(info: &RunInfo, result: &RunResult) -> String {
     }
     if let Some(p) = &info.profile {
         let _ = writeln!(s, "Profile: `{p}`\n");
+    }
+    match (&info.layout, &info.server) {
+        (Some(l), _) => {
+            let _ = writeln!(s, "Layout: `{l}` (the target reads RopRegisterNotification so)\n");
+        }
+        (None, Some(_)) => {
+            let _ = writeln!(s, "Layout: `spec` (a server is read as the spec frames RopRegisterNotification)\n");
+        }
+        (None, None) => {}
     }
     if result.incomplete {
         let _ = writeln!(s, "**INCOMPLETE: the run was interrupted; cases after the last one listed did not run.**\n");
@@ -332,6 +343,7 @@ pub fn results_json(info: &RunInfo, result: &RunResult) -> String {
         "command": info.command,
         "server": info.server.as_ref().map(|(url, user)| json!({"url": url, "user": user})),
         "profile": info.profile,
+        "layout": info.layout,
         "incomplete": result.incomplete,
         "restarts": info.restarts,
         "counts": counts,

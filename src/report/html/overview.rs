@@ -44,6 +44,18 @@ pub(super) fn header(h: &mut String, info: &RunInfo, result: &RunResult) {
             (None, None) => "none: each case's own profile".into(),
         }
     );
+    let _ = writeln!(
+        h,
+        "<tr><th>layout</th><td id=\"layout\">{}</td></tr>",
+        match (info.layout.as_deref(), &info.server) {
+            (Some(l), _) => escape(l),
+            // src/cases/run.rs, target_layout: a server reads one layout.
+            (None, Some(_)) => "spec: the server is read as the spec frames RopRegisterNotification; a case whose \
+                                requests read differently is EXCLUDED (--layout legacy names the other)"
+                .into(),
+            (None, None) => "none: each case's own layout".into(),
+        }
+    );
     let restarts = info.restarts.max(result.restarts);
     if restarts > 0 {
         let _ = writeln!(
@@ -276,6 +288,18 @@ mod tests {
         }
         assert!(html.contains(r#"<td id="count-ERROR" class="v-ERROR z">0</td>"#));
         assert!(!html.contains("INCOMPLETE"));
+    }
+
+    #[test]
+    fn the_layout_row_says_how_requests_are_read() {
+        let empty = RunResult { rows: vec![], incomplete: false, restarts: 0 };
+        let built_in = render(&RunInfo::default(), &empty, &Table::default());
+        assert!(built_in.contains(r#"<td id="layout">none: each case's own layout</td>"#));
+        let server = RunInfo { server: Some(("http://h/".into(), "u".into())), ..RunInfo::default() };
+        let html = render(&server, &empty, &Table::default());
+        assert!(html.contains(r#"<td id="layout">spec: the server is read as the spec frames"#));
+        let legacy = RunInfo { layout: Some("legacy".into()), ..server };
+        assert!(render(&legacy, &empty, &Table::default()).contains(r#"<td id="layout">legacy</td>"#));
     }
 
     #[test]
