@@ -64,6 +64,7 @@ use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+mod carry;
 mod grade;
 mod handles;
 pub mod layout;
@@ -236,6 +237,7 @@ pub fn run_as(case: &SequenceCase, profile: &str, layout: Layout, imp: &mut dyn 
         binds: BTreeMap::new(),
         handles: Handles::default(),
         side_effects: Default::default(),
+        carry: Default::default(),
     };
     let result = r.run(&expected);
     let mut o = match result {

@@ -26,6 +26,8 @@ pub(super) struct Runner<'a> {
     pub(super) handles: Handles,
     /// The folders the target says its events changed besides (`side_effects`).
     pub(super) side_effects: super::side_effects::SideEffects,
+    /// Expected notifications a poll's output had no room for (carry.rs).
+    pub(super) carry: super::carry::Carry,
 }
 
 impl Runner<'_> {
@@ -410,6 +412,7 @@ impl Runner<'_> {
         problems.extend(problems_at_reset);
         problems.extend(self.distinct(&BTreeSet::new()));
         let mut log = Vec::new();
+        let mut last_poll = None;
         for (k, step) in case.steps.iter().enumerate() {
             let mut step_problems: Vec<Problem> = Vec::new();
             let input = match &step.action {
@@ -420,6 +423,9 @@ impl Runner<'_> {
                     }
                     if let Reply::Ok(ok) = &reply {
                         self.side_effects.add(ok);
+                        if ok.get("side_effects").and_then(Value::as_array).is_some_and(|a| !a.is_empty()) {
+                            self.carry.active = true;
+                        }
                         // The trigger session's responses are held to the
                         // same transport rules as the client session's.
                         problems.extend(transport_rules(ok).into_iter().map(|p| p.in_step(k)));
@@ -456,6 +462,9 @@ impl Runner<'_> {
                     }
                 }
             };
+            if matches!(step.action, Action::Poll) {
+                last_poll = Some((k, step.max_output));
+            }
             let ex = self.execute(k, &input, step.max_output, true)?;
             if let (Action::Send(_) | Action::SendHex(_), Some((_, typed))) = (&step.action, &ex.value) {
                 self.side_effects.observe(typed);
@@ -487,33 +496,106 @@ impl Runner<'_> {
             }
             if let Some((v, typed)) = ex.value {
                 if let Some(exp) = &step.expect {
-                    // A live server's reports of the folders the event's ROPs
-                    // changed too are not differences (side_effects.rs).
-                    let (act, tolerated) = super::side_effects::tolerate(
-                        exp,
-                        &v,
-                        &typed,
-                        &self.handles,
-                        &self.binds,
-                        &mut self.side_effects,
-                    );
-                    if !tolerated.is_empty() {
-                        entry["tolerated"] = json!(tolerated);
-                    }
-                    let (exp, act) = pending_checks(case, exp, &act, &mut step_problems);
-                    let exp = basic_table_notifications(case, &exp, &act, &mut step_problems);
-                    let mut diffs = Vec::new();
-                    step_problems.extend(self.bind(&exp, &act, &mut diffs));
-                    step_problems.extend(graded_diffs(case, step, diffs));
+                    self.compare(k, exp, &v, &typed, &mut entry, &mut step_problems);
                 }
                 entry["value"] = v;
             }
             log.push(entry);
             problems.extend(step_problems.into_iter().map(|p| p.in_step(k)));
         }
+        if let Some((k, max_output)) = last_poll.filter(|_| !self.carry.owed.is_empty()) {
+            self.extra_polls(k, max_output, &mut log, &mut problems)?;
+        }
         // The grades are final here (expectations capped by the case's
         // `grade:`, output rules at their own level), so no further cap.
         Ok(Outcome::graded(problems, Grade::Must, Value::Array(log), expected.clone()))
+    }
+}
+
+impl Runner<'_> {
+    /// Compares the output `v` (`typed`) of step `k` with `exp`: the side
+    /// effects a live server adds taken out (side_effects.rs), expected
+    /// notifications moved to where they fit (carry.rs), RopPending's
+    /// presence and place, then the entries.
+    fn compare(
+        &mut self,
+        k: usize,
+        exp: &Value,
+        v: &Value,
+        typed: &RopOutputBuffer,
+        entry: &mut Value,
+        problems: &mut Vec<Problem>,
+    ) {
+        let (case, step) = (self.case, &self.case.steps[k]);
+        let (act, mut tolerated) =
+            super::side_effects::tolerate(exp, v, typed, &self.handles, &self.binds, &mut self.side_effects);
+        if !tolerated.is_empty() {
+            self.carry.active = true;
+        }
+        let (exp, moved) = self.carry.apply(exp, &act);
+        tolerated.extend(moved);
+        if !tolerated.is_empty() {
+            entry["tolerated"] = json!(tolerated);
+        }
+        let (exp, act) = pending_checks(case, &exp, &act, problems);
+        let exp = basic_table_notifications(case, &exp, &act, problems);
+        let mut diffs = Vec::new();
+        problems.extend(self.bind(&exp, &act, &mut diffs));
+        problems.extend(graded_diffs(case, step, diffs));
+    }
+
+    /// Polls after the case's last step for the notifications still owed
+    /// (carry.rs), graded as the last poll `k` is; those that never come
+    /// are a difference at that poll's level.
+    fn extra_polls(
+        &mut self,
+        k: usize,
+        max_output: usize,
+        log: &mut Vec<Value>,
+        problems: &mut Vec<Problem>,
+    ) -> Result<(), Box<Outcome>> {
+        let limit = self.carry.owed.len() + super::carry::EXTRA_POLLS;
+        for n in 1..=limit {
+            if self.carry.owed.is_empty() {
+                break;
+            }
+            let ex = self.execute(k, &[0x02, 0x00], max_output, true)?;
+            let mut step_problems = ex.rules;
+            let mut entry = ex.entry;
+            entry["extra_poll"] = json!(n);
+            if let Some((code, message)) = &ex.failed {
+                step_problems.push(Problem::at(
+                    expectation_grade(self.case, &self.case.steps[k]),
+                    "",
+                    format!("poll {n} after the last step, for the notifications still owed, failed with 0x{code:08X}: {message}"),
+                ));
+                log.push(entry);
+                problems.extend(step_problems.into_iter().map(|p| p.in_step(k)));
+                return Ok(());
+            }
+            if let Some((v, typed)) = ex.value {
+                self.compare(k, &json!({"RopsList": []}), &v, &typed, &mut entry, &mut step_problems);
+                entry["value"] = v;
+            }
+            log.push(entry);
+            problems.extend(step_problems.into_iter().map(|p| p.in_step(k)));
+        }
+        if !self.carry.owed.is_empty() {
+            let step = &self.case.steps[k];
+            problems.push(
+                Problem::at(
+                    expectation_grade(self.case, step),
+                    "RopsList",
+                    format!(
+                        "{} expected never came, after {limit} more polls ({})",
+                        crate::plural::plural(self.carry.owed.len(), "RopNotify"),
+                        breaking_ids(self.case, step)
+                    ),
+                )
+                .in_step(k),
+            );
+        }
+        Ok(())
     }
 }
 
