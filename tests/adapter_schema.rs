@@ -718,7 +718,13 @@ fn protocol_types_and_schema_agree() {
             "Execute",
             ok_value(&ExecuteOk::Failed { failed: CallFailed { code: 0x4B6, message: Some("ecRpcFormat".into()) } }),
         ),
-        ("Event", ok_value(&EventOk { side_effects: vec!["0100000000000a01".into()] })),
+        (
+            "Event",
+            ok_value(&EventOk {
+                side_effects: vec!["0100000000000a01".into()],
+                created: vec![CreatedMessage { folder: "0100000000000a01".into(), message: "0100000000000b05".into() }],
+            }),
+        ),
         (
             "CheckTrace",
             ok_value(&CheckTraceOk::Findings {

@@ -88,16 +88,12 @@ fn a_server_that_also_reports_each_changed_folders_count_passes_with_those_notif
     let s = common::serve("live-run-counts", &["--folder-counts", "--wait-limit", "450ms"]);
     let (code, stderr, cases) = run("counts", &s.url, &["--cases", "sequence.*"]);
     assert_eq!(code, 0, "{stderr}");
-    // The RopPending cases size each poll's output to what the case queues;
-    // added notifications take room, so one may depart from a SHOULD there
-    // (docs/live.md, "Notifications a live server adds"): never a FAIL.
+    // Every case passes or is excluded: the added notifications are
+    // tolerated, and where they take room in a small output the expected
+    // ones may come a poll later (docs/live.md).
     let bad: Vec<String> = cases
         .iter()
-        .filter(|(id, c)| match c["verdict"].as_str() {
-            Some("PASS" | "EXCLUDED") => false,
-            Some("NON-STRICT") => !id.starts_with("sequence.pending."),
-            _ => true,
-        })
+        .filter(|(_, c)| !matches!(c["verdict"].as_str(), Some("PASS" | "EXCLUDED")))
         .map(|(id, c)| format!("{id}: {} {}", c["verdict"], c["problems"]))
         .collect();
     assert!(bad.is_empty(), "{}", bad.join("\n"));
@@ -109,9 +105,26 @@ fn a_server_that_also_reports_each_changed_folders_count_passes_with_those_notif
         .collect();
     assert!(noted.len() >= 8, "{} steps with tolerated notifications: {noted:?}", noted.len());
     assert!(noted.iter().any(|(id, _)| id.as_str() == "sequence.events-folder.object-created-message"), "{noted:?}");
+    // Each note is one of the three things a live server's additions may
+    // do: a folder's ObjectModified, a new mail's saved message's
+    // ObjectCreated, or expected notifications moved to a later poll.
     for (_, t) in &noted {
-        assert!(t[0].as_str().unwrap().contains("ObjectModified of folder"), "{t}");
+        for n in t.as_array().unwrap() {
+            let n = n.as_str().unwrap();
+            assert!(
+                n.contains(": ObjectModified of folder ")
+                    || n.contains(": ObjectCreated of message ")
+                    || n.contains("expected in the next poll")
+                    || n.starts_with("owed by the previous poll"),
+                "{n}"
+            );
+        }
     }
+    // The RopPending case whose polls the added notifications split
+    // differently passes, its owed notification fetched by a further poll.
+    let pending = &cases["sequence.pending.mixed-sizes-nothing-lost"];
+    assert_eq!(pending["verdict"], "PASS", "{pending}");
+    assert!(pending["actual"].as_array().unwrap().iter().any(|s| s.get("extra_poll").is_some()), "{pending}");
 }
 
 #[test]

@@ -331,10 +331,25 @@ pub(super) struct Played {
     pub(super) sent: Vec<Option<(RopInputBuffer, Vec<Value>)>>,
     /// Per step, the side's tables by handle name after it.
     pub(super) tables: Vec<BTreeMap<String, tables::Table>>,
+    /// Per event step, the ObjectCreated of each message the side's `event`
+    /// reply says its ROPs created besides (`created`: a live target saves
+    /// a new mail's message before RopTransportNewMail announces it).
+    pub(super) created: BTreeMap<usize, Vec<Value>>,
 }
 
 /// Plays a sequence on one side from a fresh `reset`.
 pub(super) fn play(imp: &mut dyn Implementation, seq: &Seq) -> Result<Played, String> {
+    play_with(imp, seq, &BTreeMap::new())
+}
+
+/// [`play`], raising `before[k]` ahead of event step k: the store changes
+/// the other side's ROPs made besides that event ([`Played::created`]), so
+/// that both sides see the same changes.
+pub(super) fn play_with(
+    imp: &mut dyn Implementation,
+    seq: &Seq,
+    before: &BTreeMap<usize, Vec<Value>>,
+) -> Result<Played, String> {
     let opened = tables::has_tables(&seq.ops);
     let reply = imp.call(request::reset(&seq.profile, seq.layout.name(), &setup_value(seq.cached, opened)));
     let ok = match reply {
@@ -346,12 +361,37 @@ pub(super) fn play(imp: &mut dyn Implementation, seq: &Seq) -> Result<Played, St
     if let Some(m) = ok.get("handles").and_then(Value::as_object) {
         side.opened = m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_u64()? as u32))).collect();
     }
-    let mut played = Played { outputs: Vec::new(), trace: Vec::new(), sent: Vec::new(), tables: Vec::new() };
-    for op in &seq.ops {
+    let mut played = Played {
+        outputs: Vec::new(),
+        trace: Vec::new(),
+        sent: Vec::new(),
+        tables: Vec::new(),
+        created: BTreeMap::new(),
+    };
+    for (k, op) in seq.ops.iter().enumerate() {
         let sent = if let Op::Event(_) = op { None } else { input_of(op, &side, seq.layout) };
+        for e in before.get(&k).into_iter().flatten() {
+            if let other @ (Reply::Unimplemented(_) | Reply::Failed(_) | Reply::Broken { .. }) =
+                imp.call(request::event(e))
+            {
+                return Err(format!("event: {other:?}"));
+            }
+        }
         let out = match (op, &sent) {
             (Op::Event(e), _) => match imp.call(request::event(e)) {
-                Reply::Ok(_) => json!({"event": "ok"}),
+                Reply::Ok(ok) => {
+                    let created: Vec<Value> = ok
+                        .get("created")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .map(|c| json!({"Type": "ObjectCreated", "Folder": c["Folder"], "Message": c["Message"]}))
+                        .collect();
+                    if !created.is_empty() {
+                        played.created.insert(k, created);
+                    }
+                    json!({"event": "ok"})
+                }
                 other => return Err(format!("event: {other:?}")),
             },
             (_, None) => json!({"skipped": true}),
@@ -612,9 +652,8 @@ pub(super) fn sequence_differs(
     seq: &Seq,
     fallback: &str,
 ) -> Option<(usize, Check)> {
-    let r = play(reference, seq).ok()?;
     let t = match play(target, seq) {
-        Ok(t) => t.outputs,
+        Ok(t) => t,
         Err(e) if e.contains("Unimplemented") => return None,
         Err(e) => {
             let why = format!("the target broke: {e}");
@@ -622,6 +661,9 @@ pub(super) fn sequence_differs(
             return Some((0, Check { kind: "error", why, signature: sig, requirement: fallback.into(), grade: None }));
         }
     };
+    // The reference sees what the target's ROPs created besides too.
+    let r = play_with(reference, seq, &t.created).ok()?;
+    let t = t.outputs;
     for (k, (rv, tv)) in r.outputs.iter().zip(&t).enumerate() {
         if let Some(c) = step_check(&seq.ops[k], k, (rv, tv), fallback, seq.cached, &r.tables[k]) {
             return Some((k, c));

@@ -331,6 +331,26 @@ pub struct EventOk {
     /// server adds"). Empty for a target that reports none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub side_effects: Vec<String>,
+    /// `created`: messages (the case's IDs) the store operation behind the
+    /// event created besides the object it names, such as the message a
+    /// NewMail announces when the target saves it first: a live server
+    /// reports ObjectCreated of each too, and a sequence case tolerates one
+    /// per subscription that asked for ObjectCreated with the folder in its
+    /// scope. Empty for a target that reports none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub created: Vec<CreatedMessage>,
+}
+
+/// A message an event's store operation created besides its own object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreatedMessage {
+    /// `Folder`: its FolderId (16 hex digits).
+    #[serde(rename = "Folder")]
+    pub folder: String,
+    /// `Message`: its MessageId (16 hex digits).
+    #[serde(rename = "Message")]
+    pub message: String,
 }
 
 /// A client rule broken in a trace step: a [`Finding`] with its step.

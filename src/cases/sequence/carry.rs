@@ -34,29 +34,35 @@ pub(super) struct Carry {
 }
 
 impl Carry {
+    /// `exp` with the entries owed by earlier polls before its own, and how
+    /// many those are; the RopSize of such an expectation is not compared
+    /// (it counts the case's split). Only a poll's expectation (RopNotify
+    /// and RopPending) takes them; any other leaves them owed.
+    pub(super) fn prepend(&mut self, exp: &Value) -> (Value, usize) {
+        let Some(el) = exp.get("RopsList").and_then(Value::as_array) else { return (exp.clone(), 0) };
+        if self.owed.is_empty() || el.iter().any(|r| !rop_is(r, 0x2A) && !rop_is(r, 0x6E)) {
+            return (exp.clone(), 0);
+        }
+        let owed = std::mem::take(&mut self.owed);
+        let n = owed.len();
+        let mut list = owed;
+        list.extend(el.iter().filter(|r| rop_is(r, 0x2A)).cloned());
+        list.extend(el.iter().filter(|r| rop_is(r, 0x6E)).cloned());
+        let mut out = exp.clone();
+        out["RopsList"] = Value::Array(list);
+        if let Some(o) = out.as_object_mut() {
+            o.remove("RopSize");
+        }
+        (out, n)
+    }
+
     /// The expectation to compare a poll's output `act` (side effects
-    /// already taken out) with: `exp` after the owed entries, and with only
-    /// the entries that fit when `act` ends with RopPending before all of
-    /// them came. A note says what moved, if anything did.
-    pub(super) fn apply(&mut self, exp: &Value, act: &Value) -> (Value, Option<String>) {
-        if !self.active && self.owed.is_empty() {
-            return (exp.clone(), None);
-        }
-        let (Some(el), Some(al)) =
-            (exp.get("RopsList").and_then(Value::as_array), act.get("RopsList").and_then(Value::as_array))
-        else {
-            return (exp.clone(), None);
-        };
-        // Only a poll's output (RopNotify and RopPending) is split this way.
-        if el.iter().chain(al).any(|r| !rop_is(r, 0x2A) && !rop_is(r, 0x6E)) {
-            return (exp.clone(), None);
-        }
-        let carried_in = self.owed.len();
-        let mut want = std::mem::take(&mut self.owed);
-        want.extend(el.iter().filter(|r| rop_is(r, 0x2A)).cloned());
-        let pending = el.iter().find(|r| rop_is(r, 0x6E)).cloned();
-        let delivered = al.iter().filter(|r| rop_is(r, 0x2A)).count();
-        let ends_pending = al.last().is_some_and(|r| rop_is(r, 0x6E));
+    /// already taken out) with: `exp` (after [`Carry::prepend`], which
+    /// moved `carried_in` entries into it) with only the RopNotify that
+    /// came, when `act` ends with RopPending before all of them did; the
+    /// rest are owed to the next poll. A note says what moved, if anything
+    /// did.
+    pub(super) fn split(&mut self, exp: &Value, act: &Value, carried_in: usize) -> (Value, Option<String>) {
         let mut notes = Vec::new();
         if carried_in > 0 {
             notes.push(format!(
@@ -64,25 +70,38 @@ impl Carry {
                 crate::plural::plural(carried_in, "RopNotify")
             ));
         }
-        if ends_pending && delivered < want.len() {
-            self.owed = want.split_off(delivered);
-            want.push(pending.unwrap_or_else(|| json!({"RopId": 0x6E})));
-            notes.push(format!(
-                "not delivered here beside the server's own notifications, so expected in the next poll (this one \
-                 ends with RopPending, MS-OXCNOTIF_R332, R334, R345): {}",
-                crate::plural::plural(self.owed.len(), "RopNotify")
-            ));
-        } else if carried_in > 0 {
-            want.extend(pending);
-        } else {
-            return (exp.clone(), None);
-        }
         let mut out = exp.clone();
-        out["RopsList"] = Value::Array(want);
-        if let Some(o) = out.as_object_mut() {
-            o.remove("RopSize");
+        if let (true, Some(el), Some(al)) =
+            (self.active, exp.get("RopsList").and_then(Value::as_array), act.get("RopsList").and_then(Value::as_array))
+        {
+            let poll = el.iter().chain(al).all(|r| rop_is(r, 0x2A) || rop_is(r, 0x6E));
+            let mut want: Vec<Value> = el.iter().filter(|r| rop_is(r, 0x2A)).cloned().collect();
+            let delivered = al.iter().filter(|r| rop_is(r, 0x2A)).count();
+            if poll && al.last().is_some_and(|r| rop_is(r, 0x6E)) && delivered < want.len() {
+                self.owed = want.split_off(delivered);
+                want.push(el.iter().find(|r| rop_is(r, 0x6E)).cloned().unwrap_or_else(|| json!({"RopId": 0x6E})));
+                out["RopsList"] = Value::Array(want);
+                if let Some(o) = out.as_object_mut() {
+                    o.remove("RopSize");
+                }
+                notes.push(format!(
+                    "not delivered here beside the server's own notifications, so expected in the next poll (this \
+                     one ends with RopPending, MS-OXCNOTIF_R332, R334, R345): {}",
+                    crate::plural::plural(self.owed.len(), "RopNotify")
+                ));
+            }
+        }
+        if notes.is_empty() {
+            return (out, None);
         }
         (out, Some(format!("{}; RopSize is not compared", notes.join("; "))))
+    }
+
+    /// [`Carry::prepend`] then [`Carry::split`], for a test.
+    #[cfg(test)]
+    fn apply(&mut self, exp: &Value, act: &Value) -> (Value, Option<String>) {
+        let (exp, n) = self.prepend(exp);
+        self.split(&exp, act, n)
     }
 }
 
@@ -219,15 +238,9 @@ mod runner_tests {
         // SHOULD, as they do against the reference.
         let grade = expectation_grade(&case, &case.steps[9]);
         // The owed ObjectModified is missing from the poll that would have
-        // held it (the server's own ObjectModified of the folder, with T,
-        // does not stand in for it).
+        // held it: that poll differs (the server's own ObjectModified of the
+        // folder, with T, does not stand in for it).
         assert_ne!(o.verdict, Verdict::Pass);
-        assert!(
-            o.problems
-                .iter()
-                .any(|p| p.message.starts_with("expected 1 entry, got 0") && p.grade == grade && p.step == Some(9)),
-            "{:#?}",
-            o.problems
-        );
+        assert!(o.problems.iter().any(|p| p.grade == grade && p.step == Some(9)), "{:#?}", o.problems);
     }
 }

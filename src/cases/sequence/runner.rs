@@ -527,12 +527,20 @@ impl Runner<'_> {
         problems: &mut Vec<Problem>,
     ) {
         let (case, step) = (self.case, &self.case.steps[k]);
-        let (act, mut tolerated) =
-            super::side_effects::tolerate(exp, v, typed, &self.handles, &self.binds, &mut self.side_effects);
+        let (exp, carried_in) = self.carry.prepend(exp);
+        let (act, mut tolerated) = super::side_effects::tolerate(
+            &exp,
+            v,
+            typed,
+            &self.handles,
+            &self.binds,
+            &mut self.side_effects,
+            self.carry.active,
+        );
         if !tolerated.is_empty() {
             self.carry.active = true;
         }
-        let (exp, moved) = self.carry.apply(exp, &act);
+        let (exp, moved) = self.carry.split(&exp, &act, carried_in);
         tolerated.extend(moved);
         if !tolerated.is_empty() {
             entry["tolerated"] = json!(tolerated);

@@ -51,7 +51,8 @@ impl WireServer {
                 }
             }
         }
-        let side_effects = self.side_effects_of(&e, t);
+        let mut side_effects = self.side_effects_of(&e, t);
+        let mut created = Vec::new();
         let b = self.session_b()?;
         let logon = b.logon;
         match (t, e.message) {
@@ -157,6 +158,29 @@ impl WireServer {
                 self.messages.remove(&message.0);
             }
             ("NewMail", m) => {
+                // The new mail is a message in its folder (MS-OXCROPS 2.2.7.7:
+                // MessageId and FolderId of the new message): one the setup
+                // did not create is saved there first, as a delivery would
+                // (its ObjectCreated is named in `created`, for the runner to
+                // tolerate), and RopTransportNewMail then announces it.
+                if let Some(m) = m.filter(|m| !self.ids.has_case(*m)) {
+                    if self.sent.windows(8).any(|w| w == m.0) {
+                        return Err(Reply::Unimplemented(format!(
+                            "event NewMail of message {m}, which an earlier request names: the server chooses a new \
+                             message's MessageId, so a request cannot name it before it exists"
+                        )));
+                    }
+                    if !self.ids.has_case(e.folder) && !SPECIAL_FOLDER_IDS.contains(&e.folder) {
+                        return Err(Reply::Unimplemented(format!(
+                            "event NewMail of message {m} in folder {}, which the setup does not create: \
+                             RopCreateMessage needs the folder to exist",
+                            e.folder
+                        )));
+                    }
+                    let id = self.create_message_in(self.server_id(e.folder))?;
+                    self.ids.bind(m, id);
+                    created.push(CreatedMessage { folder: e.folder.to_string(), message: m.to_string() });
+                }
                 let message = m.map(|m| self.server_id(m)).unwrap_or(Id8([0; 8]));
                 let class = if e.message_class.is_empty() { "IPM.Note".to_string() } else { e.message_class.clone() };
                 let b = self.session_b()?;
@@ -379,7 +403,11 @@ impl WireServer {
             }
             _ => return Err(Reply::Unimplemented(format!("event {t} cannot be caused over the wire yet"))),
         }
-        Ok(protocol::ok_value(&EventOk { side_effects: side_effects.iter().map(Id8::to_string).collect() }))
+        if !created.is_empty() && !side_effects.contains(&e.folder) {
+            // The saved message changed its folder's contents too.
+            side_effects.push(e.folder);
+        }
+        Ok(protocol::ok_value(&EventOk { side_effects: side_effects.iter().map(Id8::to_string).collect(), created }))
     }
 
     /// B opens `source` (named `role` in a failure) in slot 1 and `dest` in

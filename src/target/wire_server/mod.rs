@@ -40,7 +40,7 @@
 //! makes the request `Broken` instead of hanging the run.
 
 use super::mapi_http::{guid, Client, Endpoint, Exchange};
-use super::protocol::{self, CallFailed, EventOk, ExecuteOk, Request, ResetOk};
+use super::protocol::{self, CallFailed, CreatedMessage, EventOk, ExecuteOk, Request, ResetOk};
 use super::{Hello, Implementation, Reply};
 use crate::model::setup::{ClientMode, SPECIAL_FOLDER_IDS};
 use crate::model::Setup;
