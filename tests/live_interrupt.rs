@@ -65,17 +65,18 @@ fn slow_proxy(upstream: std::net::SocketAddr, delay: Duration) -> std::net::Sock
 fn interrupt(name: &str, signals: usize) -> (i32, String, String, Value, Value) {
     let s = common::serve(name, &["--wait-limit", "450ms", "--pending-period", "100ms"]);
     let state = common::temp_dir(&format!("{name}-state"));
-    let (code, stdout, stderr, before, after, _) = interrupt_at(&s, signals, "INT", &state.0);
+    let (code, stdout, stderr, before, after, _) = interrupt_at(&s, signals, "INT", &state.0, "sequence.*");
     (code, stdout, stderr, before, after)
 }
 
-/// [`interrupt`] against the running `s`, with `signal` (INT or KILL) and
-/// the scratch folder journal in `state`.
+/// [`interrupt`] against the running `s`, with `signal` (INT or KILL), the
+/// scratch folder journal in `state`, running the cases `cases`.
 fn interrupt_at(
     s: &common::Served,
     signals: usize,
     signal: &str,
     state: &std::path::Path,
+    cases: &str,
 ) -> (i32, String, String, Value, Value, String) {
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
     let c = Client::new(Endpoint::new(&s.url, "tester", "pw-1", false).unwrap(), "{0}:1".into());
@@ -92,7 +93,7 @@ fn interrupt_at(
     let journaled = || std::fs::read_dir(&journal).map(|d| d.flatten().count() > 0).unwrap_or(false);
     let mut run = Command::new(env!("CARGO_BIN_EXE_oxcnotif"))
         .args(["run", "--server", &url, "--user", "tester", "--wait-limit", "450ms", "--no-report"])
-        .args(["--cases", "sequence.*"])
+        .args(["--cases", cases])
         .env("OXCNOTIF_PASSWORD", "pw-1")
         .env("OXCNOTIF_STATE_DIR", state)
         .stdout(Stdio::piped())
@@ -157,7 +158,7 @@ fn after_sigkill_the_next_run_deletes_what_the_killed_one_left() {
     let s = common::serve("interrupt-kill", &["--wait-limit", "450ms", "--pending-period", "100ms"]);
     let state = common::temp_dir("interrupt-kill-state");
     // The killed run went through a slow proxy; the journal names that URL.
-    let (code, stdout, stderr, before, after, url) = interrupt_at(&s, 1, "KILL", &state.0);
+    let (code, stdout, stderr, before, after, url) = interrupt_at(&s, 1, "KILL", &state.0, "sequence.*");
     assert_eq!(code, -1, "killed by a signal\n{stdout}\n{stderr}");
     assert_ne!(before, after, "a killed run has no chance to clean up; the test needs its scratch folder there");
     let journal = state.0.join("scratch");
@@ -192,4 +193,30 @@ fn after_sigkill_the_next_run_deletes_what_the_killed_one_left() {
     let c = Client::new(Endpoint::new(&s.url, "tester", "pw-1", false).unwrap(), "{0}:1".into());
     assert_eq!(before, mailbox(&rt, &c), "the mailbox is as it was before the killed run");
     assert_eq!(entries(), 0, "the journal entry goes with the folder");
+}
+
+#[test]
+fn after_sigkill_mid_mapi_http_case_the_next_run_deletes_the_folder_it_made() {
+    // The mapi-http cases that create a folder name its deletion in their
+    // cleanup; once the FolderId is bound it is in the journal too.
+    let s = common::serve("interrupt-kill-mapi", &["--wait-limit", "450ms", "--pending-period", "100ms"]);
+    let state = common::temp_dir("interrupt-kill-mapi-state");
+    let (code, stdout, stderr, before, after, url) =
+        interrupt_at(&s, 1, "KILL", &state.0, "mapi-http.notification-wait.*");
+    assert_eq!(code, -1, "killed by a signal\n{stdout}\n{stderr}");
+    assert_ne!(before, after, "the test needs the case's folder there");
+    let out = Command::new(env!("CARGO_BIN_EXE_oxcnotif"))
+        .args(["run", "--server", &url, "--user", "tester", "--wait-limit", "450ms", "--no-report"])
+        .args(["--cases", "sequence.basics.*"])
+        .env("OXCNOTIF_PASSWORD", "pw-1")
+        .env("OXCNOTIF_STATE_DIR", &state.0)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("note: deleted the scratch folder \"what mapi-http.notification-wait."), "{stderr}");
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let c = Client::new(Endpoint::new(&s.url, "tester", "pw-1", false).unwrap(), "{0}:1".into());
+    assert_eq!(before, mailbox(&rt, &c), "the mailbox is as it was before the killed run");
+    assert_eq!(std::fs::read_dir(state.0.join("scratch")).map(|d| d.flatten().count()).unwrap_or(0), 0);
 }

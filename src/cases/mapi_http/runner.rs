@@ -128,8 +128,13 @@ pub fn run_on(case: &MapiHttpCase, target: &Target) -> Outcome {
     };
     let client_guid = guid();
     let mut binds: BTreeMap<String, Value> = BTreeMap::new();
-    let mut outcome = run_steps(case, target, &rt, &url, &client_guid, &mut binds);
+    let mut journaled = Vec::new();
+    let mut outcome = run_steps(case, target, &rt, &url, &client_guid, &mut binds, &mut journaled);
+    // Deleted now, or kept, or named in the note as not deleted: no longer
+    // the journal's (as the wire server does with its scratch folders).
+    let forget = |journaled: &[crate::wire::Id8]| journaled.iter().for_each(|f| crate::target::scratch::unregister(*f));
     if target.keep {
+        forget(&journaled);
         if !case.cleanup.is_empty() {
             let kept = format!("kept (--keep): what the case created; its bindings: {binds:?}");
             outcome.note = Some(outcome.note.take().map(|n| format!("{n}; {kept}")).unwrap_or(kept));
@@ -137,6 +142,7 @@ pub fn run_on(case: &MapiHttpCase, target: &Target) -> Outcome {
         return outcome;
     }
     let (shown, failures) = clean_up(case, &rt, &url, &client_guid, &binds);
+    forget(&journaled);
     if let Value::Array(a) = &mut outcome.actual {
         a.extend(shown);
     }
@@ -149,6 +155,44 @@ pub fn run_on(case: &MapiHttpCase, target: &Target) -> Outcome {
     }
     outcome
 }
+
+/// Writes down in the scratch journal (crate::target::scratch) each folder
+/// a `cleanup` buffer deletes once the steps have bound its FolderId, so
+/// that a run killed before its cleanup (SIGKILL) leaves it for the next
+/// run against this URL to delete. Only the buffers that log on, open the
+/// parent and delete one folder (RopLogon, RopOpenFolder, RopDeleteFolder)
+/// are read that way; `journaled` holds what is written down.
+fn journal(case: &MapiHttpCase, url: &Url, binds: &BTreeMap<String, Value>, journaled: &mut Vec<crate::wire::Id8>) {
+    for rops in &case.cleanup {
+        let mut unbound = Vec::new();
+        let v = substitute(rops, binds, &mut unbound);
+        let Some(l) = v["RopsList"].as_array().filter(|_| unbound.is_empty()) else { continue };
+        let id = |r: &Value| {
+            let text = r["FolderId"].as_str()?;
+            crate::hex::parse(text).ok().and_then(|b| <[u8; 8]>::try_from(b).ok()).map(crate::wire::Id8)
+        };
+        let [logon, open, delete] = &l[..] else { continue };
+        let ids = (logon["RopId"].as_u64(), open["RopId"].as_u64(), delete["RopId"].as_u64());
+        let (Some(parent), Some(folder), Some(essdn)) = (id(open), id(delete), logon["Essdn"].as_str()) else {
+            continue;
+        };
+        if ids != (Some(0xFE), Some(0x02), Some(0x1D)) || journaled.contains(&folder) {
+            continue;
+        }
+        crate::target::scratch::register(crate::target::scratch::Live {
+            endpoint: url.clone(),
+            user_dn: CLEANUP_USER_DN.to_string(),
+            essdn: essdn.to_string(),
+            inbox: parent,
+            folder,
+            name: format!("what {} created", case.id),
+        });
+        journaled.push(folder);
+    }
+}
+
+/// The UserDn of the Connect that cleans up.
+const CLEANUP_USER_DN: &str = "/o=oxcnotif/ou=Exchange Administrative Group/cn=Recipients/cn=tester";
 
 /// Sends the case's `cleanup` buffers, each in one Execute of a Session
 /// Context opened for it (Connect, Execute, Disconnect). A buffer naming a
@@ -167,8 +211,7 @@ fn clean_up(
         return (shown, failures);
     }
     let client = Client::new(url.clone(), format!("{{{client_guid}}}:cleanup"));
-    let user_dn = "/o=oxcnotif/ou=Exchange Administrative Group/cn=Recipients/cn=tester";
-    match rt.block_on(client.connect(user_dn, Vec::new())) {
+    match rt.block_on(client.connect(CLEANUP_USER_DN, Vec::new())) {
         Ok((_, Ok(_))) => {}
         Ok((x, Err(e))) => {
             failures.push(format!("Connect: {e} (X-ResponseCode {:?})", x.response_code));
@@ -229,12 +272,14 @@ fn run_steps(
     url: &Url,
     client_guid: &str,
     binds: &mut BTreeMap<String, Value>,
+    journaled: &mut Vec<crate::wire::Id8>,
 ) -> Outcome {
     let mut sessions: BTreeMap<String, Session> = BTreeMap::new();
     let mut problems: Vec<Problem> = Vec::new();
     let mut evidence: Vec<Value> = Vec::new();
     let wait = target.wait_limit.unwrap_or(case.server.wait_limit) + std::time::Duration::from_secs(5);
     for (k, step) in case.steps.iter().enumerate() {
+        journal(case, url, binds, journaled);
         let n = sessions.len() as u64 + 1;
         let s = sessions.entry(step.session.clone()).or_insert_with(|| Session {
             client: Client::new(url.clone(), format!("{{{client_guid}}}:{n}")),
