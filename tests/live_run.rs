@@ -127,6 +127,42 @@ fn a_server_that_also_reports_each_changed_folders_count_passes_with_those_notif
     assert!(pending["actual"].as_array().unwrap().iter().any(|s| s.get("extra_poll").is_some()), "{pending}");
 }
 
+/// What `user`'s mailbox holds, asked as tester.
+fn mailbox_of(url: &str, user: &str) -> Value {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let c = Client::new(Endpoint::new(url, "tester", "pw-1", true).unwrap(), "{0}:1".into());
+    let x = rt.block_on(c.send_to("GET", &format!("/oxcnotif/mailbox?user={user}"), "", Vec::new(), &[])).unwrap();
+    serde_json::from_slice(&x.raw).unwrap()
+}
+
+#[test]
+fn a_second_mailbox_behind_logon_id_1_runs_the_two_logon_cases_and_is_left_as_it_was() {
+    let s = common::serve("live-run-other", &["--user", "tester2", "--password", "pw-2", "--wait-limit", "450ms"]);
+    let (mine, theirs) = (mailbox_of(&s.url, "tester"), mailbox_of(&s.url, "tester2"));
+    let two = ["--cases", "sequence.*logon*", "--cases", "sequence.multiple-subscriptions.two-logons"];
+    let (code, stderr, cases) = run("other", &s.url, &[&["--other-mailbox", "tester2"][..], &two[..]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    // Events of LogonId 1 happen in tester2's mailbox: each logon's
+    // subscription hears its own (MS-OXCNOTIF_R97001, MS-OXCROPS_R4538).
+    for id in [
+        "sequence.handles.other-logon",
+        "sequence.multiple-subscriptions.two-logons",
+        "sequence.multiple-subscriptions.other-logon-event",
+        "sequence.release.other-logons-handle",
+    ] {
+        assert_eq!(cases[id]["verdict"], "PASS", "{id}: {}", cases[id]);
+    }
+    assert!(cases.values().all(|c| c["verdict"] != "FAIL" && c["verdict"] != "ERROR"));
+    assert_eq!(mine, mailbox_of(&s.url, "tester"), "the run left tester's mailbox changed");
+    assert_eq!(theirs, mailbox_of(&s.url, "tester2"), "the run left tester2's mailbox changed");
+    // Without --other-mailbox those events cannot be caused, and say how.
+    let (code, _, cases) = run("other-none", &s.url, &two);
+    assert_eq!(code, 0);
+    let x = &cases["sequence.multiple-subscriptions.two-logons"];
+    assert_eq!(x["verdict"], "EXCLUDED");
+    assert!(x["note"].as_str().unwrap().contains("--other-mailbox"), "{x}");
+}
+
 #[test]
 fn a_wrong_password_is_a_configuration_error_that_says_so() {
     let s = common::serve("live-run-password", &[]);

@@ -23,6 +23,9 @@ pub struct RunArgs {
     /// Leave what each case created on --server (its scratch folder under the Inbox, named `oxcnotif scratch ...`, and the folders and messages of the mapi-http cases), for debugging; the run lists what it kept
     #[cfg_attr(feature = "cli", arg(long, requires = "server"))]
     pub keep: bool,
+    /// A second mailbox the --user may open (full access), behind LogonId 1: the cases with a second logon log on to it, and their events of LogonId 1 happen there (its own scratch folder under its Inbox); without it those events are EXCLUDED
+    #[cfg_attr(feature = "cli", arg(long, requires = "server", value_name = "MAILBOX"))]
+    pub other_mailbox: Option<String>,
     /// How long --server holds a NotificationWait with no event (the spec's 5 minutes, MS-OXCMAPIHTTP_R1215, unless the server is set otherwise): held requests are awaited that long
     #[cfg_attr(feature = "cli", arg(long, requires = "server", default_value = "5m"))]
     pub wait_limit: String,
@@ -210,7 +213,8 @@ fn run_with_log(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>, temp
                 timeout,
             )
             .map_err(|e| Failure::config(format!("--server {}: {e}", s.url)))?
-            .with_response_rules(crate::cases::mapi_http::response_rule_values);
+            .with_response_rules(crate::cases::mapi_http::response_rule_values)
+            .with_other_mailbox(a.other_mailbox.clone());
             w.keep(a.keep);
             for l in w.swept() {
                 eprintln!("note: {l}");
@@ -271,6 +275,9 @@ fn run_with_log(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>, temp
         }
         if a.wait_limit.trim() != "5m" {
             rerun_options.push(format!("--wait-limit {}", super::shell_word(a.wait_limit.trim())));
+        }
+        if let Some(m) = &a.other_mailbox {
+            rerun_options.push(format!("--other-mailbox {}", super::shell_word(m)));
         }
     }
     if let Some(l) = &a.layout {

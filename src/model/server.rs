@@ -319,6 +319,29 @@ impl Server {
         }
     }
 
+    /// Takes in the store, folder names and search scopes of `other` (a
+    /// second mailbox this session logged on to), keeping what it has.
+    pub fn merge_mailbox(&mut self, other: &Server) {
+        self.store.merge(&other.store);
+        for (k, v) in &other.names {
+            self.names.entry(*k).or_insert_with(|| v.clone());
+        }
+        for (k, v) in &other.search_scopes {
+            self.search_scopes.entry(*k).or_insert_with(|| v.clone());
+        }
+    }
+
+    /// Where the ID counter is: the last ID handed out is the counter's.
+    pub fn id_counter(&self) -> u64 {
+        self.next_id
+    }
+
+    /// Starts the ID counter at `n`: the `n + 1`th ID comes next. Servers of
+    /// different mailboxes given far-apart starts hand out distinct IDs.
+    pub fn start_ids_at(&mut self, n: u64) {
+        self.next_id = self.next_id.max(n);
+    }
+
     /// A server for a new session over the same store: the store, its
     /// folder names, the ID counter and search scopes are this server's; logons, handles,
     /// subscriptions, tables and queued notifications start empty.

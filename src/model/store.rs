@@ -23,6 +23,17 @@ pub struct Store {
 }
 
 impl Store {
+    /// Adds the folders and messages of `other` this store does not have
+    /// (a second mailbox a session logs on to shares the session's store).
+    pub fn merge(&mut self, other: &Store) {
+        for (id, f) in &other.folders {
+            self.folders.entry(*id).or_insert_with(|| f.clone());
+        }
+        for (id, folder) in &other.messages {
+            self.messages.entry(*id).or_insert(*folder);
+        }
+    }
+
     /// Adds (or replaces) a folder.
     pub fn add_folder(&mut self, id: Id8, parent: Option<Id8>, search: bool) {
         self.folders.insert(id, Folder { parent, search });

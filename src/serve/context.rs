@@ -73,6 +73,9 @@ pub struct Context {
     pub findings: Vec<ClientFinding>,
     /// How the Session Context ended, once it has.
     pub ended: Option<String>,
+    /// The mailbox (served user) each LogonId logged on to, by the Essdn of
+    /// its RopLogon; a logon not listed is of the context's own user.
+    pub logons: std::collections::BTreeMap<u8, String>,
 }
 
 impl Context {
@@ -87,6 +90,22 @@ impl Context {
     /// The lowest LogonId this Session Context has logged on with.
     pub fn first_logon(&self) -> Option<u8> {
         (0..=u8::MAX).find(|&l| self.server.logon_handle(l).is_some())
+    }
+
+    /// Whose mailbox LogonId `l` is.
+    pub fn mailbox_of(&self, l: u8) -> &str {
+        self.logons.get(&l).map(String::as_str).unwrap_or(&self.user)
+    }
+
+    /// The first open logon to `user`'s mailbox.
+    pub fn logon_to(&self, user: &str) -> Option<u8> {
+        (0..=u8::MAX).find(|&l| self.server.logon_handle(l).is_some() && self.mailbox_of(l) == user)
+    }
+
+    /// Whether the context sees `user`'s mailbox: its own, or one a logon
+    /// of it opened.
+    pub fn sees(&self, user: &str) -> bool {
+        self.user == user || self.logons.values().any(|u| u == user)
     }
 }
 

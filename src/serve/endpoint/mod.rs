@@ -404,11 +404,7 @@ impl Endpoint {
         };
         let id = self.next_id;
         self.next_id += 1;
-        let (profile, layout) = (self.config.profile.clone(), self.config.layout);
-        let mailbox = self.mailboxes.entry(user.to_string()).or_insert_with(|| Mailbox {
-            master: Server::new(profile, layout, &Setup::private_mailbox()),
-            contexts: Default::default(),
-        });
+        let mailbox = self.mailbox_entry(user);
         mailbox.contexts.insert(id);
         let server = mailbox.master.new_session(id as u16, client_mode);
         self.counter += 2;
@@ -428,6 +424,7 @@ impl Endpoint {
             trace: Vec::new(),
             findings: Vec::new(),
             ended: None,
+            logons: Default::default(),
         };
         if let Some((guid, counter)) = context::guid_and_counter(request_id) {
             ctx.request_guid = Some(guid);
@@ -467,6 +464,7 @@ impl Endpoint {
         // The ROP output buffer goes in one payload of at most 32 KB
         // (MS-OXCRPC_R1628), after its 8-byte RPC_HEADER_EXT.
         let max_output = (max_rop_out as usize).saturating_sub(8).min(MAX_PAYLOAD);
+        self.note_logons(id, &input);
         let ctx = self.contexts.get_mut(&id).expect("a live context");
         ctx.sequence = context::opaque(self.counter + 2);
         self.counter += 1;

@@ -60,11 +60,7 @@ impl Endpoint {
         if !self.config.users.iter().any(|u| u.name == user) {
             return Err(format!("no user {user:?} is served"));
         }
-        let (profile, layout) = (self.config.profile.clone(), self.config.layout);
-        self.mailboxes.entry(user.to_string()).or_insert_with(|| Mailbox {
-            master: Server::new(profile, layout, &Setup::private_mailbox()),
-            contexts: Default::default(),
-        });
+        self.mailbox_entry(user);
         Ok(self.replay_into(user, None, std::slice::from_ref(event)))
     }
 
@@ -119,35 +115,106 @@ impl Endpoint {
         self.ended.push(ctx);
     }
 
-    /// Replays the events Session Context `from` raised into its mailbox's
-    /// master and every other Session Context.
+    /// `user`'s mailbox, made on first use: its master store holds the
+    /// reference mailbox, and its IDs start 2^32 apart from every other
+    /// served user's, so that a session logged on to two mailboxes never
+    /// sees one ID for two objects.
+    pub(super) fn mailbox_entry(&mut self, user: &str) -> &mut Mailbox {
+        let (profile, layout) = (self.config.profile.clone(), self.config.layout);
+        let k = self.config.users.iter().position(|u| u.name == user).unwrap_or(0) as u64;
+        self.mailboxes.entry(user.to_string()).or_insert_with(|| {
+            let mut master = Server::new(profile, layout, &Setup::private_mailbox());
+            master.start_ids_at(k << 32);
+            Mailbox { master, contexts: Default::default() }
+        })
+    }
+
+    /// Notes the mailbox each RopLogon in `input` opens for Session Context
+    /// `id`: a served user named by the Essdn's last `cn=` (the form Connect
+    /// and RopLogon use here, `/o=oxcnotif/cn=Recipients/cn=NAME`). A served
+    /// user may open another's mailbox (a delegate with full access); that
+    /// mailbox's store joins the context's, and its events reach the
+    /// context under that LogonId.
+    pub(super) fn note_logons(&mut self, id: u64, input: &[u8]) {
+        let Ok((v, _)) = crate::wire::Structure::RopInputBuffer.decode(input, self.config.layout) else { return };
+        for r in v["RopsList"].as_array().into_iter().flatten().filter(|r| r["RopId"] == 0xFE) {
+            let (Some(l), Some(essdn)) = (r["LogonId"].as_u64(), r["Essdn"].as_str()) else { continue };
+            let name = essdn.rsplit("cn=").next().unwrap_or_default().trim_end_matches('\0').to_ascii_lowercase();
+            let Some(user) = self
+                .config
+                .users
+                .iter()
+                .find(|u| u.name.split('@').next().unwrap_or_default().eq_ignore_ascii_case(&name))
+                .map(|u| u.name.clone())
+            else {
+                continue;
+            };
+            let own = self.contexts.get(&id).is_some_and(|c| c.user == user);
+            if !own {
+                self.mailbox_entry(&user);
+            }
+            let master = self.mailboxes.get(&user).map(|m| m.master.new_session(0, ClientMode::Online));
+            let Some(ctx) = self.contexts.get_mut(&id) else { return };
+            if let (false, Some(m)) = (own, master) {
+                ctx.server.merge_mailbox(&m);
+                if l == 0 {
+                    // What the context creates goes to its first logon's
+                    // mailbox: IDs from that mailbox's range.
+                    ctx.server.start_ids_at(m.id_counter());
+                }
+            }
+            ctx.logons.insert(l as u8, user);
+        }
+    }
+
+    /// Replays the events Session Context `from` raised into the masters of
+    /// the mailboxes they happened in (by the LogonId each was raised
+    /// under) and into every other Session Context that sees them.
     pub(super) fn replay(&mut self, from: u64, raised: &[Event]) -> Vec<u64> {
         if raised.is_empty() {
             return Vec::new();
         }
-        let user = self.contexts[&from].user.clone();
-        let mut woken = self.replay_into(&user, Some(from), raised);
+        let mut by_mailbox: Vec<(String, Vec<Event>)> = Vec::new();
+        for e in raised {
+            let user = self.contexts[&from].mailbox_of(e.logon_id).to_string();
+            match by_mailbox.iter_mut().find(|(u, _)| *u == user) {
+                Some((_, v)) => v.push(e.clone()),
+                None => by_mailbox.push((user, vec![e.clone()])),
+            }
+        }
+        let mut woken = Vec::new();
+        for (user, events) in by_mailbox {
+            for w in self.replay_mailbox(from, &user, &events) {
+                if !woken.contains(&w) {
+                    woken.push(w);
+                }
+            }
+        }
+        if self.contexts.get(&from).is_some_and(|c| !c.server.queued().is_empty()) && !woken.contains(&from) {
+            woken.push(from);
+        }
+        woken
+    }
+
+    /// [`Endpoint::replay`] of the events that happened in `user`'s mailbox.
+    fn replay_mailbox(&mut self, from: u64, user: &str, raised: &[Event]) -> Vec<u64> {
+        let woken = self.replay_into(user, Some(from), raised);
         // Then what the events do not carry (names, search folders): the
         // mailbox as the session that changed it sees it.
         // Only the folders the events name (and a copy's new ID): the cost
         // stays with the change, not with the mailbox's size.
         let folders: Vec<_> =
             raised.iter().flat_map(|e| [Some(e.folder), e.new_id.filter(|_| e.message.is_none())]).flatten().collect();
-        if let (Some(ctx), Some(mailbox)) = (self.contexts.remove(&from), self.mailboxes.get_mut(&user)) {
+        if let (Some(ctx), Some(mailbox)) = (self.contexts.remove(&from), self.mailboxes.get_mut(user)) {
             for f in &folders {
                 mailbox.master.adopt_folder(&ctx.server, f);
             }
-            for id in mailbox.contexts.iter().filter(|&&id| id != from) {
-                if let Some(other) = self.contexts.get_mut(id) {
-                    for f in &folders {
-                        other.server.adopt_folder(&ctx.server, f);
-                    }
+            for other in self.contexts.values_mut().filter(|c| c.sees(user)) {
+                for f in &folders {
+                    other.server.adopt_folder(&ctx.server, f);
                 }
             }
             self.contexts.insert(from, ctx);
-        }
-        if self.contexts.get(&from).is_some_and(|c| !c.server.queued().is_empty()) && !woken.contains(&from) {
-            woken.push(from);
         }
         woken
     }
@@ -158,11 +225,14 @@ impl Endpoint {
             mailbox.master.event(e);
         }
         let mut woken = Vec::new();
-        for &id in mailbox.contexts.iter().filter(|&&id| Some(id) != from) {
+        let mut ids: Vec<u64> = self.contexts.values().filter(|c| c.sees(user)).map(|c| c.id).collect();
+        ids.sort_unstable();
+        for id in ids.into_iter().filter(|&id| Some(id) != from) {
             let Some(ctx) = self.contexts.get_mut(&id) else { continue };
-            // A Session Context without a logon still keeps its store
-            // current; its notifications would have no logon to go to.
-            let logon = ctx.first_logon();
+            // A Session Context without a logon to the mailbox still keeps
+            // its store current; its notifications would have no logon to
+            // go to.
+            let logon = ctx.logon_to(user);
             let mut queued = 0;
             for e in events {
                 queued += ctx.server.event(&context::for_logon(e, logon.unwrap_or(0)));

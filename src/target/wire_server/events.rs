@@ -32,9 +32,16 @@ impl WireServer {
                 "event {t} with {k}: no ROP that causes {t} lets the client choose {k}"
             )));
         }
+        if e.logon_id == 1 && self.other.in_use() {
+            // In the other mailbox, by its own trigger session (other.rs).
+            let mut v = event.clone();
+            v["LogonId"] = json!(0);
+            return self.in_other(|w| w.event(&v));
+        }
         if e.logon_id != 0 {
             return Err(Reply::Unimplemented(format!(
-                "event {t} with LogonId {}: the trigger session has one logon",
+                "event {t} with LogonId {}: the trigger session has one logon (a second mailbox behind LogonId 1: \
+                 --other-mailbox)",
                 e.logon_id
             )));
         }

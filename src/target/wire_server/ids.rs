@@ -49,6 +49,23 @@ impl IdMap {
     pub fn to_case_bytes(&self, bytes: &[u8]) -> Vec<u8> {
         rewrite(bytes, &self.to_case)
     }
+    /// Whether nothing is bound.
+    pub fn is_empty(&self) -> bool {
+        self.to_server.is_empty()
+    }
+    /// The bound case IDs, as hex.
+    pub fn cases(&self) -> impl Iterator<Item = String> + '_ {
+        self.to_server.keys().map(|c| Id8(*c).to_string())
+    }
+    /// This map with `other`'s server IDs mapping back too (where this one
+    /// does not bind them already).
+    pub fn merged(&self, other: &IdMap) -> IdMap {
+        let mut m = self.clone();
+        for (s, c) in &other.to_case {
+            m.to_case.entry(*s).or_insert(*c);
+        }
+        m
+    }
     /// Forgets every binding.
     pub fn clear(&mut self) {
         self.to_server.clear();

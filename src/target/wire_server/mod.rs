@@ -54,6 +54,7 @@ use std::time::Duration;
 
 mod events;
 mod ids;
+mod other;
 mod setup;
 
 use ids::{pending_session_as_case, Raw};
@@ -126,6 +127,12 @@ pub struct WireServer {
     swept: Vec<String>,
     /// The HTTP exchanges of the request being answered.
     http: std::sync::Mutex<Vec<Value>>,
+    /// The mailbox B works in, when not the user's own (other.rs).
+    mailbox: Option<String>,
+    /// `--other-mailbox`: the mailbox behind LogonId 1.
+    other_mailbox: Option<String>,
+    /// What the harness holds in the other mailbox while it works in this one.
+    other: other::Side,
 }
 
 /// Why a request could not be carried out: the reply to give.
@@ -290,6 +297,9 @@ impl WireServer {
             kept: Vec::new(),
             swept: Vec::new(),
             http: Default::default(),
+            mailbox: None,
+            other_mailbox: None,
+            other: Default::default(),
         };
         // The caller names the URL (`--server URL: …`).
         let s = w.open_session("reachability check", 0).map_err(|r| reply_text(&r))?;
@@ -347,6 +357,18 @@ impl WireServer {
     /// [`WireServer::leftovers`] and nothing more: the mailbox holds nothing
     /// of it, and the server ends the Session Context by itself.
     fn clean(&mut self) -> Result<(), String> {
+        let other = if self.other.in_use() { self.in_other(|w| w.clean_side()) } else { Ok(()) };
+        let own = self.clean_side();
+        if let Some(a) = self.a.take() {
+            self.disconnect(&a, "session A");
+        }
+        self.sent.clear();
+        own.and(other)
+    }
+
+    /// [`WireServer::clean`] of the mailbox B works in: its scratch folder,
+    /// session B and the IDs bound there.
+    fn clean_side(&mut self) -> Result<(), String> {
         let mut result = Ok(());
         if let Some(scratch) = self.scratch.take().filter(|s| {
             if self.keep {
@@ -379,14 +401,10 @@ impl WireServer {
                 result = Err(l);
             }
         }
-        if let Some(a) = self.a.take() {
-            self.disconnect(&a, "session A");
-        }
         if let Some(b) = self.b.take() {
             self.disconnect(&b, "session B");
         }
         self.ids.clear();
-        self.sent.clear();
         self.parents.clear();
         self.search.clear();
         self.messages.clear();
@@ -522,10 +540,9 @@ impl WireServer {
         format!("/o=oxcnotif/ou=Exchange Administrative Group/cn=Recipients/cn={}", self.user)
     }
 
-    /// The Essdn of the user's mailbox for RopLogon.
+    /// The Essdn of the mailbox B works in for RopLogon.
     fn essdn(&self) -> String {
-        let user = self.user.split('@').next().unwrap_or(&self.user);
-        format!("/o=oxcnotif/cn=Recipients/cn={user}")
+        other::essdn_of(self.mailbox.as_deref().unwrap_or(&self.user))
     }
 
     fn logon_rop(&self, logon_id: u8, output: u8) -> Value {
@@ -595,12 +612,13 @@ impl WireServer {
     fn execute(&mut self, hex: &str, max_output: u64) -> Result<Value, Fail> {
         let input = crate::hex::parse(hex).map_err(|e| Reply::Failed(format!("hex: {}", e.message)))?;
         let a = self.a.as_ref().ok_or_else(|| Reply::Failed("execute before reset".into()))?;
+        if let Some(why) = self.names_other_ids(&input) {
+            return Err(Reply::Unimplemented(why));
+        }
         self.sent.extend_from_slice(&input);
         let input = self.ids.to_server_bytes(&input);
         Ok(protocol::ok_value(&match self.execute_raw(a, &input, max_output)? {
-            Ok(out) => {
-                ExecuteOk::Hex { hex: crate::hex::encode(&pending_session_as_case(&self.ids.to_case_bytes(&out))) }
-            }
+            Ok(out) => ExecuteOk::Hex { hex: crate::hex::encode(&pending_session_as_case(&self.to_case_both(&out))) },
             Err(code) => ExecuteOk::Failed {
                 failed: CallFailed { code, message: Some(format!("the server's Execute ErrorCode 0x{code:08X}")) },
             },

@@ -29,6 +29,70 @@ impl WireServer {
             ClientMode::Online => 0,
             ClientMode::Cached => crate::wire::transport::aux_buffer::CLIENTMODE_CACHED,
         };
+        self.build_side(&s)?;
+        self.build_other(&s)?;
+        // Session A, the client under test.
+        let a = self.open_session("A", mode)?;
+        self.a = Some(a);
+        let mut rops = Vec::new();
+        let mut table = Vec::new();
+        for (i, l) in s.logons.iter().enumerate() {
+            rops.push(logon_rop(&self.essdn_for_logon(*l), *l, i as u8));
+            table.push(NEW);
+        }
+        let first = s.logons.first().copied().unwrap_or(0);
+        for o in &s.opened {
+            let server = self.ids.server(o.object).unwrap_or(o.object);
+            let mut r = if o.message {
+                // A message is opened in the folder B created it in
+                // (RopOpenMessage, MS-OXCROPS 2.2.6.1: FolderId and MessageId).
+                let folder = self.messages.get(&server.0).copied().map(Id8).ok_or_else(|| {
+                    Reply::Unimplemented(format!(
+                        "setup opens message {} ({}), which the setup does not create",
+                        o.object, o.name
+                    ))
+                })?;
+                open_message(0, table.len() as u8, folder, server, 0x00)
+            } else {
+                open_folder(0, table.len() as u8, server)
+            };
+            r["LogonId"] = json!(first);
+            rops.push(r);
+            table.push(NEW);
+        }
+        if table.len() > 255 {
+            return Err(Reply::Unimplemented("setup: more than 255 logons and opened objects".into()));
+        }
+        let a = self.a.as_ref().ok_or_else(|| broken("session A is gone"))?;
+        let (out, handles) = self.rops(a, rops, table)?;
+        let mut ok = ResetOk::default();
+        for (i, l) in s.logons.iter().enumerate() {
+            let r = out.get(i).cloned().unwrap_or(Value::Null);
+            if r["ReturnValue"].as_u64() != Some(0) {
+                return Err(Reply::Failed(format!("session A's RopLogon of LogonId {l}: {}", rop_failure(&r))));
+            }
+            ok.logons.insert(l.to_string(), handles.get(i).copied().unwrap_or(NEW));
+        }
+        for (k, o) in s.opened.iter().enumerate() {
+            let i = s.logons.len() + k;
+            let r = out.get(i).cloned().unwrap_or(Value::Null);
+            if r["ReturnValue"].as_u64() != Some(0) {
+                return Err(Reply::Failed(format!(
+                    "session A's {} of {} ({}): {}",
+                    if o.message { "RopOpenMessage" } else { "RopOpenFolder" },
+                    o.object,
+                    o.name,
+                    rop_failure(&r)
+                )));
+            }
+            ok.handles.insert(o.name.clone(), handles.get(i).copied().unwrap_or(NEW));
+        }
+        Ok(protocol::ok_value(&ok))
+    }
+
+    /// In the mailbox B works in: session B (logon, Inbox), the scratch
+    /// folder, and the setup's folders and messages in it.
+    pub(super) fn build_side(&mut self, s: &Setup) -> Result<(), Fail> {
         // Session B, the trigger: logon, Inbox, scratch folder.
         let mut b = self.open_session("B", 0)?;
         let (out, table) = match self.rops(&b, vec![self.logon_rop(0, 0)], vec![NEW]) {
@@ -104,63 +168,7 @@ impl WireServer {
             self.ids.bind(m.id, id);
         }
         self.bind_special_folders(&special);
-        // Session A, the client under test.
-        let a = self.open_session("A", mode)?;
-        self.a = Some(a);
-        let mut rops = Vec::new();
-        let mut table = Vec::new();
-        for (i, l) in s.logons.iter().enumerate() {
-            rops.push(self.logon_rop(*l, i as u8));
-            table.push(NEW);
-        }
-        let first = s.logons.first().copied().unwrap_or(0);
-        for o in &s.opened {
-            let server = self.ids.server(o.object).unwrap_or(o.object);
-            let mut r = if o.message {
-                // A message is opened in the folder B created it in
-                // (RopOpenMessage, MS-OXCROPS 2.2.6.1: FolderId and MessageId).
-                let folder = self.messages.get(&server.0).copied().map(Id8).ok_or_else(|| {
-                    Reply::Unimplemented(format!(
-                        "setup opens message {} ({}), which the setup does not create",
-                        o.object, o.name
-                    ))
-                })?;
-                open_message(0, table.len() as u8, folder, server, 0x00)
-            } else {
-                open_folder(0, table.len() as u8, server)
-            };
-            r["LogonId"] = json!(first);
-            rops.push(r);
-            table.push(NEW);
-        }
-        if table.len() > 255 {
-            return Err(Reply::Unimplemented("setup: more than 255 logons and opened objects".into()));
-        }
-        let a = self.a.as_ref().ok_or_else(|| broken("session A is gone"))?;
-        let (out, handles) = self.rops(a, rops, table)?;
-        let mut ok = ResetOk::default();
-        for (i, l) in s.logons.iter().enumerate() {
-            let r = out.get(i).cloned().unwrap_or(Value::Null);
-            if r["ReturnValue"].as_u64() != Some(0) {
-                return Err(Reply::Failed(format!("session A's RopLogon of LogonId {l}: {}", rop_failure(&r))));
-            }
-            ok.logons.insert(l.to_string(), handles.get(i).copied().unwrap_or(NEW));
-        }
-        for (k, o) in s.opened.iter().enumerate() {
-            let i = s.logons.len() + k;
-            let r = out.get(i).cloned().unwrap_or(Value::Null);
-            if r["ReturnValue"].as_u64() != Some(0) {
-                return Err(Reply::Failed(format!(
-                    "session A's {} of {} ({}): {}",
-                    if o.message { "RopOpenMessage" } else { "RopOpenFolder" },
-                    o.object,
-                    o.name,
-                    rop_failure(&r)
-                )));
-            }
-            ok.handles.insert(o.name.clone(), handles.get(i).copied().unwrap_or(NEW));
-        }
-        Ok(protocol::ok_value(&ok))
+        Ok(())
     }
 
     /// The reference mailbox's special folders, where the setup does not
