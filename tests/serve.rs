@@ -357,3 +357,64 @@ fn an_idle_session_context_expires_and_the_report_is_there_on_demand() {
     let x = rt.block_on(client(&s, "wrong").send_to("GET", "/oxcnotif/report", "report", Vec::new(), &[])).unwrap();
     assert_eq!(x.status, 401, "the control endpoint wants the same credentials");
 }
+
+/// Logs on LogonId 0 to the mailbox `essdn` names and opens its Inbox;
+/// answers the handle table.
+async fn logon_to(c: &Client, essdn: &str) -> Vec<u64> {
+    let input = rops(serde_json::json!({"RopsList": [
+        {"RopId": 0xFE, "LogonId": 0, "OutputHandleIndex": 0, "LogonFlags": 1, "OpenFlags": 0x0100_0000u32,
+         "StoreState": 0, "EssdnSize": essdn.len() + 1, "Essdn": essdn},
+        {"RopId": 0x02, "LogonId": 0, "InputHandleIndex": 0, "OutputHandleIndex": 1, "FolderId": "0100000000000005", "OpenModeFlags": 0}],
+        "ServerObjectHandleTable": [0xFFFF_FFFFu32, 0xFFFF_FFFFu32]}));
+    let (_, out) = c.execute(&input, Transform::default(), 0x3, 0x1_0008).await.unwrap();
+    let v = output(&out.unwrap());
+    assert_eq!(v["RopsList"][0]["ReturnValue"], 0, "{v}");
+    v["ServerObjectHandleTable"].as_array().unwrap().iter().map(|h| h.as_u64().unwrap()).collect()
+}
+
+/// Creates a folder `name` in the Inbox opened at `h[1]`; answers its FolderId.
+async fn create_in_inbox(c: &Client, h: &[u64], name: &str) -> serde_json::Value {
+    let create = rops(serde_json::json!({"RopsList": [{"RopId": 0x1C, "LogonId": 0, "InputHandleIndex": 1,
+        "OutputHandleIndex": 2, "FolderType": 1, "UseUnicodeStrings": 0, "OpenExisting": 0, "Reserved": 0,
+        "DisplayName": name, "Comment": ""}], "ServerObjectHandleTable": [h[0], h[1], 0xFFFF_FFFFu32]}));
+    let (_, out) = c.execute(&create, Transform::default(), 0x3, 0x1_0008).await.unwrap();
+    let v = output(&out.unwrap());
+    assert_eq!(v["RopsList"][0]["ReturnValue"], 0, "{v}");
+    v["RopsList"][0]["FolderId"].clone()
+}
+
+#[test]
+fn a_delegate_logon_to_another_mailbox_hears_that_mailbox_and_not_its_own() {
+    let s = serve("delegate", &["--user", "tester2", "--password", "pw-2"]);
+    let rt = runtime();
+    let (a, b) = (client(&s, "pw-1"), client(&s, "pw-1"));
+    let c = Client::new(Endpoint::new(&s.url, "tester2", "pw-2", false).unwrap(), format!("{{{}}}:1", guid()));
+    let t = Transform::default();
+    rt.block_on(async {
+        for x in [&a, &b, &c] {
+            x.connect("/o=test", Vec::new()).await.unwrap().1.unwrap();
+        }
+        // a (tester) logs on only to tester2's mailbox and subscribes there.
+        let ha = logon_to(&a, "/o=oxcnotif/cn=Recipients/cn=tester2").await;
+        let register = rops(serde_json::json!({"RopsList": [{"RopId": 0x29, "LogonId": 0, "InputHandleIndex": 0,
+            "OutputHandleIndex": 1, "NotificationTypes": 0x0004, "WantWholeStore": 1}],
+            "ServerObjectHandleTable": [ha[0], 0xFFFF_FFFFu32]}));
+        a.execute(&register, t, 0x3, 0x1_0008).await.unwrap().1.unwrap();
+        let poll = rops(serde_json::json!({"RopsList": [], "ServerObjectHandleTable": [ha[0]]}));
+        // A change in tester's own mailbox is not a's to hear.
+        let hb = logon_to(&b, ESSDN).await;
+        let mine = create_in_inbox(&b, &hb, "in tester's mailbox").await;
+        let (_, out) = a.execute(&poll, t, 0x3, 0x1_0008).await.unwrap();
+        let v = output(&out.unwrap());
+        assert_eq!(v["RopsList"], serde_json::json!([]), "{v}");
+        // A change in tester2's mailbox is, under the LogonId a opened it with.
+        let hc = logon_to(&c, "/o=oxcnotif/cn=Recipients/cn=tester2").await;
+        let theirs = create_in_inbox(&c, &hc, "in tester2's mailbox").await;
+        assert_ne!(mine, theirs, "each mailbox hands out IDs of its own");
+        let (_, out) = a.execute(&poll, t, 0x3, 0x1_0008).await.unwrap();
+        let v = output(&out.unwrap());
+        assert_eq!(v["RopsList"][0]["RopId"], 0x2A, "{v}");
+        assert_eq!(v["RopsList"][0]["LogonId"], 0, "{v}");
+        assert_eq!(v["RopsList"][0]["NotificationData"]["FolderId"], theirs, "{v}");
+    });
+}

@@ -229,10 +229,13 @@ impl Endpoint {
         ids.sort_unstable();
         for id in ids.into_iter().filter(|&id| Some(id) != from) {
             let Some(ctx) = self.contexts.get_mut(&id) else { continue };
-            // A Session Context without a logon to the mailbox still keeps
-            // its store current; its notifications would have no logon to
-            // go to.
+            // A Session Context with no logon yet still keeps its store
+            // current (its notifications would have no logon to go to); one
+            // logged on to other mailboxes only does not see this one.
             let logon = ctx.logon_to(user);
+            if logon.is_none() && !ctx.logons.is_empty() {
+                continue;
+            }
             let mut queued = 0;
             for e in events {
                 queued += ctx.server.event(&context::for_logon(e, logon.unwrap_or(0)));
