@@ -33,6 +33,12 @@ pub struct FuzzArgs {
     /// Where reproducers go [default: fuzz/differential/(target name)/]
     #[cfg_attr(feature = "cli", arg(long))]
     pub out: Option<PathBuf>,
+    /// With --server: the product the server is (spec, exchange-2007, exchange-2010, exchange-2013-and-later); the reference plays every sequence as that product (default: spec)
+    #[cfg_attr(feature = "cli", arg(long, requires = "server"))]
+    pub profile: Option<String>,
+    /// With --server: the layout the server reads RopRegisterNotification in (spec or legacy); every sequence is written in it (default: spec)
+    #[cfg_attr(feature = "cli", arg(long, requires = "server", value_name = "LAYOUT"))]
+    pub layout: Option<String>,
     /// Draw a progress line on the console's error stream (set by the caller, not an option)
     #[cfg_attr(feature = "cli", arg(skip))]
     pub progress: bool,
@@ -83,7 +89,13 @@ fn fuzz_with_log(c: &mut Console, a: &FuzzArgs, interrupted: Arc<AtomicBool>, lo
             for l in wire.swept() {
                 eprintln!("note: {l}");
             }
-            let rerun = format!("--server '{}' --user '{}'", url.replace('\'', r"'\''"), user.replace('\'', r"'\''"));
+            let mut rerun =
+                format!("--server '{}' --user '{}'", url.replace('\'', r"'\''"), user.replace('\'', r"'\''"));
+            for (flag, v) in [("--profile", &a.profile), ("--layout", &a.layout)] {
+                if let Some(v) = v {
+                    rerun.push_str(&format!(" {flag} {}", super::shell_word(v)));
+                }
+            }
             (&mut wire, format!("MAPI over HTTP at {url}, as {user}"), rerun)
         }
         (None, None) => return Err(Failure::Usage("give --target CMD or --server URL".into())),
@@ -106,6 +118,10 @@ fn fuzz_with_log(c: &mut Console, a: &FuzzArgs, interrupted: Arc<AtomicBool>, lo
         max_inputs: None,
         max_disagreements: a.max_disagreements,
         interrupted,
+        product: match &a.login.server {
+            None => None,
+            Some(_) => Some(server_product(a)?),
+        },
     };
     c.warn(format!(
         "fuzzing {} ({}) against the reference for {:.0?}, seed {}; sending {}",
@@ -175,4 +191,20 @@ fn keep_log(log: &Path, out: &Path, keep: bool) {
         let _ = std::fs::copy(log, out.join("target-stderr.log"));
     }
     let _ = std::fs::remove_file(log);
+}
+
+/// What a live server is (`--profile`, `--layout`; spec and spec by default):
+/// one product that reads one layout, so every server sequence is played as
+/// that (a sequence of another product would differ by the product's
+/// switches, not by a bug).
+fn server_product(a: &FuzzArgs) -> Result<(String, crate::wire::Layout), Failure> {
+    let profile = a.profile.clone().unwrap_or_else(|| "spec".into());
+    if !crate::model::profile::all().contains_key(&profile) {
+        let known: Vec<String> = crate::model::profile::all().into_keys().collect();
+        return Err(Failure::Usage(format!("--profile {profile:?}: not one of {}", known.join(", "))));
+    }
+    let name = a.layout.clone().unwrap_or_else(|| "spec".into());
+    let layout = crate::wire::Layout::from_name(&name)
+        .ok_or_else(|| Failure::Usage(format!("--layout {name:?}: not spec or legacy")))?;
+    Ok((profile, layout))
 }

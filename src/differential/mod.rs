@@ -45,6 +45,11 @@ pub struct Options {
     pub max_disagreements: usize,
     /// Set from outside (Ctrl-C).
     pub interrupted: Arc<AtomicBool>,
+    /// The product profile and request layout every server sequence is
+    /// played under, when the target is one product that reads one layout
+    /// (a live server: `fuzz --server`, spec unless `--profile` and
+    /// `--layout` say otherwise); `None`: each sequence draws its own.
+    pub product: Option<(String, crate::wire::Layout)>,
 }
 
 /// What the fuzzer can send to a target, from its hello.
@@ -371,7 +376,7 @@ pub fn run(
             1 => {
                 n += 1;
                 *summary.inputs.entry("sequence").or_insert(0) += 1;
-                let mut seq = sequence::gen_sequence(&mut seq_rng, roles.events);
+                let mut seq = sequence::gen_sequence(&mut seq_rng, roles.events, opts.product.as_ref());
                 // One sequence in two gets table steps (they need events).
                 if roles.events && table_rng.below(2) == 0 {
                     tables::mix(&mut table_rng, &mut seq.ops);
@@ -381,7 +386,7 @@ pub fn run(
             _ => {
                 n += 1;
                 *summary.inputs.entry("trace").or_insert(0) += 1;
-                let seq = sequence::gen_sequence(&mut trace_rng, false);
+                let seq = sequence::gen_sequence(&mut trace_rng, false, None);
                 // One trace in four has a client that acts on a RopNotify
                 // for a handle not its own (MS-OXCNOTIF_R450).
                 let foreign = (trace_rng.below(4) == 0).then(|| 0x0000_9900 | trace_rng.below(0x100) as u32);
@@ -477,6 +482,7 @@ mod tests {
             max_inputs: Some(400),
             max_disagreements: 1,
             interrupted: Arc::new(AtomicBool::new(false)),
+            product: None,
         };
         let mut reports = Vec::new();
         let s = run(&mut target, &suite, &opts, &mut |p| reports.push(*p));

@@ -444,12 +444,12 @@ mod tests {
         let mut rng = Rng(5);
         let (mut created, mut notified, mut quiet, mut reset, mut refused) = (BTreeSet::new(), 0, 0, 0, 0);
         for _ in 0..150 {
-            let mut seq = gen_sequence(&mut rng, true);
+            let mut seq = gen_sequence(&mut rng, true, None);
             mix(&mut rng, &mut seq.ops);
             assert!(has_tables(&seq.ops));
             let played = play(&mut Reference::new(), &seq).unwrap();
             assert_eq!(played.outputs.len(), seq.ops.len());
-            assert!(sequence_differs(&mut Reference::new(), &mut Reference::new(), &seq, "X").is_none());
+            assert!(sequence_differs(&mut Reference::new(), &mut Reference::new(), &seq, "X", false).is_none());
             for (k, out) in played.outputs.iter().enumerate() {
                 for r in out["RopsList"].as_array().into_iter().flatten() {
                     let id = num(&r["RopId"]).unwrap_or(0) as u8;

@@ -21,8 +21,11 @@
 use super::*;
 use crate::wire::notification_data::flag::{M as M_FLAG, S as S_FLAG};
 use crate::wire::notification_data::notification_type::{
-    OBJECT_COPIED, OBJECT_CREATED, OBJECT_DELETED, OBJECT_MODIFIED, OBJECT_MOVED,
+    OBJECT_COPIED, OBJECT_CREATED, OBJECT_DELETED, OBJECT_MODIFIED, OBJECT_MOVED, TABLE_MODIFIED,
 };
+
+/// TableEventType TableRowAdded (MS-OXCNOTIF 2.2.1.4.1.2).
+const TABLE_ROW_ADDED: u16 = 0x0003;
 use crate::wire::notification_data::TYPE_MASK;
 
 /// The folders whose contents changed besides an event's own object, and
@@ -101,6 +104,18 @@ type Candidate = Option<(String, u32)>;
 fn key_of_side_effect(n: &crate::wire::notify::RopNotifyResponse, handles: &Handles) -> Option<String> {
     let d = &n.notification_data;
     let (t, m) = (d.notification_flags & TYPE_MASK, d.notification_flags & M_FLAG != 0);
+    if t == TABLE_MODIFIED {
+        // The row a saved message adds to its folder's contents table, at
+        // a live table (not a subscription) of the same logon.
+        let (Some(TABLE_ROW_ADDED), Some(f), Some(message)) =
+            (d.table_event_type, d.table_row_folder_id, d.table_row_message_id)
+        else {
+            return None;
+        };
+        let live = handles.live.get(&n.notification_handle).is_some_and(|(l, logon)| *l == n.logon_id && !logon);
+        return (live && m && !handles.subs.contains_key(&n.notification_handle))
+            .then(|| created_key(&f.to_string(), &message.to_string()));
+    }
     let key = match (t, m, d.message_id) {
         (OBJECT_MODIFIED, false, _) => d.folder_id?.to_string(),
         (OBJECT_CREATED, true, Some(message)) if d.notification_flags & S_FLAG == 0 => {
@@ -196,6 +211,12 @@ pub(super) fn tolerate(
                  report of that folder's own change: the ROPs behind the case's event changed its contents, and the \
                  subscription asked for ObjectModified there (MS-OXCNOTIF 2.2.1.4.1.2)"
             ),
+            Some((folder, message)) if typed_is_table(t) => format!(
+                "RopsList[{i}]: TableRowAdded of message {message} in folder {folder} at table 0x{h:08X}, not \
+                 expected, is taken as the row the message the ROPs behind the case's event saved (the new mail's \
+                 message, saved before RopTransportNewMail) adds to that folder's contents table (MS-OXCNOTIF \
+                 3.1.4.3)"
+            ),
             Some((folder, message)) => format!(
                 "RopsList[{i}]: ObjectCreated of message {message} in folder {folder} at 0x{h:08X}, not expected, is \
                  taken as the server's report of the message the ROPs behind the case's event saved (the new mail's \
@@ -210,6 +231,11 @@ pub(super) fn tolerate(
         out["RopSize"] = json!(size.saturating_sub(bytes));
     }
     (out, notes)
+}
+
+/// Whether `r` is a TableModified RopNotify.
+fn typed_is_table(r: &RopResponse) -> bool {
+    matches!(r, RopResponse::Notify(n) if n.notification_data.notification_flags & TYPE_MASK == TABLE_MODIFIED)
 }
 
 /// How many steps the search for an alignment may take before the greedy
@@ -538,5 +564,30 @@ mod tests {
         let (out, notes) = created(rops, exp, &hs, false);
         assert_eq!(out["RopsList"].as_array().unwrap().len(), 2, "{out}");
         assert!(notes.is_empty());
+    }
+
+    #[test]
+    fn the_new_mails_saved_message_may_add_its_row_to_an_open_contents_table() {
+        let mut hs = Handles::default();
+        hs.live.insert(9, (0, false));
+        let row = |h: u32, folder: Id8| {
+            let v = json!({"RopId": 0x2A, "NotificationHandle": h, "LogonId": 0, "NotificationData": {
+                "NotificationFlags": 0x8100, "TableEventType": 3, "TableRowFolderID": folder.to_string(),
+                "TableRowMessageID": "0100000000000b01", "TableRowInstance": 0,
+                "InsertAfterTableRowFolderID": folder.to_string(), "InsertAfterTableRowID": "0000000000000000",
+                "InsertAfterTableRowInstance": 0, "TableRowDataSize": 0, "TableRowData": ""}});
+            RopOutputBuffer::from_value(&json!({"RopsList": [v], "ServerObjectHandleTable": []}), Layout::Spec)
+                .expect("a TableModified value")
+                .rops_list[0]
+                .clone()
+        };
+        let (out, notes) = created(vec![row(9, id(1))], json!({"RopsList": []}), &hs, false);
+        assert_eq!(out["RopsList"], json!([]));
+        assert!(notes[0].contains("TableRowAdded of message 0100000000000b01"), "{notes:?}");
+        // Not another folder's row, nor at a handle that is not live.
+        let (_, notes) = created(vec![row(9, id(2))], json!({"RopsList": []}), &hs, false);
+        assert!(notes.is_empty(), "{notes:?}");
+        let (_, notes) = created(vec![row(8, id(1))], json!({"RopsList": []}), &hs, false);
+        assert!(notes.is_empty(), "{notes:?}");
     }
 }
