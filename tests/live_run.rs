@@ -164,6 +164,37 @@ fn a_second_mailbox_behind_logon_id_1_runs_the_two_logon_cases_and_is_left_as_it
 }
 
 #[test]
+fn mailbox_dn_names_the_mailbox_connect_and_roplogon_use() {
+    // As tester, with tester2's mailbox named by its DN (a delegate logon on
+    // serve): the kept scratch folders are in tester2's mailbox, not tester's.
+    let s = common::serve("live-run-dn", &["--user", "tester2", "--password", "pw-2", "--wait-limit", "450ms"]);
+    let (mine, theirs) = (mailbox_of(&s.url, "tester"), mailbox_of(&s.url, "tester2"));
+    let dn = "/o=oxcnotif/cn=Recipients/cn=tester2";
+    let (code, stderr, cases) = run(
+        "dn",
+        &s.url,
+        &[
+            "--mailbox-dn",
+            dn,
+            "--keep",
+            "--cases",
+            "sequence.basics.register-notify-release",
+            "--cases",
+            "mapi-http.notification-wait.event-pending",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(cases["sequence.basics.register-notify-release"]["verdict"], "PASS");
+    // A mapi-http case written for serve's tester is not run as another mailbox.
+    let m = &cases["mapi-http.notification-wait.event-pending"];
+    assert_eq!(m["verdict"], "EXCLUDED", "{m}");
+    assert!(m["note"].as_str().unwrap().contains("--mailbox-dn"), "{m}");
+    assert_eq!(mine, mailbox_of(&s.url, "tester"), "nothing in tester's own mailbox");
+    let n = |v: &Value| v["folders"].as_array().unwrap().len();
+    assert!(n(&mailbox_of(&s.url, "tester2")) > n(&theirs), "the kept scratch folder is in tester2's mailbox");
+}
+
+#[test]
 fn a_wrong_password_is_a_configuration_error_that_says_so() {
     let s = common::serve("live-run-password", &[]);
     let o = Command::new(env!("CARGO_BIN_EXE_oxcnotif"))

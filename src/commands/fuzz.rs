@@ -85,7 +85,8 @@ fn fuzz_with_log(c: &mut Console, a: &FuzzArgs, interrupted: Arc<AtomicBool>, lo
                 timeout,
             )
             .map_err(|e| Failure::config(format!("--server {url}: {e}")))?
-            .with_response_rules(crate::cases::mapi_http::response_rule_values);
+            .with_response_rules(crate::cases::mapi_http::response_rule_values)
+            .with_mailbox_dn(a.login.mailbox_dn.clone());
             for l in wire.swept() {
                 eprintln!("note: {l}");
             }

@@ -93,6 +93,9 @@ pub struct ServerLogin {
     /// Accept any TLS certificate from --server (a test server's self-signed one)
     #[cfg_attr(feature = "cli", arg(long, requires = "server"))]
     pub insecure: bool,
+    /// The distinguished name of --user's mailbox (on Exchange, the user's legacyExchangeDN), sent as Connect's UserDn and RopLogon's Essdn; default /o=oxcnotif/cn=Recipients/cn=USER, the form of oxcnotif serve
+    #[cfg_attr(feature = "cli", arg(long, requires = "server", value_name = "DN"))]
+    pub mailbox_dn: Option<String>,
 }
 
 /// The operations each role of `--require` needs.
@@ -214,6 +217,7 @@ fn run_with_log(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>, temp
             )
             .map_err(|e| Failure::config(format!("--server {}: {e}", s.url)))?
             .with_response_rules(crate::cases::mapi_http::response_rule_values)
+            .with_mailbox_dn(a.login.mailbox_dn.clone())
             .with_other_mailbox(a.other_mailbox.clone());
             w.keep(a.keep);
             for l in w.swept() {
@@ -278,6 +282,9 @@ fn run_with_log(c: &mut Console, a: &RunArgs, interrupted: Arc<AtomicBool>, temp
         }
         if let Some(m) = &a.other_mailbox {
             rerun_options.push(format!("--other-mailbox {}", super::shell_word(m)));
+        }
+        if let Some(dn) = &a.login.mailbox_dn {
+            rerun_options.push(format!("--mailbox-dn {}", super::shell_word(dn)));
         }
     }
     if let Some(l) = &a.layout {
@@ -489,5 +496,6 @@ fn server_target(a: &RunArgs, url: &str) -> Result<crate::cases::mapi_http::Targ
         wait_limit: Some(wait_limit),
         reference: None,
         keep: a.keep,
+        mailbox_dn: a.login.mailbox_dn.clone(),
     })
 }

@@ -46,6 +46,9 @@ pub struct Target {
     /// The reference's shared state, when the target is the built-in one:
     /// its client report answers `client_findings`.
     pub reference: Option<Arc<Shared>>,
+    /// `run --server --mailbox-dn`: the user's mailbox is not oxcnotif
+    /// serve's `tester`, so a case that names that mailbox's Essdn is left out.
+    pub mailbox_dn: Option<String>,
 }
 
 impl std::fmt::Debug for Target {
@@ -92,6 +95,7 @@ pub fn run_builtin(case: &MapiHttpCase) -> Outcome {
         wait_limit: None,
         reference: Some(shared),
         keep: false,
+        mailbox_dn: None,
     };
     let outcome = run_on(case, &target);
     let _ = stop_tx.send(());
@@ -108,8 +112,27 @@ struct Session {
     sent: u64,
 }
 
+/// The Essdn of oxcnotif serve's `tester`, which the cases' RopLogon name.
+const SERVE_ESSDN: &str = "/o=oxcnotif/cn=Recipients/cn=tester";
+
 /// Runs `case` against `target`.
 pub fn run_on(case: &MapiHttpCase, target: &Target) -> Outcome {
+    if let Some(dn) = target.mailbox_dn.as_deref().filter(|dn| !dn.eq_ignore_ascii_case(SERVE_ESSDN)) {
+        let names = |v: &Value| v.to_string().contains(SERVE_ESSDN);
+        let written = case.steps.iter().any(|s| match &s.action {
+            Action::Request(r) => r.rops.as_ref().is_some_and(names),
+            _ => false,
+        }) || case.cleanup.iter().any(names);
+        if written {
+            return Outcome::without_checks(
+                Verdict::Excluded,
+                format!(
+                    "written for oxcnotif serve's mailbox (its RopLogon names {SERVE_ESSDN} and that mailbox's \
+                     FolderIds), not the mailbox --mailbox-dn {dn} names"
+                ),
+            );
+        }
+    }
     if target.reference.is_none() {
         if let Some(k) = case.steps.iter().position(|s| matches!(s.action, Action::Event(_))) {
             return Outcome::without_checks(

@@ -131,6 +131,8 @@ pub struct WireServer {
     mailbox: Option<String>,
     /// `--other-mailbox`: the mailbox behind LogonId 1.
     other_mailbox: Option<String>,
+    /// `--mailbox-dn`: the user's mailbox's distinguished name.
+    mailbox_dn: Option<String>,
     /// What the harness holds in the other mailbox while it works in this one.
     other: other::Side,
 }
@@ -299,6 +301,7 @@ impl WireServer {
             http: Default::default(),
             mailbox: None,
             other_mailbox: None,
+            mailbox_dn: None,
             other: Default::default(),
         };
         // The caller names the URL (`--server URL: …`).
@@ -535,14 +538,31 @@ impl WireServer {
         }
     }
 
-    /// The UserDn of Connect (MS-OXCMAPIHTTP 2.2.4.1.1).
+    /// The UserDn of Connect (MS-OXCMAPIHTTP 2.2.4.1.1): `--mailbox-dn`,
+    /// or oxcnotif serve's form.
     fn user_dn(&self) -> String {
-        format!("/o=oxcnotif/ou=Exchange Administrative Group/cn=Recipients/cn={}", self.user)
+        match &self.mailbox_dn {
+            Some(dn) => dn.clone(),
+            None => format!("/o=oxcnotif/ou=Exchange Administrative Group/cn=Recipients/cn={}", self.user),
+        }
     }
 
     /// The Essdn of the mailbox B works in for RopLogon.
     fn essdn(&self) -> String {
-        other::essdn_of(self.mailbox.as_deref().unwrap_or(&self.user))
+        match (&self.mailbox, &self.mailbox_dn) {
+            (Some(m), _) => other::essdn_of(m),
+            (None, Some(dn)) => dn.clone(),
+            (None, None) => other::essdn_of(&self.user),
+        }
+    }
+
+    /// The distinguished name of the user's mailbox (`--mailbox-dn`: on
+    /// Exchange the user's legacyExchangeDN), for Connect's UserDn and
+    /// RopLogon's Essdn (MS-OXCROPS 2.2.3.1.1); none: oxcnotif serve's form,
+    /// `/o=oxcnotif/cn=Recipients/cn=USER`.
+    pub fn with_mailbox_dn(mut self, dn: Option<String>) -> WireServer {
+        self.mailbox_dn = dn;
+        self
     }
 
     fn logon_rop(&self, logon_id: u8, output: u8) -> Value {

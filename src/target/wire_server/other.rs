@@ -83,7 +83,7 @@ impl WireServer {
     pub(super) fn essdn_for_logon(&self, logon_id: u8) -> String {
         match (&self.other_mailbox, logon_id) {
             (Some(name), 1) => essdn_of(name),
-            _ => essdn_of(&self.user),
+            _ => self.mailbox_dn.clone().unwrap_or_else(|| essdn_of(&self.user)),
         }
     }
 
@@ -115,8 +115,13 @@ impl WireServer {
     }
 }
 
-/// The Essdn of `user`'s mailbox for RopLogon.
+/// The Essdn of `user`'s mailbox for RopLogon: `user` itself when it is a
+/// distinguished name (starts with `/`: on Exchange a legacyExchangeDN),
+/// else oxcnotif serve's form.
 pub(super) fn essdn_of(user: &str) -> String {
+    if user.starts_with('/') {
+        return user.to_string();
+    }
     let user = user.split('@').next().unwrap_or(user);
     format!("/o=oxcnotif/cn=Recipients/cn={user}")
 }
