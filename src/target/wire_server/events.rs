@@ -82,22 +82,7 @@ impl WireServer {
                          message?): RopSaveChangesMessage creates a new one"
                     )));
                 }
-                if self.sent.windows(8).any(|w| w == m.0) {
-                    // The case's ID went to the server before the message
-                    // existed (a subscription to it, MS-OXCNOTIF 2.2.1.2.1.1);
-                    // the server names the new message itself.
-                    return Err(Reply::Unimplemented(format!(
-                        "event ObjectCreated of message {m}, which an earlier request names: the server chooses a new \
-                         message's MessageId, so a request cannot name it before it exists"
-                    )));
-                }
-                if !self.ids.has_case(e.folder) && !SPECIAL_FOLDER_IDS.contains(&e.folder) {
-                    return Err(Reply::Unimplemented(format!(
-                        "event ObjectCreated of message {m} in folder {}, which the setup does not create: \
-                         RopCreateMessage needs the folder to exist",
-                        e.folder
-                    )));
-                }
+                self.can_create_message(t, m, e.folder)?;
                 let id = self.create_message_with(self.server_id(e.folder), &e.tags)?;
                 self.ids.bind(m, id);
             }
@@ -171,19 +156,7 @@ impl WireServer {
                 // (its ObjectCreated is named in `created`, for the runner to
                 // tolerate), and RopTransportNewMail then announces it.
                 if let Some(m) = m.filter(|m| !self.ids.has_case(*m)) {
-                    if self.sent.windows(8).any(|w| w == m.0) {
-                        return Err(Reply::Unimplemented(format!(
-                            "event NewMail of message {m}, which an earlier request names: the server chooses a new \
-                             message's MessageId, so a request cannot name it before it exists"
-                        )));
-                    }
-                    if !self.ids.has_case(e.folder) && !SPECIAL_FOLDER_IDS.contains(&e.folder) {
-                        return Err(Reply::Unimplemented(format!(
-                            "event NewMail of message {m} in folder {}, which the setup does not create: \
-                             RopCreateMessage needs the folder to exist",
-                            e.folder
-                        )));
-                    }
+                    self.can_create_message(t, m, e.folder)?;
                     let id = self.create_message_in(self.server_id(e.folder))?;
                     self.ids.bind(m, id);
                     created.push(CreatedMessage { folder: e.folder.to_string(), message: m.to_string() });
@@ -434,6 +407,27 @@ impl WireServer {
         check(&out, 2, what).map_err(Reply::Failed)?;
         if out[2]["PartialCompletion"].as_u64().unwrap_or(0) != 0 {
             return Err(Reply::Failed(format!("{what} answered PartialCompletion TRUE")));
+        }
+        Ok(())
+    }
+
+    /// Why event `t` cannot create message `m` (case IDs) in `folder`, if
+    /// it cannot: the case's ID went to the server before the message
+    /// existed (a subscription to it, MS-OXCNOTIF 2.2.1.2.1.1), and the
+    /// server names a new message itself; or the setup does not create the
+    /// folder RopCreateMessage needs.
+    fn can_create_message(&self, t: &str, m: Id8, folder: Id8) -> Result<(), Fail> {
+        if self.sent.windows(8).any(|w| w == m.0) {
+            return Err(Reply::Unimplemented(format!(
+                "event {t} of message {m}, which an earlier request names: the server chooses a new message's \
+                 MessageId, so a request cannot name it before it exists"
+            )));
+        }
+        if !self.ids.has_case(folder) && !SPECIAL_FOLDER_IDS.contains(&folder) {
+            return Err(Reply::Unimplemented(format!(
+                "event {t} of message {m} in folder {folder}, which the setup does not create: RopCreateMessage \
+                 needs the folder to exist"
+            )));
         }
         Ok(())
     }
